@@ -1,0 +1,69 @@
+"""Configuration classes, chosen by PORTAL_ENV (development, test or production) and driven by environment variables."""
+
+import os
+
+
+def _flag(name: str, default: bool) -> bool:
+    return os.environ.get(name, str(default)).lower() in ("1", "true", "yes", "on")
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    DATABASE_URL = os.environ.get("DATABASE_URL")
+    SERVICE_PROFILE = os.environ.get("SERVICE_PROFILE", "lancashire")
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    LANGUAGES = ("en", "pl", "ur")
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "Europe/London"
+
+    # Mail: "smtp" through Flask-Mail, or "files" (one .eml per message in the instance folder).
+    MAIL_TRANSPORT = os.environ.get("MAIL_TRANSPORT", "smtp")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = _flag("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _flag("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_SUPPRESS_SEND = False
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "15"))
+    # Texts go to <digits>@<gateway> when an email-to-SMS gateway is configured; else none.
+    SMS_EMAIL_GATEWAY = os.environ.get("SMS_EMAIL_GATEWAY")
+    OUTBOX_POLL_SECONDS = float(os.environ.get("OUTBOX_POLL_SECONDS", "5"))
+
+    # Answers in progress are deleted after this much inactivity.
+    DRAFT_IDLE_MINUTES = int(os.environ.get("DRAFT_IDLE_MINUTES", "60"))
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+    PUBLIC_SUBMIT_LIMIT = os.environ.get("PUBLIC_SUBMIT_LIMIT", "10 per hour")
+    PUBLIC_FORM_LIMIT = os.environ.get("PUBLIC_FORM_LIMIT", "300 per hour")
+
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_NAME = "eh_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", True)
+    FORCE_HTTPS = _flag("FORCE_HTTPS", True)
+    REQUIRED = ("SECRET_KEY", "DATABASE_URL")
+
+
+class DevelopmentConfig(Config):
+    SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-not-a-secret")
+    MAIL_TRANSPORT = os.environ.get("MAIL_TRANSPORT", "files")
+    SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", False)
+    FORCE_HTTPS = _flag("FORCE_HTTPS", False)
+    REQUIRED = ()
+
+
+class TestConfig(DevelopmentConfig):
+    TESTING = True
+    MAIL_TRANSPORT = "smtp"
+    RATELIMIT_ENABLED = False
+
+
+class ProductionConfig(Config):
+    pass
+
+
+CONFIGS = {"development": DevelopmentConfig, "test": TestConfig, "production": ProductionConfig}

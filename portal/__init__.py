@@ -1,0 +1,80 @@
+"""The website: public journeys and the staff console, built by create_app()."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from config import CONFIGS
+from talkzone.profile import load_profile
+
+
+class ConfigError(RuntimeError):
+    """A setting the app cannot start without is missing or wrong."""
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    """Build the app: config, profile, database, extensions, blueprints, commands."""
+    config_name = config_name or os.environ.get("PORTAL_ENV", "development")
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(CONFIGS[config_name])
+    app.config.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("DATABASE_URL") and config_name != "production":
+        app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'portal.db'}"
+    missing = [key for key in app.config["REQUIRED"] if not app.config.get(key)]
+    if missing:
+        raise ConfigError(f"set {', '.join(missing)} in the environment before starting")
+    app.extensions["profile"] = load_profile(app.config["SERVICE_PROFILE"])
+
+    app.jinja_loader = ChoiceLoader([
+        FileSystemLoader(Path(__file__).parent / "templates"),
+        PrefixLoader({
+            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+        }),
+    ])
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    from portal import cli, db, errors, i18n, mail, security
+    from portal.extensions import csrf, limiter
+
+    db.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    mail.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    _register_blueprints(app)
+    _register_template_context(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.public import pages, request_support
+
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(request_support.bp)
+
+
+def _register_template_context(app: Flask) -> None:
+    from datetime import date
+
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    from portal.forms.fields import error_summary, render
+
+    WTFormsHelpers(app)
+    app.add_template_global(render, "render_field")
+    app.add_template_global(error_summary)
+    app.add_template_filter(date.fromisoformat, "fromiso")
+
+    @app.context_processor
+    def _profile():
+        return {"profile": app.extensions["profile"]}

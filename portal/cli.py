@@ -1,0 +1,97 @@
+"""Command line: flask db ..., flask outbox ..., flask drafts purge, flask seed-demo."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+import click
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from portal import db
+from portal.mail import transport_for
+from talkzone import drafts, outbox
+from talkzone.models import utcnow
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+db_cli = AppGroup("db", help="Database schema migrations (Alembic).")
+outbox_cli = AppGroup("outbox", help="The mail outbox.")
+drafts_cli = AppGroup("drafts", help="Answers in progress.")
+
+
+def alembic_config(url: str) -> AlembicConfig:
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision):
+    """Bring the database up to REVISION (default: head)."""
+    command.upgrade(alembic_config(current_app.config["DATABASE_URL"]), revision)
+    click.echo(f"database at {revision}")
+
+
+@db_cli.command("downgrade")
+@click.argument("revision", default="-1")
+def db_downgrade(revision):
+    """Take the database down to REVISION (default: one step; "base" for empty)."""
+    command.downgrade(alembic_config(current_app.config["DATABASE_URL"]), revision)
+    click.echo(f"database at {revision}")
+
+
+@outbox_cli.command("send")
+def outbox_send():
+    """Deliver everything due now, once, and report what happened."""
+    with db.new_session() as session:
+        stats = outbox.drain(session, transport_for(current_app))
+        remaining = outbox.backlog(session)
+    click.echo(f"sent {stats.sent}, to retry {stats.retried}, failed {stats.failed}; "
+               f"queue now: {remaining or 'empty'}")
+
+
+@outbox_cli.command("worker")
+@click.option("--poll", type=float, default=None, help="Seconds between rounds.")
+def outbox_worker(poll):
+    """Keep delivering until stopped (SIGTERM or Ctrl-C)."""
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    poll = poll if poll is not None else current_app.config["OUTBOX_POLL_SECONDS"]
+    click.echo(f"outbox worker: polling every {poll}s")
+    outbox.run_worker(
+        db.new_session, transport_for(current_app), stop=stop, poll_seconds=poll,
+        on_batch=lambda s: click.echo(f"sent {s.sent}, to retry {s.retried}, failed {s.failed}"),
+    )
+    click.echo("outbox worker: stopped")
+
+
+@drafts_cli.command("purge")
+def drafts_purge():
+    """Delete answers in progress that have been idle too long."""
+    idle = timedelta(minutes=current_app.config["DRAFT_IDLE_MINUTES"])
+    with db.new_session() as session:
+        click.echo(f"deleted {drafts.purge_expired(session, utcnow(), idle)} expired drafts")
+
+
+@click.command("seed-demo")
+def seed_demo():
+    """Add a few demonstration requests (only to an empty database)."""
+    from portal.demo import seed
+
+    with db.new_session() as session:
+        click.echo(seed(session, current_app))
+
+
+def init_app(app: Flask) -> None:
+    for group in (db_cli, outbox_cli, drafts_cli):
+        app.cli.add_command(group)
+    app.cli.add_command(seed_demo)

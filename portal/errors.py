@@ -1,0 +1,47 @@
+"""Error pages: plain words, no stack traces, nothing about the user's answers."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+log = logging.getLogger(__name__)
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(_exc):
+        return render_template("errors/session_expired.html"), 400
+
+    @app.errorhandler(400)
+    def _bad_request(_exc):
+        return render_template("errors/400.html"), 400
+
+    @app.errorhandler(403)
+    def _forbidden(_exc):
+        return render_template("errors/403.html"), 403
+
+    @app.errorhandler(404)
+    def _not_found(_exc):
+        return render_template("errors/404.html"), 404
+
+    @app.errorhandler(405)
+    def _not_allowed(_exc):
+        return render_template("errors/404.html"), 405
+
+    @app.errorhandler(429)
+    def _too_many(_exc):
+        return render_template("errors/429.html"), 429
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(DBAPIError)
+    def _database_unavailable(exc):
+        log.error("database unavailable: %s", type(exc).__name__)
+        return render_template("errors/503.html"), 503
+
+    @app.errorhandler(500)
+    def _server_error(_exc):
+        return render_template("errors/500.html"), 500

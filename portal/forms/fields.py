@@ -1,0 +1,221 @@
+"""Field helpers: GOV.UK widgets, plain translated messages, no browser validation."""
+
+from __future__ import annotations
+
+import re
+from copy import deepcopy
+from datetime import date
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.gov_form_base import GovFormBase
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovCheckboxesInput,
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovTextArea,
+    GovTextInput,
+)
+from markupsafe import Markup
+from wtforms import Field, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, ValidationError
+
+# Characters that never belong in a typed answer (control characters except tab and newline).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class Required(InputRequired):
+    """InputRequired without the field flag, so no browser-side required attribute."""
+
+    field_flags = {}
+
+
+def _clean(value):
+    if isinstance(value, str):
+        return _CONTROL.sub("", value).strip()
+    return value
+
+
+class JourneyForm(FlaskForm):
+    """Base for every public question page: strips control characters, carries a honeypot."""
+
+    # Hidden from people; bots that fill every box fill this one too.
+    website = StringField("Website", render_kw={"autocomplete": "off", "tabindex": "-1"})
+
+    def validate_website(self, field):
+        if field.data:
+            raise ValidationError(_l("There was a problem with this form. Please try again."))
+
+
+def radios(label, choices, message, hint=None, **kwargs) -> RadioField:
+    return RadioField(label, choices=choices, widget=GovRadioInput(), description=hint or "",
+                      invalid_choice_message=message, **kwargs)
+
+
+def checkboxes(label, choices, message=None, hint=None) -> SelectMultipleField:
+    validators = [Required(message)] if message else []
+    return SelectMultipleField(label, choices=choices, widget=GovCheckboxesInput(),
+                               description=hint or "", validators=validators,
+                               invalid_choice_message=_l("Select from the list"))
+
+
+def text(label, message=None, max_length=200, hint=None, width=None, autocomplete=None,
+         validators=(), input_type=None) -> StringField:
+    checks = [Required(message)] if message else []
+    checks.append(Length(max=max_length, message=_l("Must be %(max)d characters or fewer",
+                                                    max=max_length)))
+    params = {"classes": f"govuk-input--width-{width}"} if width else {}
+    if autocomplete:
+        params.setdefault("autocomplete", autocomplete)
+    if input_type:
+        params["type"] = input_type
+    return StringField(label, validators=[*checks, *validators], widget=GovTextInput(),
+                       filters=[_clean],
+                       description=hint or "", render_kw={"params": params} if params else None)
+
+
+def long_text(label, message=None, max_length=2000, hint=None) -> TextAreaField:
+    checks = [Required(message)] if message else []
+    checks.append(Length(max=max_length, message=_l("Must be %(max)d characters or fewer",
+                                                    max=max_length)))
+    return TextAreaField(label, validators=checks, widget=GovCharacterCount(), filters=[_clean],
+                         description=hint or "", render_kw={"params": {"maxlength": max_length}})
+
+
+def select(label, choices, message, hint=None) -> SelectField:
+    return SelectField(label, choices=choices, widget=GovSelect(), description=hint or "",
+                       invalid_choice_message=message)
+
+
+class EmailAddress:
+    """An email address that could really be one (syntax only; no look-ups)."""
+
+    def __init__(self, message):
+        self.message = message
+
+    def __call__(self, form, field):
+        if not field.data:
+            return
+        try:
+            field.data = validate_email(field.data, check_deliverability=False,
+                                        test_environment=True).normalized
+        except EmailNotValidError:
+            raise ValidationError(self.message) from None
+
+
+class UKPhone:
+    """A UK phone number: 10 or 11 digits, or +44; spaces, dashes and brackets allowed."""
+
+    def __init__(self, message):
+        self.message = message
+
+    def __call__(self, form, field):
+        if not field.data:
+            return
+        digits = re.sub(r"[\s\-().]", "", field.data)
+        if digits.startswith("+44"):
+            digits = "0" + digits[3:]
+        if not re.fullmatch(r"0\d{9,10}", digits):
+            raise ValidationError(self.message)
+
+
+class _DateWidget(GovDateInput):
+    """GOV.UK date input with translated part labels and errors linked to the day box."""
+
+    def map_gov_params(self, field, **kwargs):
+        params = GovFormBase.map_gov_params(self, field, **kwargs)
+        params.setdefault("fieldset", {"legend": {"text": field.label.text}})
+        error = " govuk-input--error" if field.errors else ""
+        params["items"] = [
+            {"label": str(label), "id": f"{field.id}-{part}", "name": field.name, "value": value,
+             "classes": f"govuk-input--width-{width}{error}"}
+            for label, part, width, value in zip(
+                (_l("Day"), _l("Month"), _l("Year")), ("day", "month", "year"), (2, 2, 4),
+                field.parts, strict=True)
+        ]
+        return params
+
+
+class DateParts(Field):
+    """A date typed as day, month and year, with a specific message for each mistake."""
+
+    widget = _DateWidget()
+
+    def __init__(self, label=None, validators=None, past_only=True, **kw):
+        super().__init__(label, validators, **kw)
+        self.parts = ("", "", "")
+        self.past_only = past_only
+        self.anchor = f"{self.id}-day"
+
+    def process_formdata(self, valuelist):
+        parts = [_clean(v) for v in valuelist][:3]
+        self.parts = tuple(parts + [""] * (3 - len(parts)))
+        self.data = None
+
+    def process_data(self, value):
+        self.data = value
+        if isinstance(value, date):
+            self.parts = (str(value.day), str(value.month), str(value.year))
+
+    def _value(self):
+        return " ".join(self.parts)
+
+    def pre_validate(self, form):
+        day, month, year = self.parts
+        label = self.label.text
+        if not (day or month or year):
+            if self.flags.required or any(isinstance(v, Required) for v in self.validators):
+                raise ValidationError(_l("Enter %(label)s", label=str(label).lower()))
+            return
+        for part, name in ((day, _l("a day")), (month, _l("a month")), (year, _l("a year"))):
+            if not part:
+                raise ValidationError(_l("%(label)s must include %(part)s", label=label, part=name))
+        try:
+            value = date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValidationError(_l("%(label)s must be a real date", label=label)) from None
+        if len(year) != 4:
+            raise ValidationError(_l("Year must include 4 numbers"))
+        if self.past_only and value > date.today():
+            raise ValidationError(_l("%(label)s must be today or in the past", label=label))
+        if value.year < 1900:
+            raise ValidationError(_l("%(label)s must be after 1900", label=label))
+        self.data = value
+
+
+def _is_heading(params: dict, key: str, size: str) -> None:
+    target = params.setdefault(key, {})
+    target["isPageHeading"] = True
+    target["classes"] = f"govuk-{'fieldset__legend' if key == 'legend' else 'label'}--{size}"
+
+
+def render(field, heading: bool = False, **extra) -> Markup:
+    """Render a field with its declared params, optionally as the page's heading."""
+    params = deepcopy((field.render_kw or {}).get("params", {}))
+    if heading:
+        if isinstance(field.widget, (GovRadioInput, GovCheckboxesInput, GovDateInput)):
+            params.setdefault("fieldset", {"legend": {"text": field.label.text}})
+            _is_heading(params["fieldset"], "legend", "l")
+        else:
+            params.setdefault("label", {"text": field.label.text})
+            _is_heading(params, "label", "l")
+    for key, value in extra.items():
+        params[key] = value
+    if isinstance(field, DateParts):
+        params.setdefault("id", field.id)
+    return field(params=params)
+
+
+def error_summary(form) -> list[dict]:
+    """The error summary's list: first message per field, linked to the field's first box."""
+    return [
+        {"text": str(field.errors[0]), "href": f"#{getattr(field, 'anchor', field.id)}"}
+        for field in form
+        if field.errors
+    ]
+
+
+__all__ = ["GovTextArea", "JourneyForm", "Required"]

@@ -1,0 +1,71 @@
+"""Languages: choose the locale (link, cookie, browser), keep the choice, offer the switcher."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Flask, current_app, has_request_context, request
+from flask_babel import format_date, get_locale
+
+from portal.extensions import babel
+
+LANGUAGE_NAMES = {"en": "English", "pl": "Polski", "ur": "اردو"}
+RTL = {"ur"}
+COOKIE = "lang"
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return "en"
+    chosen = request.args.get("lang") or request.cookies.get(COOKIE)
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or "en"
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+
+    @app.after_request
+    def _remember_language(response):
+        chosen = request.args.get("lang")
+        if chosen in app.config["LANGUAGES"] and request.cookies.get(COOKIE) != chosen:
+            response.set_cookie(COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax",
+                                secure=app.config["SESSION_COOKIE_SECURE"], httponly=True)
+        return response
+
+    @app.context_processor
+    def _language_context():
+        code = str(get_locale() or "en")
+        return {
+            "html_lang": code,
+            "html_dir": "rtl" if code in RTL else "ltr",
+            "language_links": language_links(code) if has_request_context() else [],
+            "long_date": long_date,
+        }
+
+
+def language_links(current: str) -> list[dict]:
+    """Plain links to this page in each other language (GET pages only keep their place)."""
+    args = request.args.to_dict()
+    links = []
+    for code in current_app.config["LANGUAGES"]:
+        if code == current:
+            continue
+        args["lang"] = code
+        query = urlencode({k: v for k, v in args.items() if k in ("lang", "change")})
+        links.append({"code": code, "name": LANGUAGE_NAMES[code], "href": f"{request.path}?{query}",
+                      "dir": "rtl" if code in RTL else "ltr"})
+    return links
+
+
+def long_date(day) -> str:
+    """"Tuesday 1 December 2026" in the page's language."""
+    return format_date(day, "EEEE d MMMM y")
+
+
+def current_language() -> str:
+    return str(get_locale() or "en")
+
+

@@ -1,0 +1,224 @@
+"""Journey 1: a family, or a professional for a family, asks for early help."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import lazy_gettext as _l
+
+from portal import db
+from portal.emails import composer, delivery
+from portal.extensions import limiter
+from portal.forms import request_support as forms
+from portal.forms.contact_preferences import SafeContactForm
+from portal.forms.fields import JourneyForm
+from portal.i18n import current_language
+from portal.public.journey import Journey, Step, form_answers, form_data
+from portal.public.summary import request_summary
+from talkzone.routing import match_postcode
+from talkzone.submissions import submit_request_for_support
+
+bp = Blueprint("request_support", __name__, url_prefix="/request-support")
+MAX_CHILDREN = 10
+
+
+def _role(answers):
+    return answers.get("who", {}).get("role")
+
+
+def _is_professional(answers):
+    return _role(answers) == "professional"
+
+
+def _profile():
+    return current_app.extensions["profile"]
+
+
+def _children_first(answers):
+    if not answers.get("child_list"):
+        return url_for("request_support.child")
+    return None
+
+
+def _after_address(answers):
+    answers.pop("area", None)  # a new postcode means the area is confirmed again
+    if match_postcode(_profile(), answers["address"]["postcode"]).outside:
+        return url_for("request_support.outside_area")
+    return None
+
+
+def _prepare_area(form, answers):
+    profile = _profile()
+    form.area.choices = [(a.code, a.name) for a in profile.areas]
+    if not form.area.data:
+        found = match_postcode(profile, answers.get("address", {}).get("postcode", ""))
+        if found.sure_area:
+            form.area.data = found.sure_area.code
+
+
+def _area_context(answers):
+    found = match_postcode(_profile(), answers.get("address", {}).get("postcode", ""))
+    return {"postcode_match": found}
+
+
+def _prepare_contact(form, answers):
+    if _is_professional(answers):
+        form.channels.label.text = _l("How can we safely contact the family?")
+
+
+def _after_add_another(answers):
+    if answers["children"]["add_another"] == "yes":
+        answers.pop("children")
+        return url_for("request_support.child", **_change_args())
+    return None
+
+
+def _after_consent(answers):
+    if answers["consent"]["consent"] == "no":
+        return url_for("request_support.no_consent")
+    return None
+
+
+STEPS = [
+    Step("who", forms.WhoForm, _l("Who is asking for support?")),
+    Step("about-you", forms.AboutYouForm, _l("About you"),
+         applies=lambda a: _role(a) in ("parent", "young_person")),
+    Step("professional", forms.ProfessionalForm, _l("About you and your organisation"),
+         template="public/request_support/professional.html", applies=_is_professional),
+    Step("family-consent", forms.FamilyConsentForm, _l("The family's consent"),
+         applies=_is_professional),
+    Step("children", forms.AddAnotherForm, _l("Children"),
+         template="public/request_support/children.html", before=_children_first,
+         after=_after_add_another),
+    Step("address", forms.AddressForm, _l("Where does the family live?"), after=_after_address),
+    Step("area", forms.AreaForm, _l("Which area does the family live in?"),
+         template="public/request_support/area.html", prepare=_prepare_area,
+         context=_area_context),
+    Step("needs", forms.NeedsForm, _l("What is happening")),
+    Step("involved", forms.InvolvedForm, _l("Who is already involved")),
+    Step("language", forms.LanguageForm, _l("Language and access needs")),
+    Step("contact", forms.ContactForm, _l("How to contact you"),
+         template="public/request_support/contact.html", prepare=_prepare_contact),
+    Step("safety", SafeContactForm, _l("When it is safe to contact you"),
+         template="public/safe_contact.html"),
+    Step("consent", forms.ConsentForm, _l("Sharing your information"),
+         template="public/request_support/consent.html",
+         applies=lambda a: not _is_professional(a), after=_after_consent),
+]
+
+journey = Journey("request_support", bp, STEPS)
+
+
+@bp.get("/")
+def start():
+    return render_template("public/request_support/start.html")
+
+
+@bp.route("/child", methods=["GET", "POST"], defaults={"index": None})
+@bp.route("/child/<int:index>", methods=["GET", "POST"])
+def child(index):
+    """Add a child, or change one already added (the "add another" pattern)."""
+    answers = journey.answers()
+    if "who" not in answers:
+        return redirect(journey.url("who"))
+    children = answers.setdefault("child_list", [])
+    if index is not None and not 0 <= index < len(children):
+        abort(404)
+    if index is None and len(children) >= MAX_CHILDREN:
+        return redirect(journey.url("children"))
+    if request.method == "POST":
+        form = forms.ChildForm()
+        if form.validate():
+            if index is None:
+                children.append(form_answers(form))
+            else:
+                children[index] = form_answers(form)
+            answers.pop("children", None)  # ask "add another?" again
+            journey.save(answers)
+            return redirect(journey.url("children", **_change_args()))
+    else:
+        saved = children[index] if index is not None else None
+        form = forms.ChildForm(data=form_data(forms.ChildForm, saved))
+    back = journey.url("children") if children else journey.url(
+        "family-consent" if _is_professional(answers) else "about-you")
+    return render_template("public/request_support/child.html", form=form, index=index,
+                           back_url=back, number=(index if index is not None else len(children)) + 1)
+
+
+@bp.route("/child/<int:index>/remove", methods=["GET", "POST"])
+def remove_child(index):
+    answers = journey.answers()
+    children = answers.get("child_list") or []
+    if not 0 <= index < len(children):
+        abort(404)
+    form = forms.RemoveChildForm()
+    if form.validate_on_submit():
+        if form.confirm.data == "yes":
+            children.pop(index)
+            answers.pop("children", None)
+            journey.save(answers)
+        return redirect(journey.url("children", **_change_args()))
+    return render_template("public/request_support/remove_child.html", form=form,
+                           child=children[index], back_url=journey.url("children"))
+
+
+def _change_args():
+    return {"change": 1} if request.args.get("change") else {}
+
+
+@bp.get("/outside-area")
+def outside_area():
+    answers = journey.answers()
+    postcode = answers.get("address", {}).get("postcode")
+    if not postcode:
+        return redirect(journey.url("address"))
+    found = match_postcode(_profile(), postcode)
+    return render_template("public/request_support/outside_area.html", postcode=postcode,
+                           neighbours=found.neighbours, back_url=journey.url("address"))
+
+
+@bp.get("/no-consent")
+def no_consent():
+    journey.discard()
+    return render_template("public/request_support/no_consent.html")
+
+
+@bp.route("/check-answers", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["PUBLIC_SUBMIT_LIMIT"], methods=["POST"])
+def check():
+    answers = journey.answers()
+    missing = journey.first_missing(answers)
+    if missing is not None:
+        return redirect(journey.url(missing))
+    form = JourneyForm()
+    if form.validate_on_submit():
+        submission = submit_request_for_support(
+            db.session(), profile=_profile(), answers=answers, language=current_language(),
+            compose=composer(), delivery=delivery())
+        journey.discard()
+        session["confirmation"] = {
+            "reference": submission.reference,
+            "status": submission.status,
+            "due_on": submission.due_on.isoformat(),
+            "acknowledged": bool(submission.email and "email" in submission.contact["channels"]),
+        }
+        return redirect(url_for("request_support.confirmation"))
+    return render_template("public/request_support/check.html", form=form,
+                           sections=request_summary(answers, journey),
+                           back_url=journey.url(journey.applicable(answers)[-1]))
+
+
+@bp.get("/confirmation")
+def confirmation():
+    details = session.get("confirmation")
+    if not details:
+        return redirect(url_for("request_support.start"))
+    return render_template("public/request_support/confirmation.html", **details)

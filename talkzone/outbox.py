@@ -1,0 +1,209 @@
+"""The durable mail queue: rows written in the submission's transaction, delivered later.
+
+Delivery claims rows under a lease, so a crashed worker's mail comes back and two workers
+never send the same row. Each row's Message-ID is fixed when it is queued and reused on
+every retry. Failures back off exponentially up to an hour and keep being retried; only a
+permanent refusal (an SMTP 5xx) marks a message failed, which staff see.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.utils import make_msgid
+from typing import Protocol
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from talkzone.models import OutboxMessage, utcnow
+
+log = logging.getLogger(__name__)
+
+QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
+MAX_BACKOFF = timedelta(hours=1)
+LEASE = timedelta(minutes=5)
+
+
+class TemporaryFailure(Exception):
+    """The mail could not go now; it will be tried again."""
+
+
+class PermanentFailure(Exception):
+    """The server refused the mail for good (an SMTP 5xx); it is marked failed."""
+
+
+@dataclass(frozen=True)
+class OutgoingMail:
+    message_id: str
+    recipient: str
+    subject: str
+    body: str
+
+
+class Transport(Protocol):
+    def open(self) -> AbstractContextManager[Callable[[OutgoingMail], None]]:
+        """A connection whose value sends one mail, raising Temporary- or PermanentFailure."""
+
+
+@dataclass
+class DeliveryStats:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retried + self.failed
+
+
+def queue(session: Session, *, submission, purpose: str, recipient: str, subject: str,
+          body: str, domain: str) -> OutboxMessage:
+    """Add a message to the outbox in the caller's transaction."""
+    message = OutboxMessage(
+        submission=submission,
+        purpose=purpose,
+        recipient=recipient,
+        subject=subject,
+        body=body,
+        message_id=make_msgid(idstring=secrets.token_hex(6), domain=domain),
+        status=QUEUED,
+        next_attempt_at=utcnow(),
+    )
+    session.add(message)
+    return message
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before the next try: 1, 2, 4 ... minutes, capped at an hour."""
+    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+def _due(now: datetime):
+    return or_(
+        and_(OutboxMessage.status == QUEUED, OutboxMessage.next_attempt_at <= now),
+        and_(OutboxMessage.status == SENDING, OutboxMessage.lease_until < now),
+    )
+
+
+def claim(session: Session, now: datetime, limit: int = 50, lease: timedelta = LEASE
+          ) -> tuple[str, list[int]]:
+    """Claim up to ``limit`` due messages; returns the claim token and the ids claimed.
+
+    PostgreSQL skips rows another worker has locked. SQLite ignores FOR UPDATE, so each
+    row is claimed by a conditional update whose row count says whether it was won.
+    """
+    token = secrets.token_hex(8)
+    candidates = session.scalars(
+        select(OutboxMessage.id)
+        .where(_due(now))
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    won = []
+    for message_id in candidates:
+        result = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, _due(now))
+            .values(status=SENDING, lease_until=now + lease, claim_token=token)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:
+            won.append(message_id)
+    session.commit()
+    return token, won
+
+
+def _settle(session: Session, message_id: int, token: str, **values) -> None:
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.claim_token == token)
+        .values(claim_token=None, lease_until=None, attempts=OutboxMessage.attempts + 1, **values)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    if result.rowcount != 1:
+        log.warning("outbox message %s: lease lost before it was settled", message_id)
+
+
+def deliver_due(session: Session, transport: Transport, *, now: Callable[[], datetime] = utcnow,
+                limit: int = 50) -> DeliveryStats:
+    """Claim one batch of due messages and try to send each over one connection."""
+    stats = DeliveryStats()
+    token, ids = claim(session, now(), limit)
+    if not ids:
+        return stats
+    rows = session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))
+                           .order_by(OutboxMessage.id)).all()
+    mails = [(m.id, m.attempts, OutgoingMail(m.message_id, m.recipient, m.subject, m.body))
+             for m in rows]
+    session.commit()
+    pending: Iterator = iter(mails)
+    try:
+        with transport.open() as send:
+            for message_id, attempts, mail in pending:
+                try:
+                    send(mail)
+                except PermanentFailure as exc:
+                    _settle(session, message_id, token, status=FAILED, last_error=str(exc)[:500])
+                    stats.failed += 1
+                except TemporaryFailure as exc:
+                    _retry(session, message_id, token, attempts, exc, now())
+                    stats.retried += 1
+                else:
+                    _settle(session, message_id, token, status=SENT, sent_at=now(), last_error=None)
+                    stats.sent += 1
+    except TemporaryFailure as exc:
+        # The connection itself failed: every message not yet settled waits and tries again.
+        for message_id, attempts, _mail in pending:
+            _retry(session, message_id, token, attempts, exc, now())
+            stats.retried += 1
+    return stats
+
+
+def _retry(session, message_id, token, attempts, exc, now) -> None:
+    _settle(session, message_id, token, status=QUEUED, last_error=str(exc)[:500] or repr(exc),
+            next_attempt_at=now + backoff(attempts + 1))
+
+
+def drain(session: Session, transport: Transport, *, now: Callable[[], datetime] = utcnow,
+          limit: int = 50) -> DeliveryStats:
+    """Deliver batches until nothing is due now; returns the totals."""
+    total = DeliveryStats()
+    while True:
+        stats = deliver_due(session, transport, now=now, limit=limit)
+        total.sent += stats.sent
+        total.retried += stats.retried
+        total.failed += stats.failed
+        if stats.handled == 0 or stats.sent + stats.failed == 0:
+            return total
+
+
+def run_worker(session_factory: Callable[[], Session], transport: Transport, *,
+               stop: threading.Event, poll_seconds: float = 5.0,
+               on_batch: Callable[[DeliveryStats], None] | None = None) -> None:
+    """Keep delivering until ``stop`` is set, sleeping when nothing is due."""
+    while not stop.is_set():
+        try:
+            with session_factory() as session:
+                stats = drain(session, transport)
+        except Exception:  # a database outage must not end the worker
+            log.exception("outbox worker: delivery round failed; will try again")
+            stats = DeliveryStats()
+        if on_batch and stats.handled:
+            on_batch(stats)
+        stop.wait(poll_seconds)
+
+
+def backlog(session: Session) -> dict[str, int]:
+    """How many messages are in each status."""
+    rows = session.execute(
+        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    ).all()
+    return {status: count for status, count in rows}

@@ -1,0 +1,98 @@
+"""Fixtures: an app per test on SQLite or PostgreSQL (TEST_DATABASE_URL), a real SMTP server."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+import pytest
+from alembic import command
+from sqlalchemy import create_engine, text
+
+from portal import create_app
+from portal.cli import alembic_config
+from talkzone.models import Base
+from tests.smtp import SMTPServer
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _worker_database(base_url: str, name: str) -> str:
+    """A database of this test worker's own on the PostgreSQL server, made empty."""
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory, worker_id):
+    if PG_URL:
+        url = _worker_database(PG_URL, f"eh_test_{worker_id}")
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    command.upgrade(alembic_config(url), "head")
+    return url
+
+
+def empty_database(engine) -> None:
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def smtp_server():
+    server = SMTPServer(free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def make_app(database_url, smtp_server):
+    """Build an app on the test database; keyword arguments override the config."""
+    apps = []
+
+    def build(**overrides):
+        settings = {"DATABASE_URL": database_url, "MAIL_SERVER": "127.0.0.1",
+                    "MAIL_PORT": smtp_server.port, "WTF_CSRF_ENABLED": False,
+                    "MAIL_TIMEOUT": 5, **overrides}
+        app = create_app("test", **settings)
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        empty_database(app.extensions["db_engine"])
+        app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def db_session(app):
+    with app.app_context():
+        session = app.extensions["db_sessionmaker"]()
+        yield session
+        session.close()

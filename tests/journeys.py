@@ -1,0 +1,75 @@
+"""Walk the public journeys through the Flask test client, one page at a time."""
+
+from __future__ import annotations
+
+import copy
+
+FAMILY = {
+    "who": {"role": "parent"},
+    "about-you": {"name": "Jo Bloggs", "relationship": "Mum"},
+    "child": [{"name": "Sam Bloggs", "dob": ["4", "5", "2016"], "school": "Hill Primary", "send": "no"}],
+    "children": {"add_another": "no"},
+    "address": {"line_1": "1 High Street", "line_2": "", "town": "Preston", "postcode": "pr1 2ab"},
+    "area": {"area": "preston"},
+    "needs": {"needs": ["money", "school"], "details": "We are struggling with school mornings."},
+    "involved": {"caf": "no", "lead_professional": "", "social_worker": "no", "other_services": ""},
+    "language": {"language": "English", "interpreter": "no", "access_needs": ""},
+    "contact": {"channels": ["call", "email"], "phone": "07700 900123", "email": "jo@example.com"},
+    "safety": {"days": ["tue", "wed"], "start": "16:00", "end": "18:00", "voicemail": "no",
+               "say_who": "no", "must_not_know": "Her ex-partner"},
+    "consent": {"consent": "yes"},
+}
+
+PROFESSIONAL = {
+    **FAMILY,
+    "who": {"role": "professional"},
+    "professional": {"name": "Pat Teacher", "organisation": "Hill Primary", "job_role": "SENCO",
+                     "work_email": "pat@school.example.com", "work_phone": "01632 960 001"},
+    "family-consent": {"family_consent": "yes"},
+}
+
+
+def answers(base=FAMILY, **changes) -> dict:
+    data = copy.deepcopy(base)
+    for step, values in changes.items():
+        step = step.replace("_", "-")
+        if values is None:
+            data.pop(step, None)
+        elif isinstance(values, dict) and isinstance(data.get(step), dict):
+            data[step].update(values)
+        else:
+            data[step] = values
+    return data
+
+
+def post_step(client, path, values):
+    response = client.post(path, data=values)
+    assert response.status_code in (200, 302), (path, response.status_code)
+    return response
+
+
+def walk_request(client, data=FAMILY, until=None):
+    """Answer every page the journey asks, in order, following its redirects."""
+    response = client.get("/request-support/who")
+    location = "/request-support/who"
+    for _ in range(40):
+        if location.startswith("/request-support/check-answers") or location == until:
+            return location
+        step = location.split("/request-support/")[1].split("?")[0]
+        if step == "child" or step.startswith("child/"):
+            child = data["child"].pop(0) if len(data["child"]) > 1 else data["child"][0]
+            response = post_step(client, location, child)
+        else:
+            response = post_step(client, location, data[step])
+        assert response.status_code == 302, f"{step} did not accept {data[step] if step in data else ''}: " \
+            + response.get_data(as_text=True)[:3000]
+        location = response.headers["Location"]
+    raise AssertionError("journey did not reach check answers")
+
+
+def submit_request(client, data=FAMILY):
+    """Walk the journey and send it; returns the confirmation page's response."""
+    walk_request(client, copy.deepcopy(data))
+    response = client.post("/request-support/check-answers", data={})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return client.get(response.headers["Location"])
