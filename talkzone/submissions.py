@@ -97,9 +97,9 @@ def submit_request_for_support(session: Session, *, profile: Profile, answers: d
     consent: nothing goes to the district, and the professional is asked for consent.
     """
     now = now or utcnow()
-    who = answers["who"]
-    professional = who["role"] == "professional"
-    awaiting_consent = professional and who.get("family_consent") != "yes"
+    professional = answers.get("professional") if answers["who"]["role"] == "professional" else None
+    family_consent = answers.get("family-consent", {}).get("family_consent")
+    awaiting_consent = professional is not None and family_consent != "yes"
     area_code = answers["area"]["area"]
     first_child = (answers.get("child_list") or [{}])[0]
     contact = contact_preferences(answers.get("contact", {}), answers.get("safety", {}))
@@ -112,7 +112,7 @@ def submit_request_for_support(session: Session, *, profile: Profile, answers: d
         destination=request_mailbox(profile, area_code),
         answers=answers,
         contact=contact,
-        subject_name=first_child.get("name") or who.get("name"),
+        subject_name=first_child.get("name"),
         postcode=answers["address"]["postcode"],
         phone=contact.get("phone"),
         email=contact.get("email"),
@@ -120,13 +120,13 @@ def submit_request_for_support(session: Session, *, profile: Profile, answers: d
     )
     store(session, submission)
     if awaiting_consent:
-        _queue(session, submission, compose, delivery, "consent_needed", who["work_email"])
+        _queue(session, submission, compose, delivery, "consent_needed", professional["work_email"])
     else:
         _queue(session, submission, compose, delivery, "district_notification",
                submission.destination)
         if professional:
             _queue(session, submission, compose, delivery, "referrer_acknowledgement",
-                   who["work_email"])
+                   professional["work_email"])
         queue_acknowledgements(session, submission, compose, delivery, "family_acknowledgement")
     session.commit()
     return submission

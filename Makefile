@@ -1,0 +1,66 @@
+# The two commands: `make run` (portal on SQLite with demo data) and `make test` (the suite
+# on SQLite and on PostgreSQL). Both install what they need first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app portal
+TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+PYTEST_ARGS ?=
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: install system-deps assets translations run test test-sqlite test-postgres lint bench serve clean
+
+install: $(BIN)/.installed node_modules/.installed assets translations
+
+$(BIN)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: node_modules/.installed
+	npm run --silent build
+
+translations: $(BIN)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -d portal/translations -f -q 2>/dev/null || true
+
+# Debian's Chromium for the browser tests (Playwright cannot download a browser here).
+system-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "installing Debian's chromium"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+	@echo "Portal: http://$(HOST):$(PORT)/  (mail is written to instance/mail/)"
+	$(FLASK) outbox send
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install system-deps test-sqlite test-postgres
+
+test-sqlite:
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+test-postgres:
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/bandit -q -r portal talkzone -ll
+
+serve: install
+	$(BIN)/honcho start
+
+bench: install
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) node_modules portal/static/css portal/static/js/govuk-frontend.min.js
