@@ -35,12 +35,18 @@ def _worker_database(base_url: str, name: str) -> str:
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory, worker_id):
+    name = f"eh_test_{worker_id}_{os.getpid()}"
     if PG_URL:
-        url = _worker_database(PG_URL, f"eh_test_{worker_id}")
+        url = _worker_database(PG_URL, name)
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     command.upgrade(alembic_config(url), "head")
-    return url
+    yield url
+    if PG_URL:
+        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def empty_database(engine) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, session
+from flask import Blueprint, current_app, redirect, render_template, session, url_for
+from flask_babel import lazy_gettext as _l
 
 from portal import db
 from portal.public.journey import SESSION_KEY
@@ -14,9 +15,28 @@ bp = Blueprint("pages", __name__)
 NEUTRAL_SITE = "https://www.bbc.co.uk/weather"
 
 
+# The journeys after the first, shown on the start page when their blueprint is registered
+# (and, for the helpline, when the service profile has one).
+OTHER_JOURNEYS = [
+    ("complaint.start", _l("Make a complaint about children's social care"),
+     _l("For young people, or someone on a young person's behalf.")),
+    ("helpline.start", _l("Talk to the helpline"),
+     _l("Confidential advice and support for young people aged 12 to 19 (up to 25 with SEND).")),
+]
+
+
 @bp.get("/")
 def start():
-    return render_template("pages/start.html")
+    profile = current_app.extensions["profile"]
+    journeys = []
+    for endpoint, title, description in OTHER_JOURNEYS:
+        if endpoint == "helpline.start" and profile.helpline is None:
+            continue
+        if endpoint == "helpline.start":
+            title = _l("Talk to %(helpline)s", helpline=profile.helpline.name)
+        href = url_for(endpoint) if endpoint in current_app.view_functions else None
+        journeys.append({"href": href, "title": title, "description": description})
+    return render_template("pages/start.html", extra_journeys=journeys)
 
 
 @bp.get("/exit")
