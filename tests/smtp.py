@@ -51,4 +51,4 @@ class SMTPServer:
 
     def message_ids(self) -> list[str]:
         with self.lock:
-            return [m["Message-ID"] for _, m in self.messages]
+            return ["".join(m["Message-ID"].split()) for _, m in self.messages]

@@ -144,8 +144,9 @@ class DateParts(Field):
 
     widget = _DateWidget()
 
-    def __init__(self, label=None, validators=None, past_only=True, **kw):
+    def __init__(self, label=None, validators=None, required=True, past_only=True, **kw):
         super().__init__(label, validators, **kw)
+        self.required = required
         self.parts = ("", "", "")
         self.past_only = past_only
         self.anchor = f"{self.id}-day"
@@ -167,7 +168,7 @@ class DateParts(Field):
         day, month, year = self.parts
         label = self.label.text
         if not (day or month or year):
-            if self.flags.required or any(isinstance(v, Required) for v in self.validators):
+            if self.required:
                 raise ValidationError(_l("Enter %(label)s", label=str(label).lower()))
             return
         for part, name in ((day, _l("a day")), (month, _l("a month")), (year, _l("a year"))):

@@ -10,7 +10,6 @@ from portal.forms.fields import (
     DateParts,
     EmailAddress,
     JourneyForm,
-    Required,
     UKPhone,
     checkboxes,
     long_text,
@@ -86,7 +85,7 @@ class FamilyConsentForm(JourneyForm):
 
 class ChildForm(JourneyForm):
     name = text(_l("Child's full name"), _l("Enter the child's full name"))
-    dob = DateParts(_l("Date of birth"), validators=[Required()],
+    dob = DateParts(_l("Date of birth"),
                     description=_l("For example, 27 3 2015"))
     school = text(_l("School, nursery or setting (optional)"), max_length=200)
     send = radios(_l("Does the child have special educational needs or a disability?"),
@@ -109,7 +108,7 @@ class AddressForm(JourneyForm):
     line_2 = text(_l("Address line 2 (optional)"), autocomplete="address-line2")
     town = text(_l("Town or city"), _l("Enter the town or city"), max_length=100, width=20,
                 autocomplete="address-level2")
-    postcode = text(_l("Postcode"), _l("Enter the postcode"), max_length=10, width=10,
+    postcode = text(_l("Postcode"), _l("Enter the postcode"), max_length=20, width=10,
                     autocomplete="postal-code")
 
     def validate_postcode(self, field):

@@ -1,0 +1,206 @@
+"""The Request for Support journey through the test client: drafts, navigation, submit, failures."""
+
+from __future__ import annotations
+
+import copy
+from datetime import timedelta
+
+import pytest
+from flask import session as flask_session
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from talkzone.calendar import add_working_days, uk_date
+from talkzone.models import Draft, OutboxMessage, Submission, utcnow
+from tests.journeys import FAMILY, answers, submit_request, walk_request
+
+
+def count(db_session, model):
+    db_session.expire_all()
+    return db_session.scalar(select(func.count()).select_from(model))
+
+
+def test_confirmation_gives_reference_and_allocation_date(client, db_session):
+    html = submit_request(client).get_data(as_text=True)
+    reference = html.split("<strong>")[1].split("</strong>")[0]
+    assert len(reference) == 12 and reference.startswith("RS-")
+    stored = db_session.scalars(select(Submission)).one()
+    assert stored.reference == reference
+    due = add_working_days(uk_date(utcnow()), 5)
+    assert stored.due_on == due
+    assert f"allocated to a worker by {due.strftime('%A')} {due.day} {due.strftime('%B %Y')}" in html
+
+
+def test_references_are_unique_and_unambiguous(client, db_session):
+    for _ in range(5):
+        submit_request(client)
+    references = list(db_session.scalars(select(Submission.reference)))
+    assert len(set(references)) == 5
+    assert not set("".join(references).replace("RS-", "").replace("-", "")) & set("01IOLUS5")
+
+
+def test_request_is_committed_before_the_confirmation_is_served(app, client):
+    walk_request(client, copy.deepcopy(FAMILY))
+    response = client.post("/request-support/check-answers")
+    assert response.status_code == 302
+    with app.extensions["db_sessionmaker"]() as other:  # another connection sees it already
+        assert other.scalar(select(func.count()).select_from(Submission)) == 1
+        assert other.scalar(select(func.count()).select_from(OutboxMessage)) == 2
+
+
+def test_a_failed_commit_shows_an_error_page_and_no_reference(client, db_session, monkeypatch):
+    walk_request(client, copy.deepcopy(FAMILY))
+
+    def broken_commit(self):
+        raise OperationalError("COMMIT", {}, Exception("database went away"))
+
+    monkeypatch.setattr(Session, "commit", broken_commit)
+    response = client.post("/request-support/check-answers")
+    monkeypatch.undo()
+    html = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert "RS-" not in html and "Request sent" not in html
+    assert "Nothing has been sent" in html
+    assert count(db_session, Submission) == 0 and count(db_session, OutboxMessage) == 0
+    with client.session_transaction() as cookie:
+        assert "confirmation" not in cookie
+    # The answers are still there: trying again works.
+    assert client.post("/request-support/check-answers").status_code == 302
+    assert count(db_session, Submission) == 1
+
+
+def test_answers_live_on_the_server_not_in_the_cookie(app, client, db_session):
+    walk_request(client, copy.deepcopy(FAMILY))
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    with app.test_request_context():
+        decoded = app.session_interface.get_signing_serializer(app).loads(cookie.value)
+    assert set(decoded) <= {"draft", "_fresh", "csrf_token"}
+    assert "Jo Bloggs" not in str(decoded)
+    draft = db_session.get(Draft, decoded["draft"])
+    assert draft.answers["about-you"]["name"] == "Jo Bloggs"
+
+
+def test_answers_expire_after_the_stated_idle_time(app, client, db_session):
+    walk_request(client, copy.deepcopy(FAMILY), until="/request-support/address")
+    db_session.execute(update(Draft).values(updated_at=utcnow() - timedelta(minutes=61)))
+    db_session.commit()
+    response = client.get("/request-support/address")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/who")
+    assert count(db_session, Draft) == 0
+    assert "60 minutes" in client.get("/request-support/").get_data(as_text=True)
+
+
+def test_answers_are_deleted_on_submit(client, db_session):
+    submit_request(client)
+    assert count(db_session, Draft) == 0
+
+
+def test_exit_deletes_answers_clears_session_and_leaves(app, client, db_session):
+    walk_request(client, copy.deepcopy(FAMILY), until="/request-support/address")
+    assert count(db_session, Draft) == 1
+    response = client.get("/exit")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "https://www.bbc.co.uk/weather"
+    assert count(db_session, Draft) == 0
+    with client.session_transaction() as cookie:
+        assert dict(cookie) == {}
+
+
+def test_every_public_page_has_the_quick_exit_and_emergency_line(client):
+    for path in ("/", "/request-support/", "/request-support/who", "/staying-safe-online"):
+        html = client.get(path).get_data(as_text=True)
+        assert 'data-module="govuk-exit-this-page"' in html and 'href="/exit"' in html, path
+        assert "999" in html and "0800 1111" in html, path
+
+
+def test_nobody_skips_ahead_by_editing_the_url(client):
+    response = client.get("/request-support/needs")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/who")
+
+
+def test_change_link_comes_back_to_check_answers(client):
+    walk_request(client, copy.deepcopy(FAMILY))
+    page = client.get("/request-support/check-answers").get_data(as_text=True)
+    assert 'href="/request-support/about-you?change=1"' in page
+    response = client.post("/request-support/about-you?change=1", data={"name": "Jo Smith"})
+    assert response.headers["Location"] == "/request-support/check-answers"
+    assert "Jo Smith" in client.get("/request-support/check-answers").get_data(as_text=True)
+
+
+def test_changing_the_postcode_asks_for_the_area_again_then_returns(client):
+    walk_request(client, copy.deepcopy(FAMILY))
+    response = client.post("/request-support/address?change=1",
+                           data={**FAMILY["address"], "postcode": "BB11 1AA"})
+    assert response.headers["Location"] == "/request-support/area?change=1"
+    page = client.get("/request-support/area?change=1").get_data(as_text=True)
+    assert 'value="burnley" checked' in page
+    response = client.post("/request-support/area?change=1", data={"area": "burnley"})
+    assert response.headers["Location"] == "/request-support/check-answers"
+
+
+@pytest.mark.parametrize(("postcode", "checked"), [("PR1 2AB", "preston"), ("PR4 1AA", None)])
+def test_area_is_preselected_only_when_the_postcode_is_sure(client, postcode, checked):
+    walk_request(client, answers(address={"postcode": postcode}), until="/request-support/area")
+    page = client.get("/request-support/area").get_data(as_text=True)
+    assert page.count(" checked") == (1 if checked else 0)
+    if checked:
+        assert f'value="{checked}" checked' in page
+
+
+@pytest.mark.parametrize(("postcode", "says"), [
+    ("FY1 1AA", "Blackpool Council"), ("BB2 1AA", "Blackburn with Darwen"), ("M1 1AA", "does not look like"),
+])
+def test_postcode_outside_the_area_gets_told_where_to_go(client, postcode, says):
+    walk_request(client, answers(address={"postcode": postcode}), until="/request-support/address")
+    response = client.post("/request-support/address", data={**FAMILY["address"], "postcode": postcode})
+    assert response.headers["Location"] == "/request-support/outside-area"
+    page = client.get("/request-support/outside-area").get_data(as_text=True)
+    assert says in page and "https://www.gov.uk/find-local-council" in page
+    assert 'href="/request-support/area"' in page  # a family who knows better can go on
+
+
+def test_add_another_child_change_and_remove(client, db_session):
+    walk_request(client, copy.deepcopy(FAMILY), until="/request-support/children")
+    client.post("/request-support/child", data=FAMILY["child"][0])
+    assert client.post("/request-support/children", data={"add_another": "yes"}).headers[
+        "Location"] == "/request-support/child"
+    client.post("/request-support/child", data={"name": "Alex Bloggs", "dob": ["1", "2", "2019"],
+                                                "send": "yes"})
+    page = client.get("/request-support/children").get_data(as_text=True)
+    assert "You have added 2 children" in page and "Alex Bloggs" in page
+    client.post("/request-support/child/0", data={**FAMILY["child"][0], "name": "Samuel Bloggs"})
+    client.post("/request-support/child/1/remove", data={"confirm": "yes"})
+    page = client.get("/request-support/children").get_data(as_text=True)
+    assert "You have added 1 child" in page and "Samuel Bloggs" in page and "Alex" not in page
+    assert client.get("/request-support/child/5").status_code == 404
+
+
+def test_csrf_is_enforced_on_every_post(make_app):
+    client = make_app(WTF_CSRF_ENABLED=True).test_client()
+    response = client.post("/request-support/who", data={"role": "parent"})
+    assert response.status_code == 400
+    assert "Your session has ended" in response.get_data(as_text=True)
+
+
+def test_family_saying_no_to_consent_stores_and_sends_nothing(client, db_session):
+    walk_request(client, answers(consent=None), until="/request-support/consent")
+    response = client.post("/request-support/consent", data={"consent": "no"})
+    assert response.headers["Location"] == "/request-support/no-consent"
+    assert "We cannot send your request" in client.get("/request-support/no-consent").get_data(as_text=True)
+    assert count(db_session, Submission) == 0 and count(db_session, OutboxMessage) == 0
+    assert count(db_session, Draft) == 0
+
+
+def test_hostile_text_is_stored_as_typed_and_shown_escaped(client, db_session):
+    hostile = "<script>alert(1)</script>'; DROP TABLE submissions;-- \u202e\U0001f600"
+    submit_request(client, answers(needs={"details": hostile + "\x00\x07"}))
+    stored = db_session.scalars(select(Submission)).one()
+    assert stored.answers["needs"]["details"] == hostile.strip()
+    assert flask_session is not None
+
+
+def test_check_answers_page_escapes_what_was_typed(client):
+    walk_request(client, answers(about_you={"name": "<b>Jo</b>"}))
+    page = client.get("/request-support/check-answers").get_data(as_text=True)
+    assert "<b>Jo</b>" not in page and "&lt;b&gt;Jo&lt;/b&gt;" in page
