@@ -98,7 +98,7 @@ def client(app):
 
 @pytest.fixture
 def db_session(app):
-    with app.app_context():
-        session = app.extensions["db_sessionmaker"]()
-        yield session
-        session.close()
+    """A session of the test's own, outside any request (as another process would see it)."""
+    session = app.extensions["db_sessionmaker"]()
+    yield session
+    session.close()
