@@ -32,6 +32,10 @@ class Required(InputRequired):
 
     field_flags = {}
 
+    def __init__(self, message=None):
+        super().__init__(message)
+        self.field_flags = {}  # InputRequired sets the flag on the instance, not the class
+
 
 def _clean(value):
     if isinstance(value, str):
