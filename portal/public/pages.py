@@ -54,6 +54,21 @@ def staying_safe():
     return render_template("pages/staying_safe.html")
 
 
+@bp.get("/privacy")
+def privacy():
+    return render_template("pages/privacy.html")
+
+
+@bp.get("/cookies")
+def cookies():
+    return render_template("pages/cookies.html")
+
+
+@bp.get("/accessibility")
+def accessibility():
+    return render_template("pages/accessibility.html")
+
+
 @bp.get("/healthz")
 def healthz():
     return {"status": "ok"}

@@ -35,3 +35,13 @@ def test_hsts_and_secure_cookies_in_production_settings(make_app):
 def test_static_files_may_be_cached(client):
     response = client.get("/static/js/init.js")
     assert response.status_code == 200 and response.headers.get("Cache-Control") != "no-store"
+
+
+@pytest.mark.parametrize(("path", "says"), [
+    ("/privacy", "72 months after they are closed"),
+    ("/cookies", "eh_session"),
+    ("/accessibility", "version 2.2 AA"),
+])
+def test_information_pages_are_linked_from_every_footer(client, path, says):
+    assert says in client.get(path).get_data(as_text=True)
+    assert f'href="{path}"' in client.get("/request-support/who").get_data(as_text=True)
