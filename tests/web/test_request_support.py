@@ -204,3 +204,9 @@ def test_check_answers_page_escapes_what_was_typed(client):
     walk_request(client, answers(about_you={"name": "<b>Jo</b>"}))
     page = client.get("/request-support/check-answers").get_data(as_text=True)
     assert "<b>Jo</b>" not in page and "&lt;b&gt;Jo&lt;/b&gt;" in page
+
+
+def test_exit_button_markup_is_not_escaped(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "&lt;span" not in html
+    assert '<span class="govuk-visually-hidden">Emergency</span> Exit this page' in html
