@@ -57,11 +57,12 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from portal.public import complaint, pages, request_support
+    from portal.public import complaint, helpline, pages, request_support
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(request_support.bp)
     app.register_blueprint(complaint.bp)
+    app.register_blueprint(helpline.bp)
 
 
 def _register_template_context(app: Flask) -> None:

@@ -32,6 +32,14 @@ OVERLAP = "overlap"
 TOO_MANY = "too_many"
 
 
+class CallbackWindowsRefused(ValueError):
+    """The chosen callback windows break the rules; the codes say which."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__(f"callback windows refused: {', '.join(problems)}")
+        self.problems = problems
+
+
 @dataclass(frozen=True)
 class CallbackWindow:
     """A time the young person says it is safe to call or text them: aware start and end."""
@@ -192,7 +200,7 @@ def submit_helpline_contact(session: Session, *, profile: Profile, answers: dict
         raise ValueError(f"unknown way to reply {method!r}")
     windows = [w for w in windows_from_answers(answers) if w.end > now]
     if method in CALLBACK_METHODS and (problems := window_problems(windows, helpline, now)):
-        raise ValueError(f"callback windows refused: {', '.join(problems)}")
+        raise CallbackWindowsRefused(problems)
     contact = _contact(answers, windows)
     first = first_callback(windows, now)
     due = first.start if first else reply_expected(helpline, now).at
