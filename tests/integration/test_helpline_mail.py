@@ -1,0 +1,64 @@
+"""Helpline contacts reach the helpline mailbox over real SMTP; acknowledgements only where safe."""
+
+from __future__ import annotations
+
+from portal.mail import transport_for
+from talkzone import outbox
+from tests.helpline_journey import ANONYMOUS, CALL, EMAIL, MORNING, TEXT, frozen, reference, submit_helpline
+
+INBOX = "talkzone-inbox@lancashire.example"
+
+
+def deliver(app):
+    with app.app_context():
+        with app.extensions["db_sessionmaker"]() as session:
+            return outbox.drain(session, transport_for(app))
+
+
+def test_the_helpline_mailbox_is_notified_once_without_personal_details(make_app, smtp_server):
+    app = make_app(CLOCK=frozen(MORNING))
+    page = submit_helpline(app.test_client(), CALL)
+    ref = reference(page.get_data(as_text=True))
+    deliver(app)
+    deliver(app)  # a second run finds nothing left to send
+    received = smtp_server.to(INBOX)
+    assert len(received) == 1
+    assert ref in received[0]["Subject"]
+    body = received[0].get_payload()
+    assert f"/console/items/{ref}" in body
+    assert "a phone call" in body
+    for private in ("Jay", "07700", "Things at home"):
+        assert private not in body
+    # A call is not acknowledged: only the inbox hears of it.
+    assert len(smtp_server.messages) == 1
+
+
+def test_an_email_contact_gets_an_email_acknowledgement(make_app, smtp_server):
+    app = make_app(CLOCK=frozen(MORNING))
+    page = submit_helpline(app.test_client(), EMAIL)
+    ref = reference(page.get_data(as_text=True))
+    deliver(app)
+    acknowledgements = smtp_server.to("jay@example.com")
+    assert len(acknowledgements) == 1
+    assert ref in acknowledgements[0]["Subject"]
+    body = acknowledgements[0].get_payload()
+    assert "Childline free on 0800 1111" in body and "0800 51 11 11" in body
+    assert len(smtp_server.to(INBOX)) == 1
+
+
+def test_a_text_is_acknowledged_only_when_it_may_say_who_it_is_from(make_app, smtp_server):
+    app = make_app(CLOCK=frozen(MORNING), SMS_EMAIL_GATEWAY="sms.example")
+    submit_helpline(app.test_client(), TEXT)
+    submit_helpline(app.test_client(), {**TEXT, "phone": {"phone": "07700 900456"},
+                                        "safety": {"say_who": "no"}})
+    deliver(app)
+    assert len(smtp_server.to("07700900123@sms.example")) == 1
+    assert smtp_server.to("07700900456@sms.example") == []
+    assert len(smtp_server.to(INBOX)) == 2
+
+
+def test_an_anonymous_contact_sends_nothing(make_app, smtp_server):
+    app = make_app(CLOCK=frozen(MORNING))
+    submit_helpline(app.test_client(), ANONYMOUS)
+    assert deliver(app).sent == 0
+    assert smtp_server.messages == []
