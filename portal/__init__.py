@@ -52,6 +52,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     errors.init_app(app)
     cli.init_app(app)
     _register_blueprints(app)
+    _register_console(app)
     _register_template_context(app)
     return app
 
@@ -63,6 +64,15 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(request_support.bp)
     app.register_blueprint(complaint.bp)
     app.register_blueprint(helpline.bp)
+
+
+def _register_console(app: Flask) -> None:
+    """The staff console blueprint and its `flask users` commands."""
+    from portal.console import bp as console_bp
+    from portal.console import cli as console_cli
+
+    app.register_blueprint(console_bp)
+    console_cli.init_app(app)
 
 
 def _register_template_context(app: Flask) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    event,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -81,6 +82,11 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set once the first TOTP code has been checked; until then the secret is only on offer.
+    totp_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The last TOTP time step accepted, so a code cannot be used twice.
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Submission(Base):
@@ -125,6 +131,12 @@ class Submission(Base):
         Index("ix_submissions_postcode", "postcode"),
         Index("ix_submissions_phone", "phone"),
         Index("ix_submissions_email", "email"),
+        # The console's first page per role: safeguarding first, then newest.
+        Index("ix_submissions_queue", "kind", "safeguarding", "created_at", "id"),
+        Index("ix_submissions_all_queue", "safeguarding", "created_at", "id"),
+        Index("ix_submissions_area_queue", "kind", "area_code", "safeguarding", "created_at", "id"),
+        Index("ix_submissions_assigned", "assigned_to_id", "created_at"),
+        Index("ix_submissions_due", "kind", "due_on"),
     )
 
 
@@ -176,3 +188,70 @@ class AuditEvent(Base):
     submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"), index=True)
     action: Mapped[str] = mapped_column(String(40))
     detail: Mapped[dict] = mapped_column(Json, default=dict)
+
+
+class StaffSession(Base):
+    """A staff member's signed-in session, held on the server so it can be ended there.
+
+    The cookie carries a random token; only its SHA-256 is stored, so the table alone
+    cannot be used to sign in. ``stage`` is "password" (second factor still due),
+    "enrol" (second factor still to be set up) or "full".
+    """
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(20), default="full")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class RecoveryCode(Base):
+    """A one-use code that stands in for the second factor; only its hash is kept."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Note(Base):
+    """An internal note on an item, seen only by staff."""
+
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    text: Mapped[str] = mapped_column(Text)
+
+    author: Mapped[User | None] = relationship()
+
+
+class CallbackAttempt(Base):
+    """One try at calling someone back, and what happened."""
+
+    __tablename__ = "callback_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    result: Mapped[str] = mapped_column(String(30))
+    outside_safe_window: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str | None] = mapped_column(String(500))
+
+    actor: Mapped[User | None] = relationship()
+
+
+@event.listens_for(AuditEvent, "before_update")
+@event.listens_for(AuditEvent, "before_delete")
+def _audit_events_are_append_only(_mapper, _connection, target):
+    raise PermissionError(f"audit event {target.id} is append-only: it cannot be changed or removed")

@@ -1,0 +1,47 @@
+"""Logging a contact taken by phone, text, email or social media."""
+
+from __future__ import annotations
+
+from flask import flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from portal import db
+from portal.console import bp, words
+from portal.console.guard import requires
+from portal.console.items import REFUSALS, mailing, profile
+from portal.forms import console as forms
+from talkzone import inbox
+from talkzone.routing import normalise_postcode
+from talkzone.submissions import contact_preferences
+
+
+@bp.route("/contacts/new", methods=["GET", "POST"])
+@requires("log_contact")
+def log_contact():
+    """A helpline adviser records a contact, or a complaint or request taken for a caller."""
+    form = forms.LogContactForm()
+    kinds = ["helpline_contact", "request_for_support"]
+    if profile().complaints is not None:
+        kinds.append("complaint")
+    if profile().helpline is None:
+        kinds.remove("helpline_contact")
+    form.kind.choices = [(k, words.label(words.KINDS, k)) for k in kinds]
+    form.area.choices = [("", _("Choose a district"))] + [(a.code, a.name) for a in profile().areas]
+    if form.validate_on_submit():
+        safety = {key: getattr(form, key).data for key in ("days", "start", "end", "voicemail",
+                                                           "say_who", "must_not_know")}
+        contact = contact_preferences({"channels": form.channels.data, "phone": form.phone.data,
+                                       "email": form.email.data}, safety)
+        try:
+            item = inbox.log_contact(db.session(), g.staff, kind=form.kind.data, channel=form.channel.data,
+                                     mailing=mailing(), summary=form.summary.data, name=form.name.data,
+                                     contact=contact, area_code=form.area.data or None,
+                                     postcode=normalise_postcode(form.postcode.data or ""))
+        except inbox.Refused as exc:
+            form.kind.errors.append(REFUSALS[exc.code]())
+        else:
+            flash(_("Logged as %(reference)s", reference=item.reference))
+            if item.kind == "helpline_contact":
+                return redirect(url_for("console.item", reference=item.reference))
+            return redirect(url_for("console.inbox"))
+    return render_template("console/log_contact.html", form=form)

@@ -1,0 +1,263 @@
+"""The inbox and an item: list, search, view, and the actions staff take on an item."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from portal import db
+from portal.console import bp, words
+from portal.console.guard import requires
+from portal.emails import composer, delivery
+from portal.forms import console as forms
+from talkzone import access, audit, inbox, worklist
+from talkzone.models import Kind, User, utcnow
+
+REFUSALS = {
+    "status_not_allowed": lambda: _("That status cannot follow the current one"),
+    "outcome_needed": lambda: _("Choose an outcome to close the item"),
+    "con_level_needed": lambda: _("Choose the Continuum of Need level to close a request for support"),
+    "assignee_cannot_see_item": lambda: _("That person cannot work on this item"),
+    "voicemail_not_allowed": lambda: _("Do not leave a voicemail: this person said it is not safe"),
+    "unknown_result": lambda: _("Select what happened on the call"),
+    "already_flagged": lambda: _("This item is already flagged for safeguarding"),
+    "cannot_reroute": lambda: _("This contact cannot be sent on"),
+    "area_needed": lambda: _("Choose the district to send the request to"),
+    "iyss_needed": lambda: _("Enter the young person's IYSS number"),
+    "no_complaints_service": lambda: _("This council has no complaints service set up"),
+    "no_helpline": lambda: _("This council has no helpline set up"),
+    "unknown_kind": lambda: _("Select what kind of contact this is"),
+}
+
+
+def profile():
+    return current_app.extensions["profile"]
+
+
+def mailing() -> inbox.Mailing:
+    return inbox.Mailing(compose=composer(), domain=delivery().domain, profile=profile())
+
+
+def _flag(name: str) -> bool:
+    return request.values.get(name) == "1"
+
+
+def _filters() -> worklist.Filters:
+    values = request.values
+    kinds = worklist.kinds_for(g.staff)
+    kind = values.get("kind") if values.get("kind") in kinds else None
+    return worklist.Filters(
+        kind=kind, status=values.get("status") or None, area=values.get("area") or None,
+        mine=_flag("mine"), unassigned=_flag("unassigned"), overdue=_flag("overdue"),
+        due_soon=_flag("due_soon"), safeguarding=_flag("safeguarding"),
+        # Search terms may be personal data, so they only ever arrive in a POST body.
+        search=(request.form.get("q") or "").strip()[:200] or None if request.method == "POST" else None)
+
+
+@bp.route("/", methods=["GET", "POST"], endpoint="inbox")
+@requires("view_inbox")
+def inbox_page():
+    """The inbox: filters in the address (none personal), search only in a form post."""
+    form = FlaskForm()
+    if request.method == "POST" and not form.validate():
+        return redirect(url_for("console.inbox"))
+    filters = _filters()
+    try:
+        number = max(1, int(request.values.get("page", "1")))
+    except ValueError:
+        number = 1
+    page = worklist.inbox(db.session(), g.staff, filters, number)
+    today = date.today()
+    return render_template("console/inbox.html", page=page, filters=filters, form=form, today=today,
+                           kinds=worklist.kinds_for(g.staff), words=words,
+                           overdue=worklist.overdue, due_soon=worklist.due_soon,
+                           areas=profile().areas, statuses=sorted({s for k in worklist.kinds_for(g.staff)
+                                                                  for s in inbox.STATUSES[k]}))
+
+
+
+def _names(user_ids) -> dict[int, str]:
+    ids = {i for i in user_ids if i}
+    if not ids:
+        return {}
+    return {u.id: u.name for u in db.session().scalars(select(User).where(User.id.in_(ids)))}
+
+
+@bp.get("/items/<reference>")
+@requires("view_item")
+def item(reference):
+    """One item: the contact panel first, then every answer, the actions and the timeline."""
+    session = db.session()
+    found = inbox.view(session, g.staff, reference)
+    entries = inbox.timeline(session, found)
+    events = audit.events_for(session, found) if access.can(g.staff, "view_audit") else []
+    names = _names([e["actor_id"] for e in entries] + [e.actor_id for e in events] + [found.assigned_to_id])
+    return render_template(
+        "console/item.html", item=found, panel=words.contact_panel(found.contact), words=words,
+        timeline=entries, names=names, audit_events=events, can=lambda p: access.can(g.staff, p),
+        area=profile().area(found.area_code) if found.area_code else None,
+        safe_now=inbox.in_safe_window(found.contact or {}, utcnow()), transitions=inbox.transitions(found))
+
+
+def _action_page(item, form, title, template="console/action.html", status=200, **context):
+    return render_template(template, item=item, form=form, title=title, words=words,
+                           panel=words.contact_panel(item.contact), **context), status
+
+
+def _conflict(form, exc: inbox.Conflict, title):
+    """The second save: refused, with what changed; the typed answers stay in the form."""
+    form.version.data = str(exc.item.version)
+    names = _names([e.actor_id for e in exc.changes])
+    return _action_page(exc.item, form, title, status=409, conflict=exc.changes, names=names)
+
+
+def _refused(form, field, exc: inbox.Refused, item, title):
+    getattr(form, field).errors.append(REFUSALS[exc.code]())
+    return _action_page(item, form, title, status=200)
+
+
+@bp.route("/items/<reference>/assign", methods=["GET", "POST"])
+@requires("assign")
+def assign(reference):
+    session = db.session()
+    found = access.get_item(session, g.staff, reference, "assign")
+    form = forms.AssignForm(version=str(found.version))
+    people = inbox.colleagues(session, found)
+    form.assignee.choices = [("", _("Nobody (unassigned)"))] + [
+        (str(u.id), _("%(name)s (you)", name=u.name) if u.id == g.staff.id else u.name) for u in people]
+    if request.method == "GET":
+        form.assignee.data = str(found.assigned_to_id or "")
+    title = _("Assign %(reference)s", reference=found.reference)
+    if form.validate_on_submit():
+        try:
+            inbox.assign(session, g.staff, reference, int(form.assignee.data) if form.assignee.data else None,
+                         int(form.version.data))
+        except inbox.Conflict as exc:
+            return _conflict(form, exc, title)
+        except inbox.Refused as exc:
+            return _refused(form, "assignee", exc, found, title)
+        flash(_("Assignment saved"))
+        return redirect(url_for("console.item", reference=reference))
+    return _action_page(found, form, title)
+
+
+@bp.route("/items/<reference>/status", methods=["GET", "POST"])
+@requires("change_status")
+def status(reference):
+    session = db.session()
+    found = access.get_item(session, g.staff, reference, "change_status")
+    form = forms.StatusForm(version=str(found.version))
+    form.status.choices = [(s, words.label(words.STATUSES, s)) for s in inbox.transitions(found)]
+    form.outcome.choices = [("", _("Not closing yet"))] + [
+        (o, words.label(words.OUTCOMES, o)) for o in inbox.OUTCOMES[found.kind]]
+    form.con_level.choices = [("", _("Not closing yet"))] + [
+        (str(n), _("Level %(n)s", n=n)) for n in inbox.CON_LEVELS]
+    title = _("Change the status of %(reference)s", reference=found.reference)
+    if form.validate_on_submit():
+        try:
+            inbox.change_status(session, g.staff, reference, form.status.data, int(form.version.data),
+                                outcome=form.outcome.data or None,
+                                con_level=int(form.con_level.data) if form.con_level.data else None)
+        except inbox.Conflict as exc:
+            return _conflict(form, exc, title)
+        except inbox.Refused as exc:
+            field = {"outcome_needed": "outcome", "con_level_needed": "con_level"}.get(exc.code, "status")
+            return _refused(form, field, exc, found, title)
+        flash(_("Status saved"))
+        return redirect(url_for("console.item", reference=reference))
+    return _action_page(found, form, title)
+
+
+@bp.route("/items/<reference>/notes", methods=["GET", "POST"])
+@requires("add_note")
+def note(reference):
+    session = db.session()
+    found = access.get_item(session, g.staff, reference, "add_note")
+    form = forms.NoteForm()
+    if form.validate_on_submit():
+        inbox.add_note(session, g.staff, reference, form.text.data)
+        flash(_("Note added"))
+        return redirect(url_for("console.item", reference=reference))
+    return _action_page(found, form, _("Add a note to %(reference)s", reference=found.reference))
+
+
+@bp.route("/items/<reference>/callbacks", methods=["GET", "POST"])
+@requires("log_callback")
+def callback(reference):
+    """Log a call back; the page warns when it is now outside the person's safe times."""
+    session = db.session()
+    found = access.get_item(session, g.staff, reference, "log_callback")
+    form = forms.CallbackForm()
+    voicemail_ok = (found.contact or {}).get("voicemail") == "yes"
+    form.result.choices = [(r, words.label(words.CALLBACK_RESULTS, r)) for r in inbox.CALLBACK_RESULTS
+                           if voicemail_ok or r != "voicemail_left"]
+    title = _("Log a callback attempt for %(reference)s", reference=found.reference)
+    outside = inbox.in_safe_window(found.contact or {}, utcnow()) is False
+    if request.method == "POST":
+        # The choice list hides voicemail where it is not allowed; a posted one is still refused.
+        form.result.choices = [(r, "") for r in inbox.CALLBACK_RESULTS]
+    if form.validate_on_submit():
+        try:
+            attempt = inbox.log_callback(session, g.staff, reference, form.result.data, form.note.data)
+        except inbox.Refused as exc:
+            form.result.choices = [(r, words.label(words.CALLBACK_RESULTS, r)) for r in inbox.CALLBACK_RESULTS
+                                   if voicemail_ok or r != "voicemail_left"]
+            return _action_page(found, form, title, template="console/callback.html",
+                                outside=outside, refused=REFUSALS[exc.code]())
+        flash(_("Callback attempt logged outside the safe times") if attempt.outside_safe_window
+              else _("Callback attempt logged"))
+        return redirect(url_for("console.item", reference=reference))
+    return _action_page(found, form, title, template="console/callback.html", outside=outside)
+
+
+@bp.route("/items/<reference>/safeguarding", methods=["GET", "POST"])
+@requires("flag_safeguarding")
+def safeguarding(reference):
+    session = db.session()
+    found = access.get_item(session, g.staff, reference, "flag_safeguarding")
+    form = forms.SafeguardingForm(version=str(found.version))
+    title = _("Flag %(reference)s for safeguarding", reference=found.reference)
+    if form.validate_on_submit():
+        try:
+            inbox.flag_safeguarding(session, g.staff, reference, form.reason.data, int(form.version.data),
+                                    mailing())
+        except inbox.Conflict as exc:
+            return _conflict(form, exc, title)
+        except inbox.Refused as exc:
+            return _refused(form, "reason", exc, found, title)
+        flash(_("Flagged for safeguarding. The duty team has been told."))
+        return redirect(url_for("console.item", reference=reference))
+    return _action_page(found, form, title, duty=profile().duty_mailbox)
+
+
+@bp.route("/items/<reference>/reroute", methods=["GET", "POST"])
+@requires("reroute")
+def reroute(reference):
+    """Send a helpline contact on as a request for support for a district, or as a complaint."""
+    session = db.session()
+    found = access.get_item(session, g.staff, reference, "reroute")
+    form = forms.RerouteForm(version=str(found.version))
+    targets = [(Kind.REQUEST_FOR_SUPPORT, _("A request for support for a district"))]
+    if profile().complaints is not None:
+        service = profile().complaints.name
+        targets.append((Kind.COMPLAINT, _("A complaint for the %(service)s", service=service)))
+    form.target.choices = targets
+    form.area.choices = [("", _("Choose a district"))] + [(a.code, a.name) for a in profile().areas]
+    title = _("Send %(reference)s on", reference=found.reference)
+    if form.validate_on_submit():
+        try:
+            new = inbox.reroute(session, g.staff, reference, form.target.data, int(form.version.data),
+                                mailing(), area_code=form.area.data or None,
+                                iyss_number=form.iyss_number.data)
+        except inbox.Conflict as exc:
+            return _conflict(form, exc, title)
+        except inbox.Refused as exc:
+            field = {"area_needed": "area", "iyss_needed": "iyss_number"}.get(exc.code, "target")
+            return _refused(form, field, exc, found, title)
+        flash(_("Sent on as %(reference)s", reference=new.reference))
+        return redirect(url_for("console.item", reference=reference))
+    return _action_page(found, form, title)

@@ -1,0 +1,87 @@
+"""Signing in: email and password, then the second factor (set up at the first sign-in)."""
+
+from __future__ import annotations
+
+from flask import current_app, g, make_response, redirect, render_template, url_for
+from markupsafe import Markup
+
+from portal import db
+from portal.console import bp
+from portal.console.guard import clear_cookie, requires, set_cookie
+from portal.extensions import limiter
+from portal.forms.console import GENERIC_SIGN_IN_FAILURE, CodeForm, EnrolForm, SignInForm
+from talkzone import access, staff
+
+LOCK_MINUTES = int(staff.LOCK_FOR.total_seconds() // 60)
+
+
+def _sign_in_limit():
+    return current_app.config.get("CONSOLE_SIGN_IN_LIMIT", "30 per minute")
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"])
+@requires(access.ANONYMOUS)
+def sign_in():
+    """The first step: email and password."""
+    if g.get("staff") is not None:
+        return redirect(url_for("console.inbox"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        result = staff.sign_in(db.session(), form.email.data, form.password.data)
+        if result is not None:
+            target = "console.second_factor" if result.stage == staff.PASSWORD else "console.enrol"
+            return set_cookie(redirect(url_for(target)), result.token)
+        form.email.errors.append(GENERIC_SIGN_IN_FAILURE)
+    return render_template("console/sign_in.html", form=form, lock_minutes=LOCK_MINUTES)
+
+
+@bp.route("/sign-in/code", methods=["GET", "POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"])
+@requires(access.SIGNING_IN)
+def second_factor():
+    """The second step: a code from the authenticator app, or a recovery code."""
+    if g.staff_session.stage != staff.PASSWORD:
+        return redirect(url_for("console.enrol"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        token = staff.second_factor(db.session(), g.staff_token, form.code.data)
+        if token is not None:
+            return set_cookie(redirect(url_for("console.inbox")), token)
+        form.code.errors.append(GENERIC_SIGN_IN_FAILURE)
+    return render_template("console/code.html", form=form, lock_minutes=LOCK_MINUTES)
+
+
+@bp.route("/sign-in/set-up", methods=["GET", "POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"])
+@requires(access.SIGNING_IN)
+def enrol():
+    """First sign-in: set up the authenticator app, then show the recovery codes once."""
+    if g.staff_session.stage != staff.ENROL:
+        return redirect(url_for("console.second_factor"))
+    form = EnrolForm()
+    if form.validate_on_submit():
+        done = staff.enrol(db.session(), g.staff_token, form.code.data)
+        if done is not None:
+            token, codes = done
+            response = make_response(render_template("console/recovery_codes.html", codes=codes))
+            return set_cookie(response, token)
+        form.code.errors.append(GENERIC_SIGN_IN_FAILURE)
+    uri, svg = staff.provisioning(g.staff_session.user)
+    secret = g.staff_session.user.totp_secret
+    return render_template("console/enrol.html", form=form, qr=Markup(svg),  # noqa: S704 (segno's own SVG)
+                           secret=" ".join(secret[i:i + 4] for i in range(0, len(secret), 4)))
+
+
+@bp.post("/sign-out")
+@requires(access.ANONYMOUS)
+def sign_out():
+    """End this session on the server, whatever stage it reached."""
+    staff.revoke(db.session(), g.get("staff_token"))
+    return clear_cookie(redirect(url_for("console.signed_out")))
+
+
+@bp.get("/signed-out")
+@requires(access.ANONYMOUS)
+def signed_out():
+    return render_template("console/signed_out.html")

@@ -1,0 +1,121 @@
+"""Plain words for the console: labels for statuses and outcomes, and the contact panel."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from talkzone.calendar import uk_time
+
+KINDS = {
+    "request_for_support": _l("Request for support"),
+    "complaint": _l("Complaint"),
+    "helpline_contact": _l("Helpline contact"),
+}
+STATUSES = {
+    "awaiting_consent": _l("Awaiting consent"), "new": _l("New"), "acknowledged": _l("Acknowledged"),
+    "allocated": _l("Allocated"), "initial_visit_booked": _l("Initial visit booked"),
+    "closed": _l("Closed"), "stage_1_in_progress": _l("Stage 1 in progress"),
+    "responded": _l("Responded"), "callback_due": _l("Callback due"), "in_progress": _l("In progress"),
+}
+OUTCOMES = {
+    "level_1_signposted": _l("Level 1: signposted to universal services"),
+    "level_2_targeted_support": _l("Level 2: targeted early help"),
+    "level_3_4_social_care": _l("Level 3 or 4: escalated to children's social care"),
+    "no_further_action": _l("No further action"), "consent_not_given": _l("Consent not given"),
+    "upheld": _l("Upheld"), "partly_upheld": _l("Partly upheld"), "not_upheld": _l("Not upheld"),
+    "withdrawn": _l("Withdrawn"), "resolved_informally": _l("Resolved informally"),
+    "advice_given": _l("Advice given"), "signposted": _l("Signposted"),
+    "referred_request_for_support": _l("Referred as a request for support"),
+    "referred_complaint": _l("Referred as a complaint"),
+    "safeguarding_referral": _l("Safeguarding referral"), "no_contact_made": _l("No contact made"),
+}
+CALLBACK_RESULTS = {
+    "reached": _l("Reached them"), "no_answer": _l("No answer"),
+    "unsafe_to_talk": _l("They could not talk safely"), "voicemail_left": _l("Left a voicemail"),
+}
+ROLES = {
+    "helpline_adviser": _l("Helpline adviser"), "district_triage_officer": _l("District triage officer"),
+    "customer_feedback_officer": _l("Customer feedback officer"), "administrator": _l("Administrator"),
+}
+EVENTS = {
+    "submitted": _l("Submitted"), "routed": _l("Routed"), "viewed": _l("Viewed"),
+    "assigned": _l("Assigned"), "status_changed": _l("Status changed"), "note": _l("Note"),
+    "callback": _l("Callback attempt"), "mail_queued": _l("Mail queued"), "mail_sent": _l("Mail sent"),
+    "mail_failing": _l("Mail failing"), "safeguarding_flagged": _l("Flagged for safeguarding"),
+    "rerouted": _l("Re-routed"), "logged_by_staff": _l("Logged by staff"),
+}
+CHANNELS = {"call": _l("phone call"), "text": _l("text message"), "email": _l("email")}
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAY_NAMES = {"mon": _l("Mon"), "tue": _l("Tue"), "wed": _l("Wed"), "thu": _l("Thu"),
+              "fri": _l("Fri"), "sat": _l("Sat"), "sun": _l("Sun")}
+
+
+def label(table: dict, value) -> str:
+    return str(table.get(value, value or ""))
+
+
+def hour(text: str) -> str:
+    """"16:00" as "4pm", "09:30" as "9:30am"."""
+    hours, minutes = (int(part) for part in text.split(":"))
+    suffix = "am" if hours < 12 else "pm"
+    shown = hours % 12 or 12
+    return f"{shown}{suffix}" if minutes == 0 else f"{shown}:{minutes:02d}{suffix}"
+
+
+def day_span(days: list[str]) -> str:
+    """Consecutive days as a range ("Tue–Thu"), others listed ("Mon, Wed")."""
+    picked = [d for d in _DAYS if d in days]
+    runs, run = [], []
+    for day in picked:
+        if run and _DAYS.index(day) != _DAYS.index(run[-1]) + 1:
+            runs.append(run)
+            run = []
+        run.append(day)
+    if run:
+        runs.append(run)
+    return ", ".join(
+        f"{_DAY_NAMES[r[0]]}–{_DAY_NAMES[r[-1]]}" if len(r) > 2
+        else ", ".join(str(_DAY_NAMES[d]) for d in r) for r in runs)
+
+
+def safe_times(contact: dict) -> str:
+    """When it is safe to make contact, in words."""
+    windows = contact.get("windows") or []
+    if windows:
+        parts = []
+        for start, end in windows:
+            begin, finish = uk_time(datetime.fromisoformat(start)), uk_time(datetime.fromisoformat(end))
+            parts.append(f"{format_datetime(begin, 'EEE d MMM')} "
+                         f"{hour(begin.strftime('%H:%M'))}–{hour(finish.strftime('%H:%M'))}")
+        return "; ".join(parts)
+    days = day_span(contact.get("days") or []) or _("any day")
+    if contact.get("start") and contact.get("end"):
+        return f"{days} {hour(contact['start'])}–{hour(contact['end'])}"
+    return _("%(days)s, any time", days=days)
+
+
+def contact_panel(contact: dict) -> list[str]:
+    """The sentences at the top of an item: how, when and how carefully to get in touch."""
+    contact = contact or {}
+    lines = []
+    channels = [str(CHANNELS.get(c, c)) for c in contact.get("channels") or []]
+    if channels:
+        lines.append(_("Contact by: %(channels)s.", channels=", ".join(channels)))
+    else:
+        lines.append(_("Do not contact: they did not ask to be contacted."))
+    if contact.get("voicemail") == "no":
+        lines.append(_("Do not leave a voicemail."))
+    elif contact.get("voicemail") == "yes":
+        lines.append(_("A voicemail or message is fine."))
+    lines.append(_("Safe: %(times)s.", times=safe_times(contact)))
+    if contact.get("say_who") == "no":
+        lines.append(_("Do not say where you are calling from."))
+    elif contact.get("say_who") == "yes":
+        lines.append(_("You may say where you are calling from."))
+    if contact.get("must_not_know"):
+        lines.append(_("Must not know: %(who)s", who=contact["must_not_know"]))
+    return lines

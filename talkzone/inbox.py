@@ -1,0 +1,344 @@
+"""The inbox workflow: statuses and their transitions per type, and the actions staff take.
+
+Changes that overwrite a field (assign, status, safeguarding, re-route) carry the version
+the member of staff saw; if the item has moved on since, the change is refused with what
+changed instead of silently overwriting it. Notes and callback attempts only add rows.
+Every view and change is written to the audit trail in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from talkzone import access, audit, outbox
+from talkzone.calendar import add_working_days, uk_date, uk_time
+from talkzone.models import AuditEvent, CallbackAttempt, Kind, Note, Submission, User, utcnow
+
+RFS, COMPLAINT, HELPLINE = Kind.REQUEST_FOR_SUPPORT, Kind.COMPLAINT, Kind.HELPLINE_CONTACT
+CLOSED = "closed"
+
+TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    RFS: {
+        "awaiting_consent": ("new", CLOSED),
+        "new": ("acknowledged", CLOSED),
+        "acknowledged": ("allocated", CLOSED),
+        "allocated": ("initial_visit_booked", CLOSED),
+        "initial_visit_booked": (CLOSED,),
+        CLOSED: (),
+    },
+    COMPLAINT: {
+        "new": ("acknowledged",),
+        "acknowledged": ("stage_1_in_progress",),
+        "stage_1_in_progress": ("responded",),
+        "responded": (CLOSED, "stage_1_in_progress"),
+        CLOSED: (),
+    },
+    HELPLINE: {
+        "new": ("callback_due", "in_progress", CLOSED),
+        "callback_due": ("in_progress", CLOSED),
+        "in_progress": ("callback_due", CLOSED),
+        CLOSED: (),
+    },
+}
+STATUSES = {kind: tuple(steps) for kind, steps in TRANSITIONS.items()}
+OUTCOMES = {
+    RFS: ("level_1_signposted", "level_2_targeted_support", "level_3_4_social_care",
+          "no_further_action", "consent_not_given"),
+    COMPLAINT: ("upheld", "partly_upheld", "not_upheld", "withdrawn", "resolved_informally"),
+    HELPLINE: ("advice_given", "signposted", "referred_request_for_support", "referred_complaint",
+               "safeguarding_referral", "no_contact_made"),
+}
+CON_LEVELS = (1, 2, 3, 4)
+CALLBACK_RESULTS = ("reached", "no_answer", "unsafe_to_talk", "voicemail_left")
+INITIAL_VISIT_WITHIN_WORKING_DAYS = 7
+REROUTE_TARGETS = (RFS, COMPLAINT)
+_DAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+Compose = Callable[[str, Submission], tuple[str, str]]
+
+
+class Refused(ValueError):
+    """An action that the item's rules do not allow; ``code`` says which rule."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+class Conflict(RuntimeError):
+    """Someone else changed the item after this member of staff loaded it."""
+
+    def __init__(self, item: Submission, changes: list[AuditEvent]):
+        super().__init__(item.reference)
+        self.item, self.changes = item, changes
+
+
+@dataclass(frozen=True)
+class Mailing:
+    """How the console's mail is written and addressed: passed in by the portal."""
+
+    compose: Compose
+    domain: str
+    profile: object = field(repr=False)
+
+
+def transitions(item: Submission) -> tuple[str, ...]:
+    """The statuses this item may move to next."""
+    steps = TRANSITIONS.get(item.kind, {})
+    return steps.get(item.status, steps.get("new", ()))
+
+
+def view(session: Session, user: User, reference: str) -> Submission:
+    """Open an item: the view itself goes to the audit trail."""
+    item = access.get_item(session, user, reference, "view_item")
+    audit.record(session, "viewed", submission=item, actor=user)
+    session.commit()
+    return item
+
+
+def _changes_since(session: Session, item: Submission, version: int) -> list[AuditEvent]:
+    return [e for e in audit.events_for(session, item) if (e.detail or {}).get("version", 0) > version]
+
+
+def _load(session: Session, user: User, reference: str, permission: str, version: int | None):
+    item = access.get_item(session, user, reference, permission)
+    if version is not None and item.version != version:
+        raise Conflict(item, _changes_since(session, item, version))
+    return item
+
+
+def _save(session: Session, item: Submission, user: User, action: str, seen: int | None, **detail):
+    """Flush the change with the version check in the UPDATE itself, audit it, commit."""
+    item.updated_at = utcnow()
+    try:
+        session.flush()
+    except StaleDataError:
+        session.rollback()
+        fresh = session.scalars(select(Submission).where(Submission.id == item.id)).one()
+        raise Conflict(fresh, _changes_since(session, fresh, seen or 0)) from None
+    audit.record(session, action, submission=item, actor=user, version=item.version, **detail)
+    session.commit()
+    return item
+
+
+def assign(session: Session, user: User, reference: str, assignee_id: int | None,
+           version: int | None) -> Submission:
+    """Give the item to a colleague, to oneself, or to nobody."""
+    item = _load(session, user, reference, "assign", version)
+    if assignee_id is not None:
+        assignee = session.get(User, assignee_id)
+        if assignee is None or not assignee.is_active or not access.may_see(assignee, item):
+            raise Refused("assignee_cannot_see_item")
+    item.assigned_to_id = assignee_id
+    return _save(session, item, user, "assigned", version, assignee_id=assignee_id)
+
+
+def colleagues(session: Session, item: Submission) -> list[User]:
+    """Active staff who could work on this item."""
+    people = session.scalars(select(User).where(User.is_active.is_(True)).order_by(User.name))
+    return [u for u in people if u.role != access.ADMINISTRATOR and access.may_see(u, item)]
+
+
+def change_status(session: Session, user: User, reference: str, status: str, version: int | None,
+                  outcome: str | None = None, con_level: int | None = None,
+                  now: datetime | None = None) -> Submission:
+    """Move the item along its workflow; closing needs an outcome (and a request, its CoN level)."""
+    now = now or utcnow()
+    item = _load(session, user, reference, "change_status", version)
+    if status not in transitions(item):
+        raise Refused("status_not_allowed")
+    if status == CLOSED:
+        if outcome not in OUTCOMES[item.kind]:
+            raise Refused("outcome_needed")
+        if item.kind == RFS and con_level not in CON_LEVELS:
+            raise Refused("con_level_needed")
+        item.outcome, item.con_level, item.closed_at = outcome, con_level, now
+    if item.kind == RFS and status == "allocated":
+        item.due_on = add_working_days(uk_date(now), INITIAL_VISIT_WITHIN_WORKING_DAYS)
+    previous, item.status = item.status, status
+    return _save(session, item, user, "status_changed", version, previous=previous, status=status,
+                 outcome=outcome, con_level=con_level)
+
+
+def add_note(session: Session, user: User, reference: str, text: str) -> Note:
+    """An internal note: staff only, never sent anywhere."""
+    item = access.get_item(session, user, reference, "add_note")
+    note = Note(submission_id=item.id, author_id=user.id, at=utcnow(), text=text.strip())
+    session.add(note)
+    session.flush()
+    audit.record(session, "note_added", submission=item, actor=user, note_id=note.id)
+    session.commit()
+    return note
+
+
+def in_safe_window(contact: dict, moment: datetime) -> bool | None:
+    """Whether ``moment`` is inside the times the person said are safe; None if any time is."""
+    windows = contact.get("windows") or []
+    if windows:
+        for start, end in windows:
+            if datetime.fromisoformat(start) <= moment < datetime.fromisoformat(end):
+                return True
+        return False
+    days, start, end = contact.get("days") or [], contact.get("start"), contact.get("end")
+    if not days and not start:
+        return None
+    local = uk_time(moment)
+    if days and _DAY_CODES[local.weekday()] not in days:
+        return False
+    if start and end:
+        return start <= local.strftime("%H:%M") < end
+    return True
+
+
+def log_callback(session: Session, user: User, reference: str, result: str, note: str = "",
+                 now: datetime | None = None) -> CallbackAttempt:
+    """Record a call back; a voicemail where the person said no is refused, not recorded.
+
+    A call outside the safe times is recorded with that fact, so the item shows it.
+    """
+    now = now or utcnow()
+    item = access.get_item(session, user, reference, "log_callback")
+    if result not in CALLBACK_RESULTS:
+        raise Refused("unknown_result")
+    if result == "voicemail_left" and (item.contact or {}).get("voicemail") != "yes":
+        raise Refused("voicemail_not_allowed")
+    outside = in_safe_window(item.contact or {}, now) is False
+    attempt = CallbackAttempt(submission_id=item.id, actor_id=user.id, at=now, result=result,
+                              outside_safe_window=outside, note=(note or "").strip() or None)
+    session.add(attempt)
+    session.flush()
+    audit.record(session, "callback_logged", submission=item, actor=user, attempt_id=attempt.id,
+                 result=result, outside_safe_window=outside)
+    session.commit()
+    return attempt
+
+
+def _mail(session, item: Submission, mailing: Mailing, purpose: str, recipient: str) -> None:
+    subject, body = mailing.compose(purpose, item)
+    outbox.queue(session, submission=item, purpose=purpose, recipient=recipient, subject=subject,
+                 body=body, domain=mailing.domain)
+    audit.record(session, "mail_queued", submission=item, purpose=purpose)
+
+
+def flag_safeguarding(session: Session, user: User, reference: str, reason: str, version: int | None,
+                      mailing: Mailing) -> Submission:
+    """Put the item at the top of every inbox and tell the duty mailbox, through the outbox."""
+    item = _load(session, user, reference, "flag_safeguarding", version)
+    if item.safeguarding:
+        raise Refused("already_flagged")
+    item.safeguarding = True
+    session.add(Note(submission_id=item.id, author_id=user.id, at=utcnow(), text=reason.strip()))
+    _mail(session, item, mailing, "console_safeguarding_alert", mailing.profile.duty_mailbox)
+    return _save(session, item, user, "safeguarding_flagged", version)
+
+
+def _new_item(session: Session, user: User, *, kind: str, channel: str, mailing: Mailing,
+              area_code: str | None, answers: dict, contact: dict, subject_name: str | None,
+              now: datetime, **columns) -> Submission:
+    """A submission made in the console, stored and routed like one made online."""
+    from talkzone.routing import request_mailbox
+    from talkzone.submissions import ALLOCATE_WITHIN_WORKING_DAYS, store
+
+    profile = mailing.profile
+    if kind == RFS:
+        destination = request_mailbox(profile, area_code)
+        due_on = add_working_days(uk_date(now), ALLOCATE_WITHIN_WORKING_DAYS)
+        purpose = "district_notification"
+    elif kind == COMPLAINT:
+        if profile.complaints is None:
+            raise Refused("no_complaints_service")
+        destination, due_on, purpose = profile.complaints.mailbox, None, "console_complaint_referral"
+    else:
+        if profile.helpline is None:
+            raise Refused("no_helpline")
+        destination, due_on, purpose = profile.helpline.mailbox or profile.helpline.email, None, None
+    item = Submission(kind=kind, status="new", channel=channel, created_at=now, area_code=area_code,
+                      destination=destination, answers=answers, contact=contact,
+                      subject_name=subject_name, phone=contact.get("phone"), email=contact.get("email"),
+                      due_on=due_on, **columns)
+    store(session, item)
+    audit.record(session, "logged_by_staff", submission=item, actor=user, channel=channel)
+    if purpose:
+        _mail(session, item, mailing, purpose, destination)
+    return item
+
+
+def reroute(session: Session, user: User, reference: str, target: str, version: int | None,
+            mailing: Mailing, area_code: str | None = None, iyss_number: str | None = None,
+            now: datetime | None = None) -> Submission:
+    """Turn a helpline contact into a request for support for an area, or a complaint.
+
+    The new item is routed and mailed like any other; the contact is closed with the
+    matching outcome and both point at each other in the audit trail.
+    """
+    now = now or utcnow()
+    item = _load(session, user, reference, "reroute", version)
+    if item.kind != HELPLINE or target not in REROUTE_TARGETS or item.status == CLOSED:
+        raise Refused("cannot_reroute")
+    if target == RFS and (not area_code or mailing.profile.area(area_code) is None):
+        raise Refused("area_needed")
+    if target == RFS and not (iyss_number or "").strip():
+        raise Refused("iyss_needed")
+    answers = {"referred_from": item.reference, "helpline_contact": item.answers}
+    new = _new_item(session, user, kind=target, channel="helpline", mailing=mailing,
+                    area_code=area_code if target == RFS else None, answers=answers,
+                    contact=dict(item.contact or {}), subject_name=item.subject_name, now=now,
+                    postcode=item.postcode, safeguarding=item.safeguarding,
+                    iyss_number=(iyss_number or "").strip() or None, language=item.language)
+    item.status, item.closed_at = CLOSED, now
+    item.outcome = "referred_request_for_support" if target == RFS else "referred_complaint"
+    _save(session, item, user, "rerouted", version, to=new.reference, target=target,
+          area_code=area_code)
+    return new
+
+
+def log_contact(session: Session, user: User, *, kind: str, channel: str, mailing: Mailing,
+                summary: str, name: str | None, contact: dict, area_code: str | None = None,
+                postcode: str | None = None, now: datetime | None = None) -> Submission:
+    """Record a contact taken by phone, text, email or social media, routed like an online one."""
+    access.require(user, "log_contact")
+    now = now or utcnow()
+    if kind not in access.LOGGABLE_KINDS:
+        raise Refused("unknown_kind")
+    if kind == RFS and (not area_code or mailing.profile.area(area_code) is None):
+        raise Refused("area_needed")
+    answers = {"logged_contact": {"channel": channel, "name": name or "", "summary": summary}}
+    item = _new_item(session, user, kind=kind, channel=channel, mailing=mailing,
+                     area_code=area_code if kind == RFS else None, answers=answers, contact=contact,
+                     subject_name=name or None, now=now, postcode=postcode)
+    session.commit()
+    return item
+
+
+def timeline(session: Session, item: Submission) -> list[dict]:
+    """Everything that happened to the item, oldest first: audit events, mail, notes, calls."""
+    entries = []
+    skip = {"mail_queued", "note_added", "callback_logged"}
+    for event in audit.events_for(session, item):
+        if event.action not in skip:
+            entries.append({"at": event.at, "what": event.action, "actor_id": event.actor_id,
+                            "detail": event.detail or {}})
+    for message in item.outbox:
+        entries.append({"at": message.created_at, "what": "mail_queued", "actor_id": None,
+                        "detail": {"purpose": message.purpose, "recipient": message.recipient}})
+        if message.sent_at:
+            entries.append({"at": message.sent_at, "what": "mail_sent", "actor_id": None,
+                            "detail": {"purpose": message.purpose, "recipient": message.recipient}})
+        elif message.status == outbox.FAILED or message.last_error:
+            entries.append({"at": message.next_attempt_at, "what": "mail_failing", "actor_id": None,
+                            "detail": {"purpose": message.purpose, "recipient": message.recipient,
+                                       "attempts": message.attempts, "failed": message.status == "failed"}})
+    for note in session.scalars(select(Note).where(Note.submission_id == item.id)):
+        entries.append({"at": note.at, "what": "note", "actor_id": note.author_id,
+                        "detail": {"text": note.text}})
+    for attempt in session.scalars(select(CallbackAttempt).where(CallbackAttempt.submission_id == item.id)):
+        entries.append({"at": attempt.at, "what": "callback", "actor_id": attempt.actor_id,
+                        "detail": {"result": attempt.result, "note": attempt.note,
+                                   "outside_safe_window": attempt.outside_safe_window}})
+    return sorted(entries, key=lambda e: e["at"])

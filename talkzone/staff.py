@@ -1,0 +1,343 @@
+"""Staff accounts: argon2 passwords, TOTP second factor, recovery codes, lock-out, sessions.
+
+Sessions live on the server (``StaffSession``): the cookie holds a random token and the
+table holds its SHA-256, so signing out, a password change or disabling an account ends
+every copy of the cookie at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import pyotp
+import segno
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from talkzone import audit
+from talkzone.access import DISTRICT_TRIAGE_OFFICER, ROLES
+from talkzone.models import RecoveryCode, StaffSession, User, utcnow
+
+MAX_FAILURES = 10
+LOCK_FOR = timedelta(minutes=30)
+IDLE_TIMEOUT = timedelta(minutes=30)
+ABSOLUTE_TIMEOUT = timedelta(hours=12)
+# A sign-in half done (password right, code not yet given) expires sooner.
+SIGN_IN_TIMEOUT = timedelta(minutes=10)
+MIN_PASSWORD_LENGTH = 12
+RECOVERY_CODES = 10
+ISSUER = "Early help console"
+
+_hasher = PasswordHasher()
+# Checked against when the email is unknown, so a wrong email takes as long as a wrong password.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+PASSWORD, ENROL, FULL = "password", "enrol", "full"
+
+
+class StaffError(ValueError):
+    """A request about an account that cannot be met; ``code`` says why."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of a password check: the user and the session opened for the next step."""
+
+    user: User
+    token: str
+    stage: str
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password_rules(password: str) -> None:
+    """Raise StaffError("password_too_short") for a password too easy to guess."""
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise StaffError("password_too_short")
+
+
+def create_user(session: Session, *, email: str, name: str, role: str, password: str,
+                areas: list[str] | None = None, actor: User | None = None) -> User:
+    """Add an account (committed). Every account must enrol a second factor at first sign-in."""
+    if role not in ROLES:
+        raise StaffError("unknown_role")
+    if role == DISTRICT_TRIAGE_OFFICER and not areas:
+        raise StaffError("areas_needed")
+    check_password_rules(password)
+    email = email.strip().lower()
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise StaffError("email_taken")
+    user = User(email=email, name=name.strip(), role=role, areas=list(areas or []),
+                password_hash=hash_password(password), is_active=True, failed_logins=0,
+                totp_confirmed=False, password_changed_at=utcnow())
+    session.add(user)
+    session.flush()
+    audit.record(session, "user_created", actor=actor, user_id=user.id, role=role)
+    session.commit()
+    return user
+
+
+def _token_id(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _open(session: Session, user: User, stage: str, now: datetime) -> str:
+    token = secrets.token_urlsafe(32)
+    session.add(StaffSession(id=_token_id(token), user_id=user.id, stage=stage, created_at=now,
+                             last_seen_at=now))
+    return token
+
+
+def _fail(session: Session, user: User, now: datetime) -> None:
+    user.failed_logins = (user.failed_logins or 0) + 1
+    if user.failed_logins >= MAX_FAILURES:
+        user.locked_until = now + LOCK_FOR
+        user.failed_logins = 0
+        audit.record(session, "account_locked", actor=user, until=user.locked_until.isoformat())
+    session.commit()
+
+
+def is_locked(user: User, now: datetime) -> bool:
+    return user.locked_until is not None and user.locked_until > now
+
+
+def sign_in(session: Session, email: str, password: str, now: datetime | None = None) -> SignIn | None:
+    """Check email and password; on success open a session that still needs the second factor.
+
+    Returns None for every kind of failure (unknown email, wrong password, locked or
+    disabled account) so the caller cannot tell them apart.
+    """
+    now = now or utcnow()
+    user = session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+    if user is None:
+        try:
+            _hasher.verify(_DUMMY_HASH, password or "")
+        except VerificationError:
+            pass
+        return None
+    if not user.is_active or is_locked(user, now):
+        audit.record(session, "sign_in_refused", actor=user)
+        session.commit()
+        return None
+    try:
+        _hasher.verify(user.password_hash, password or "")
+    except (VerificationError, InvalidHashError):
+        audit.record(session, "sign_in_failed", actor=user)
+        _fail(session, user, now)
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    stage = PASSWORD if user.totp_confirmed else ENROL
+    if stage == ENROL and not user.totp_secret:
+        user.totp_secret = pyotp.random_base32()
+    token = _open(session, user, stage, now)
+    session.commit()
+    return SignIn(user, token, stage)
+
+
+def current(session: Session, token: str | None, now: datetime | None = None) -> StaffSession | None:
+    """The live session for a cookie's token, its last-seen time moved on; None if ended.
+
+    A session ends when revoked, idle too long, past its absolute limit, or when its
+    user is disabled.
+    """
+    if not token:
+        return None
+    now = now or utcnow()
+    record = session.get(StaffSession, _token_id(token))
+    if record is None or record.revoked_at is not None:
+        return None
+    idle = IDLE_TIMEOUT if record.stage == FULL else SIGN_IN_TIMEOUT
+    if (now - record.last_seen_at > idle or now - record.created_at > ABSOLUTE_TIMEOUT
+            or not record.user.is_active):
+        record.revoked_at = now
+        session.commit()
+        return None
+    record.last_seen_at = now
+    session.commit()
+    return record
+
+
+def revoke(session: Session, token: str | None, now: datetime | None = None) -> None:
+    """End one session (sign-out)."""
+    if not token:
+        return
+    record = session.get(StaffSession, _token_id(token))
+    if record is not None and record.revoked_at is None:
+        record.revoked_at = now or utcnow()
+        audit.record(session, "signed_out", actor=record.user)
+    session.commit()
+
+
+def _revoke_all(session: Session, user: User, now: datetime) -> None:
+    session.execute(update(StaffSession)
+                    .where(StaffSession.user_id == user.id, StaffSession.revoked_at.is_(None))
+                    .values(revoked_at=now))
+
+
+def _use_totp(user: User, code: str, now: datetime) -> bool:
+    totp = pyotp.TOTP(user.totp_secret)
+    code = "".join(ch for ch in (code or "") if ch.isdigit())
+    if len(code) != 6:
+        return False
+    step = int(now.timestamp()) // totp.interval
+    for candidate in (step, step - 1, step + 1):
+        if secrets.compare_digest(totp.at(candidate * totp.interval), code):
+            if user.totp_last_step is not None and candidate <= user.totp_last_step:
+                return False  # a code already used, or an older one: replay
+            user.totp_last_step = candidate
+            return True
+    return False
+
+
+def _use_recovery_code(session: Session, user: User, code: str, now: datetime) -> bool:
+    cleaned = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    found = session.scalar(select(RecoveryCode).where(
+        RecoveryCode.user_id == user.id, RecoveryCode.code_hash == _token_id(cleaned),
+        RecoveryCode.used_at.is_(None)))
+    if found is None:
+        return False
+    found.used_at = now
+    audit.record(session, "recovery_code_used", actor=user)
+    return True
+
+
+def second_factor(session: Session, token: str, code: str, now: datetime | None = None) -> str | None:
+    """Finish signing in with a TOTP or recovery code: a new full session's token, or None.
+
+    The half-done session is ended and a new token issued, so a token seen before the
+    second factor never becomes a signed-in one.
+    """
+    now = now or utcnow()
+    record = current(session, token, now)
+    if record is None or record.stage != PASSWORD:
+        return None
+    user = record.user
+    if is_locked(user, now):
+        return None
+    if not (_use_totp(user, code, now) or _use_recovery_code(session, user, code, now)):
+        audit.record(session, "second_factor_failed", actor=user)
+        _fail(session, user, now)
+        return None
+    record.revoked_at = now
+    user.failed_logins = 0
+    audit.record(session, "signed_in", actor=user)
+    new_token = _open(session, user, FULL, now)
+    session.commit()
+    return new_token
+
+
+def provisioning(user: User) -> tuple[str, str]:
+    """The otpauth URI and the QR code for it as inline SVG, for enrolment."""
+    uri = pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
+    svg = segno.make(uri, error="m").svg_inline(scale=4, dark="#0b0c0c", light="#ffffff",
+                                                 title="QR code")
+    return uri, svg
+
+
+def enrol(session: Session, token: str, code: str,
+          now: datetime | None = None) -> tuple[str, list[str]] | None:
+    """Confirm the second factor with a first code: a full session's token and recovery codes.
+
+    The recovery codes are returned once and stored only as hashes.
+    """
+    now = now or utcnow()
+    record = current(session, token, now)
+    if record is None or record.stage != ENROL:
+        return None
+    user = record.user
+    if not _use_totp(user, code, now):
+        audit.record(session, "second_factor_failed", actor=user)
+        _fail(session, user, now)
+        return None
+    user.totp_confirmed = True
+    user.failed_logins = 0
+    codes = _new_recovery_codes(session, user)
+    record.revoked_at = now
+    audit.record(session, "second_factor_enrolled", actor=user)
+    audit.record(session, "signed_in", actor=user)
+    new_token = _open(session, user, FULL, now)
+    session.commit()
+    return new_token, codes
+
+
+def _new_recovery_codes(session: Session, user: User) -> list[str]:
+    for old in session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == user.id,
+                                                          RecoveryCode.used_at.is_(None))):
+        old.used_at = utcnow()
+    alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    codes = []
+    for _ in range(RECOVERY_CODES):
+        raw = "".join(secrets.choice(alphabet) for _ in range(10))
+        session.add(RecoveryCode(user_id=user.id, code_hash=_token_id(raw)))
+        codes.append(f"{raw[:5]}-{raw[5:]}")
+    return codes
+
+
+def change_password(session: Session, user: User, current_password: str, new_password: str,
+                    now: datetime | None = None) -> str:
+    """Change one's own password; every session ends and a new token is returned."""
+    now = now or utcnow()
+    try:
+        _hasher.verify(user.password_hash, current_password or "")
+    except (VerificationError, InvalidHashError):
+        raise StaffError("wrong_password") from None
+    check_password_rules(new_password)
+    user.password_hash = hash_password(new_password)
+    user.password_changed_at = now
+    _revoke_all(session, user, now)
+    audit.record(session, "password_changed", actor=user, user_id=user.id)
+    token = _open(session, user, FULL, now)
+    session.commit()
+    return token
+
+
+def reset_account(session: Session, admin: User, user: User, now: datetime | None = None) -> str:
+    """An administrator's reset: a new one-time password and a fresh second factor to enrol.
+
+    Returns the temporary password to pass on in person; every session of the user ends.
+    """
+    now = now or utcnow()
+    temporary = secrets.token_urlsafe(12)
+    user.password_hash = hash_password(temporary)
+    user.password_changed_at = now
+    user.totp_secret = None
+    user.totp_confirmed = False
+    user.totp_last_step = None
+    user.failed_logins = 0
+    user.locked_until = None
+    for code in session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == user.id,
+                                                           RecoveryCode.used_at.is_(None))):
+        code.used_at = now
+    _revoke_all(session, user, now)
+    audit.record(session, "account_reset", actor=admin, user_id=user.id)
+    session.commit()
+    return temporary
+
+
+def set_active(session: Session, admin: User, user: User, active: bool, now: datetime | None = None) -> None:
+    """Enable or disable an account; disabling ends its sessions at once."""
+    now = now or utcnow()
+    if user.id == admin.id and not active:
+        raise StaffError("cannot_disable_self")
+    user.is_active = active
+    if not active:
+        _revoke_all(session, user, now)
+    audit.record(session, "account_enabled" if active else "account_disabled", actor=admin,
+                 user_id=user.id)
+    session.commit()
+
+
+def users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.name)))

@@ -1,0 +1,125 @@
+"""The inbox list: filters, search and pagination, always inside the user's scope.
+
+Pages are fetched one row beyond their size to know whether another page follows, so no
+query ever counts the whole table. Safeguarding items come first, then the newest.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func
+from sqlalchemy.orm import Session
+
+from talkzone import access
+from talkzone.calendar import add_working_days
+from talkzone.inbox import CLOSED
+from talkzone.models import Submission, User
+from talkzone.routing import normalise_postcode
+
+PAGE_SIZE = 25
+DUE_SOON_WORKING_DAYS = 2
+_REFERENCE = re.compile(r"^[A-Z]{2}-?[A-Z0-9]{4}-?[A-Z0-9]{4}$")
+_PHONE = re.compile(r"^\+?[\d\s\-().]{7,}$")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the inbox is narrowed to; every field is optional."""
+
+    kind: str | None = None
+    status: str | None = None
+    area: str | None = None
+    mine: bool = False
+    unassigned: bool = False
+    overdue: bool = False
+    due_soon: bool = False
+    safeguarding: bool = False
+    search: str | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Submission]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def search_condition(text: str):
+    """Reference, email, phone, postcode or name, told apart by their shape."""
+    query = (text or "").strip()
+    upper = query.upper().replace(" ", "")
+    if _REFERENCE.match(upper):
+        compact = upper.replace("-", "")
+        return Submission.reference == f"{compact[:2]}-{compact[2:6]}-{compact[6:]}"
+    if "@" in query:
+        return func.lower(Submission.email) == query.lower()
+    if _PHONE.match(query):
+        digits = re.sub(r"\D", "", query)
+        if digits.startswith("44"):
+            digits = "0" + digits[2:]
+        return func.replace(Submission.phone, " ", "") == digits
+    postcode = normalise_postcode(query)
+    if postcode:
+        return Submission.postcode == postcode
+    # Names match from the start, case-insensitively; LIKE's own wildcards are taken literally.
+    escaped = query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return func.lower(Submission.subject_name).like(f"{escaped}%", escape="\\")
+
+
+def inbox(session: Session, user: User, filters: Filters, page: int = 1, today: date | None = None,
+          page_size: int = PAGE_SIZE) -> Page:
+    """One page of the items the user may see, narrowed by the filters."""
+    today = today or date.today()
+    query = access.items(user)
+    if filters.kind:
+        query = query.where(Submission.kind == filters.kind)
+    elif user.role != access.ADMINISTRATOR:
+        # Spelling out the role's kinds lets the database use the (kind, ...) indexes.
+        query = query.where(Submission.kind.in_(access.KINDS[user.role]))
+    if filters.status:
+        query = query.where(Submission.status == filters.status)
+    if filters.area:
+        query = query.where(Submission.area_code == filters.area)
+    if filters.mine:
+        query = query.where(Submission.assigned_to_id == user.id)
+    if filters.unassigned:
+        query = query.where(Submission.assigned_to_id.is_(None))
+    if filters.safeguarding:
+        query = query.where(Submission.safeguarding.is_(True))
+    if filters.overdue or filters.due_soon:
+        query = query.where(Submission.status != CLOSED, Submission.due_on.is_not(None))
+    if filters.overdue:
+        query = query.where(Submission.due_on < today)
+    if filters.due_soon:
+        soon = add_working_days(today, DUE_SOON_WORKING_DAYS)
+        query = query.where(Submission.due_on >= today, Submission.due_on <= soon)
+    if filters.search:
+        query = query.where(search_condition(filters.search))
+    page = max(1, page)
+    rows = list(session.scalars(
+        query.order_by(Submission.safeguarding.desc(), Submission.created_at.desc(), Submission.id.desc())
+        .offset((page - 1) * page_size).limit(page_size + 1)
+    ))
+    return Page(items=rows[:page_size], number=page, has_next=len(rows) > page_size)
+
+
+def kinds_for(user: User) -> tuple[str, ...]:
+    return access.KINDS.get(user.role, ())
+
+
+def overdue(item: Submission, today: date) -> bool:
+    return item.status != CLOSED and item.due_on is not None and item.due_on < today
+
+
+def due_soon(item: Submission, today: date) -> bool:
+    if item.status == CLOSED or item.due_on is None:
+        return False
+    return today <= item.due_on <= add_working_days(today, DUE_SOON_WORKING_DAYS)
+

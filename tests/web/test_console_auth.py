@@ -1,0 +1,242 @@
+"""Signing in to the console: second factor, lock-out, one failure message, server-side sessions."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pyotp
+from sqlalchemy import select
+
+from talkzone import staff
+from talkzone.access import ADMINISTRATOR, HELPLINE_ADVISER
+from talkzone.models import AuditEvent, StaffSession, User, utcnow
+from tests.factories import PASSWORD, age_session, make_user, sign_in_as
+
+FAILURE = "The details you entered are not right"
+
+
+def _post_password(client, email, password=PASSWORD):
+    return client.post("/console/sign-in", data={"email": email, "password": password})
+
+
+def _cookie(client):
+    cookie = client.get_cookie("eh_staff", path="/console")
+    return cookie.value if cookie else None
+
+
+def _sign_in(client, user, code=None):
+    response = _post_password(client, user.email)
+    assert response.status_code == 302 and response.location.endswith("/console/sign-in/code")
+    code = code or pyotp.TOTP(user.totp_secret).now()
+    return client.post("/console/sign-in/code", data={"code": code})
+
+
+def _is_signed_in(client) -> bool:
+    response = client.get("/console/")
+    return response.status_code == 200
+
+
+def test_sign_in_needs_the_second_factor(app, db_session):
+    client = app.test_client()
+    user = make_user(db_session)
+    response = _post_password(client, user.email)
+    assert response.status_code == 302
+    assert not _is_signed_in(client), "a password alone must not sign anyone in"
+    half_token = _cookie(client)
+    response = client.post("/console/sign-in/code", data={"code": pyotp.TOTP(user.totp_secret).now()})
+    assert response.status_code == 302 and response.location.endswith("/console/")
+    assert _is_signed_in(client)
+    assert _cookie(client) != half_token, "the token seen before the second factor is replaced"
+
+
+def test_staff_cookie_is_httponly_strict_and_separate_from_the_public_session(app, db_session):
+    client = app.test_client()
+    user = make_user(db_session)
+    response = _post_password(client, user.email)
+    header = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("eh_staff="))
+    assert "HttpOnly" in header and "SameSite=Strict" in header and "Path=/console" in header
+
+
+def test_the_failure_message_never_says_which_part_was_wrong(app, db_session):
+    client = app.test_client()
+    user = make_user(db_session)
+    pages = [
+        _post_password(client, "nobody@council.example"),
+        _post_password(client, user.email, "wrong password entirely"),
+        _sign_in(client, user, code="000000"),
+    ]
+    messages = set()
+    for page in pages:
+        assert page.status_code == 200
+        html = page.get_data(as_text=True)
+        assert FAILURE in html
+        assert "<title>Error:" in html
+        found = re.search(r'govuk-error-message">\s*<span[^>]*>[^<]*</span>\s*([^<]+)<', html)
+        messages.add(found[1].strip())
+        assert "wrong password" not in html.lower() and "no account" not in html.lower()
+    assert len(messages) == 1
+
+
+def test_ten_wrong_passwords_lock_the_account_for_a_stated_time(app, db_session):
+    client = app.test_client()
+    user = make_user(db_session)
+    page = client.get("/console/sign-in").get_data(as_text=True)
+    assert "After 10 wrong attempts an account is locked for 30 minutes" in page
+    for _ in range(10):
+        assert FAILURE in _post_password(client, user.email, "not the password").get_data(as_text=True)
+    db_session.expire_all()
+    locked = db_session.get(User, user.id)
+    assert locked.locked_until is not None
+    assert timedelta(minutes=29) < locked.locked_until - utcnow() <= timedelta(minutes=30)
+    # The right password now fails too, with the same words.
+    assert FAILURE in _post_password(client, user.email).get_data(as_text=True)
+    assert not _is_signed_in(client)
+    assert db_session.scalar(select(AuditEvent).where(AuditEvent.action == "account_locked"))
+    # Once the stated time has passed the account works again.
+    locked.locked_until = utcnow() - timedelta(seconds=1)
+    db_session.commit()
+    assert _sign_in(client, user).status_code == 302
+    assert _is_signed_in(client)
+
+
+def test_wrong_codes_count_towards_the_lock_out(app, db_session):
+    client = app.test_client()
+    user = make_user(db_session)
+    for _ in range(10):
+        _post_password(client, user.email)
+        client.post("/console/sign-in/code", data={"code": "000000"})
+    db_session.expire_all()
+    assert db_session.get(User, user.id).locked_until is not None
+
+
+def test_a_totp_code_cannot_be_used_twice(app, db_session):
+    user = make_user(db_session)
+    code = pyotp.TOTP(user.totp_secret).now()
+    first, second = app.test_client(), app.test_client()
+    assert _sign_in(first, user, code).status_code == 302
+    assert FAILURE in _sign_in(second, user, code).get_data(as_text=True)
+
+
+def test_first_sign_in_sets_up_the_second_factor_with_qr_code_and_recovery_codes(app, db_session):
+    client = app.test_client()
+    user = make_user(db_session, enrolled=False)
+    response = _post_password(client, user.email)
+    assert response.location.endswith("/console/sign-in/set-up")
+    page = client.get("/console/sign-in/set-up").get_data(as_text=True)
+    assert "<svg" in page
+    assert not _is_signed_in(client)
+    db_session.expire_all()
+    secret = db_session.get(User, user.id).totp_secret
+    assert secret.upper()[:4] in page.replace(" ", "")
+    done = client.post("/console/sign-in/set-up", data={"code": pyotp.TOTP(secret).now()})
+    assert done.status_code == 200
+    codes = re.findall(r"<code>([A-Z0-9]{5}-[A-Z0-9]{5})</code>", done.get_data(as_text=True))
+    assert len(codes) == 10
+    assert _is_signed_in(client)
+    # A recovery code signs in once, and only once.
+    other = app.test_client()
+    assert _post_password(other, user.email).location.endswith("/console/sign-in/code")
+    assert other.post("/console/sign-in/code", data={"code": codes[0]}).status_code == 302
+    assert _is_signed_in(other)
+    again = app.test_client()
+    _post_password(again, user.email)
+    assert FAILURE in again.post("/console/sign-in/code", data={"code": codes[0]}).get_data(as_text=True)
+
+
+def test_sessions_end_when_idle(app, db_session):
+    client = app.test_client()
+    user = make_user(db_session)
+    token = sign_in_as(client, db_session, user)
+    assert _is_signed_in(client)
+    age_session(db_session, token, staff.IDLE_TIMEOUT - timedelta(minutes=1))
+    assert _is_signed_in(client), "activity inside the idle limit keeps the session"
+    age_session(db_session, token, staff.IDLE_TIMEOUT + timedelta(minutes=1))
+    response = client.get("/console/")
+    assert response.status_code == 302 and "/console/sign-in" in response.location
+
+
+def test_sessions_end_at_the_absolute_limit_even_when_busy(app, db_session):
+    client = app.test_client()
+    user = make_user(db_session)
+    token = sign_in_as(client, db_session, user)
+    record = db_session.get(StaffSession, staff._token_id(token))
+    record.created_at = utcnow() - staff.ABSOLUTE_TIMEOUT - timedelta(minutes=1)
+    db_session.commit()
+    assert not _is_signed_in(client)
+
+
+def test_sign_out_ends_the_session_and_a_copied_cookie_is_refused(app, db_session):
+    client = app.test_client()
+    user = make_user(db_session)
+    _sign_in(client, user)
+    copied = _cookie(client)
+    assert client.post("/console/sign-out").status_code == 302
+    thief = app.test_client()
+    thief.set_cookie("eh_staff", copied, path="/console")
+    response = thief.get("/console/")
+    assert response.status_code == 302 and "/console/sign-in" in response.location
+
+
+def test_a_password_change_ends_other_copies_of_the_session(app, db_session):
+    client = app.test_client()
+    user = make_user(db_session)
+    _sign_in(client, user)
+    copy = app.test_client()
+    copy.set_cookie("eh_staff", _cookie(client), path="/console")
+    assert _is_signed_in(copy)
+    new_password = "another long passphrase here"
+    response = client.post("/console/account/password", data={"current": PASSWORD, "new": new_password})
+    assert response.status_code == 302
+    assert _is_signed_in(client), "the person who changed it stays signed in on a new session"
+    assert not _is_signed_in(copy)
+    fresh = app.test_client()
+    assert FAILURE in _post_password(fresh, user.email).get_data(as_text=True)
+    assert _post_password(fresh, user.email, new_password).status_code == 302
+
+
+def test_a_short_new_password_or_wrong_current_one_is_refused(app, db_session):
+    client = app.test_client()
+    user = make_user(db_session)
+    sign_in_as(client, db_session, user)
+    page = client.post("/console/account/password", data={"current": "nope", "new": "x" * 20})
+    assert "Your current password is not right" in page.get_data(as_text=True)
+    page = client.post("/console/account/password", data={"current": PASSWORD, "new": "short"})
+    assert "at least 12 characters" in page.get_data(as_text=True)
+
+
+def test_disabling_an_account_ends_its_sessions(app, db_session):
+    admin, user = make_user(db_session, ADMINISTRATOR), make_user(db_session, HELPLINE_ADVISER)
+    admin_client, user_client = app.test_client(), app.test_client()
+    sign_in_as(admin_client, db_session, admin)
+    sign_in_as(user_client, db_session, user)
+    assert _is_signed_in(user_client)
+    assert admin_client.post(f"/console/users/{user.id}/disable").status_code == 302
+    assert not _is_signed_in(user_client)
+    assert FAILURE in _post_password(app.test_client(), user.email).get_data(as_text=True)
+
+
+def test_an_administrator_reset_gives_a_one_time_password_and_a_new_set_up(app, db_session):
+    admin, user = make_user(db_session, ADMINISTRATOR), make_user(db_session, HELPLINE_ADVISER)
+    admin_client, user_client = app.test_client(), app.test_client()
+    sign_in_as(admin_client, db_session, admin)
+    sign_in_as(user_client, db_session, user)
+    page = admin_client.post(f"/console/users/{user.id}/reset").get_data(as_text=True)
+    temporary = re.search(r"data-temporary-password>([^<]+)<", page)[1]
+    assert not _is_signed_in(user_client)
+    fresh = app.test_client()
+    assert _post_password(fresh, user.email, temporary).location.endswith("/console/sign-in/set-up")
+
+
+def test_flask_users_create_admin_makes_the_first_administrator(app, db_session):
+    result = app.test_cli_runner().invoke(args=[
+        "users", "create", "--admin", "--email", "First.Admin@council.example", "--name", "First Admin",
+        "--password", "a long enough password"])
+    assert result.exit_code == 0, result.output
+    user = db_session.scalar(select(User).where(User.email == "first.admin@council.example"))
+    assert user.role == ADMINISTRATOR and not user.totp_confirmed
+    response = _post_password(app.test_client(), "first.admin@council.example", "a long enough password")
+    assert response.location.endswith("/console/sign-in/set-up")
+    short = app.test_cli_runner().invoke(args=[
+        "users", "create", "--admin", "--email", "b@council.example", "--name", "B", "--password", "short"])
+    assert short.exit_code != 0 and "password too short" in short.output
