@@ -46,12 +46,15 @@ def complaint(base=YOUNG_PERSON, **changes) -> dict:
     return data
 
 
-def walk_complaint(client, data=YOUNG_PERSON) -> list[str]:
-    """Answer every page the journey asks, in order; returns the steps met."""
+def walk_complaint(client, data=YOUNG_PERSON, until=None) -> list[str]:
+    """Answer every page the journey asks, in order, stopping at check answers or ``until``.
+
+    Returns the steps met.
+    """
     location = "/complaint/who"
     met = []
     for _ in range(30):
-        if location.startswith("/complaint/check-answers"):
+        if location.startswith("/complaint/check-answers") or location.split("?")[0] == until:
             return met
         step = location.split("/complaint/")[1].split("?")[0]
         met.append(step)

@@ -11,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.gov_form_base import GovFormBase
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCharacterCount,
     GovCheckboxesInput,
     GovDateInput,
     GovRadioInput,
@@ -21,7 +20,9 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from markupsafe import Markup
 from wtforms import Field, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import InputRequired, Length, StopValidation, ValidationError
+
+from portal.forms.character_count import TranslatedCharacterCount
 
 # Characters that never belong in a typed answer (control characters except tab and newline).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -35,6 +36,11 @@ class Required(InputRequired):
     def __init__(self, message=None):
         super().__init__(message)
         self.field_flags = {}  # InputRequired sets the flag on the instance, not the class
+
+    def __call__(self, form, field):
+        super().__call__(form, field)
+        if isinstance(field.data, str) and not field.data.strip():  # only spaces is no answer
+            raise StopValidation(self.message or field.gettext("This field is required."))
 
 
 def _clean(value):
@@ -85,7 +91,7 @@ def long_text(label, message=None, max_length=2000, hint=None) -> TextAreaField:
     checks = [Required(message)] if message else []
     checks.append(Length(max=max_length, message=_l("Must be %(max)d characters or fewer",
                                                     max=max_length)))
-    return TextAreaField(label, validators=checks, widget=GovCharacterCount(), filters=[_clean],
+    return TextAreaField(label, validators=checks, widget=TranslatedCharacterCount(), filters=[_clean],
                          description=hint or "", render_kw={"params": {"maxlength": max_length}})
 
 

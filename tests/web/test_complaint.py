@@ -1,0 +1,326 @@
+"""A young person's complaint through the Flask test client: questions, errors, dates, signposting."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from html import unescape
+
+import pytest
+from sqlalchemy import select
+
+from talkzone.models import AuditEvent, OutboxMessage, Submission
+from tests.complaint_journey import ON_BEHALF, YOUNG_PERSON, complaint, submit_complaint, walk_complaint
+
+
+def text_of(response) -> str:
+    return unescape(response.get_data(as_text=True))
+
+
+def main_of(response) -> str:
+    html = text_of(response)
+    return html[html.index("<main"):html.index("</main>")]
+
+
+def stored(app) -> Submission:
+    with app.extensions["db_sessionmaker"]() as session:
+        submission = session.scalars(select(Submission)).one()
+        session.expunge(submission)
+        return submission
+
+
+def outbox(app) -> list[OutboxMessage]:
+    with app.extensions["db_sessionmaker"]() as session:
+        messages = list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+        session.expunge_all()
+        return messages
+
+
+# Start ------------------------------------------------------------------------------------
+
+def test_start_page_links_to_the_complaint_and_reassures(client):
+    assert 'href="/complaint/"' in text_of(client.get("/"))
+    page = main_of(client.get("/complaint/"))
+    assert "Nobody will treat you badly for complaining" in page
+    assert "help put things right" in page
+    assert "Customer Feedback Service. They will reply within 10 working days" in page
+    assert "talking to Talkzone" in page and "0800 51 11 11" in page
+    assert 'href="/complaint/who"' in page
+
+
+def test_wakefield_start_page_names_its_own_team_and_no_helpline(make_app):
+    page = main_of(make_app(SERVICE_PROFILE="wakefield").test_client().get("/complaint/"))
+    assert "Customer Feedback Team" in page
+    assert "Talkzone" not in page
+
+
+# Every question, empty or wrong -----------------------------------------------------------
+
+CASES = [
+    # (journey answers, page, what is posted, message, a value the page must keep)
+    (YOUNG_PERSON, "who", {}, "Select who is making this complaint", None),
+    (YOUNG_PERSON, "who", {"who": "everyone"}, "Select who is making this complaint", None),
+    (YOUNG_PERSON, "your-name", {"name": "  "}, "Enter your name", None),
+    (YOUNG_PERSON, "your-name", {"name": "x" * 201}, "Must be 200 characters or fewer", None),
+    (ON_BEHALF, "on-behalf", {**ON_BEHALF["on-behalf"], "name": ""}, "Enter your name", "Grandparent"),
+    (ON_BEHALF, "on-behalf", {**ON_BEHALF["on-behalf"], "relationship": ""},
+     "Enter how you know the young person", "Sam Jones"),
+    (ON_BEHALF, "on-behalf", {**ON_BEHALF["on-behalf"], "young_person_name": ""},
+     "Enter the young person's name", "Pat Jones"),
+    (ON_BEHALF, "agrees", {}, "Select whether the young person knows and agrees", None),
+    (YOUNG_PERSON, "age", {}, "Select your age, or that you would rather not say", None),
+    (ON_BEHALF, "age", {}, "Select the young person's age, or that you would rather not say", None),
+    (YOUNG_PERSON, "care", {}, "Select in care, care leaver, neither or not sure", None),
+    (YOUNG_PERSON, "about", {}, "Select what your complaint is about", None),
+    (ON_BEHALF, "about", {}, "Select what the complaint is about", None),
+    (YOUNG_PERSON, "what-happened", {"details": ""}, "Tell us what happened", None),
+    (YOUNG_PERSON, "what-happened", {"details": "x" * 3001}, "Must be 3000 characters or fewer", None),
+    (YOUNG_PERSON, "outcome", {"outcome": ""}, "Tell us what you would like to happen", None),
+    (YOUNG_PERSON, "outcome", {"outcome": "y" * 1501}, "Must be 1500 characters or fewer", None),
+    (YOUNG_PERSON, "contact-method", {}, "Select how we should contact you", None),
+    (complaint(contact_method={"method": "call"}), "phone", {"phone": ""}, "Enter your phone number", None),
+    (complaint(contact_method={"method": "text"}), "phone", {"phone": "12345"},
+     "Enter a UK phone number, like 07700 900 982", "12345"),
+    (YOUNG_PERSON, "email", {"email": ""}, "Enter your email address", None),
+    (YOUNG_PERSON, "email", {"email": "alex@"}, "Enter an email address in the correct format", "alex@"),
+    (complaint(contact_method={"method": "letter"}), "address",
+     {**YOUNG_PERSON["address"], "line_1": ""}, "Enter the first line of the address", "Preston"),
+    (complaint(contact_method={"method": "letter"}), "address",
+     {**YOUNG_PERSON["address"], "town": ""}, "Enter the town or city", "2 Park Road"),
+    (complaint(contact_method={"method": "letter"}), "address",
+     {**YOUNG_PERSON["address"], "postcode": ""}, "Enter the postcode", "2 Park Road"),
+    (complaint(contact_method={"method": "letter"}), "address",
+     {**YOUNG_PERSON["address"], "postcode": "XYZ 123"}, "Enter a full UK postcode, like PR1 2AB",
+     "2 Park Road"),
+    (YOUNG_PERSON, "safety", {**YOUNG_PERSON["safety"], "voicemail": ""},
+     "Select yes if we can leave a message", "My carer"),
+    (YOUNG_PERSON, "safety", {**YOUNG_PERSON["safety"], "say_who": ""},
+     "Select yes if we can say where we are calling from", "My carer"),
+    (YOUNG_PERSON, "safety", {**YOUNG_PERSON["safety"], "start": "18:00", "end": "16:00"},
+     "The end time must be after the start time", 'value="thu" checked'),
+    (YOUNG_PERSON, "advocate", {}, "Select yes, no or tell me more", None),
+    (complaint(advocate={"advocate": "tell_me_more"}), "advocate-info", {},
+     "Select yes if you would like an advocate", None),
+    (YOUNG_PERSON, "advocacy-consent", {}, "Select yes if we can pass your details on", None),
+    (ON_BEHALF, "advocacy-consent", {},
+     "Select yes if the young person agrees to us passing their details on", None),
+]
+
+
+@pytest.mark.parametrize(("data", "step", "posted", "message", "kept"), CASES,
+                         ids=[f"{c[1]}-{i}" for i, c in enumerate(CASES)])
+def test_wrong_answer_shows_summary_inline_message_and_keeps_answers(client, data, step, posted,
+                                                                     message, kept):
+    path = f"/complaint/{step}"
+    walk_complaint(client, data, until=path)
+    response = client.post(path, data=posted)
+    html = text_of(response)
+    assert response.status_code == 200
+    assert re.search(r"<title>\s*Error: ", html)
+    summary = html.split('govuk-error-summary__list">')[1].split("</ul>")[0]
+    assert message in summary
+    assert message in html.split('class="govuk-error-message"')[1]
+    assert "required" not in html.split("<form")[1]  # no browser validation fighting the summary
+    if kept:
+        assert kept in html
+    href = re.search(r'href="#([^"]+)"', summary).group(1)
+    assert f'id="{href}"' in html
+    # Nothing said before is lost: the journey still reaches check answers.
+    walk_complaint(client, data)
+    check = main_of(client.get("/complaint/check-answers"))
+    assert "Check your answers before sending your complaint" in check
+    assert ("Sam Jones" if data is ON_BEHALF else "Alex Smith") in check
+
+
+# Contact methods --------------------------------------------------------------------------
+
+METHODS = [
+    # (method, the details page asked, stored contact details, what the confirmation says)
+    ("call", "phone", {"phone": "07700 900123"}, "They will phone you."),
+    ("text", "phone", {"phone": "07700 900123"}, "They will send you a text message."),
+    ("email", "email", {"email": "alex@example.com"}, "They will email you."),
+    ("letter", "address", {"address": {"line_1": "2 Park Road", "line_2": "", "town": "Preston",
+                                       "postcode": "PR1 3CD"}}, "They will write to you."),
+    ("helpline", None, {}, "They will get in touch through Talkzone."),
+    ("advocate", None, {}, "They will get in touch through your advocate."),
+]
+
+
+@pytest.mark.parametrize(("method", "details_page", "details", "promise"), METHODS,
+                         ids=[m[0] for m in METHODS])
+def test_complaint_for_yourself_by_each_contact_method(make_app, method, details_page, details, promise):
+    app = make_app(SMS_EMAIL_GATEWAY="sms.example")
+    client = app.test_client()
+    data = complaint(contact_method={"method": method})
+    met = walk_complaint(client, data)
+    assert [s for s in met if s in ("phone", "email", "address")] == ([details_page] if details_page else [])
+    page = main_of(client.post("/complaint/check-answers", follow_redirects=True))
+    assert promise in page
+    submission = stored(app)
+    assert submission.contact["channels"] == [method]
+    personal = {"phone", "email", "address"}
+    assert {k: v for k, v in submission.contact.items() if k in personal} == details
+    assert not (personal - set(details)) & set(submission.contact)
+    assert not (personal - {details_page}) & set(submission.answers)
+    assert submission.phone == details.get("phone") and submission.email == details.get("email")
+    for dropped in ({"07700 900123", "alex@example.com", "2 Park Road"} - {str(v) for v in details.values()}
+                    - {details.get("address", {}).get("line_1")}):
+        assert dropped not in str(submission.contact) + str(submission.answers)
+    acknowledgements = [(m.purpose, m.recipient) for m in outbox(app) if "acknowledgement" in m.purpose]
+    expected = {"email": [("complaint_acknowledgement", "alex@example.com")],
+                "text": [("complaint_acknowledgement_text", "07700900123@sms.example")]}
+    assert acknowledgements == expected.get(method, [])
+
+
+def test_changing_the_way_of_contact_forgets_the_old_details(app, client):
+    walk_complaint(client, complaint(contact_method={"method": "email"}))
+    check = main_of(client.get("/complaint/check-answers"))
+    assert "alex@example.com" in check
+    assert 'href="/complaint/contact-method?change=1"' in check
+    response = client.post("/complaint/contact-method?change=1", data={"method": "call"})
+    assert response.headers["Location"] == "/complaint/phone?change=1"
+    response = client.post("/complaint/phone?change=1", data={"phone": "07700 900456"})
+    assert response.headers["Location"] == "/complaint/check-answers"
+    check = main_of(client.get("/complaint/check-answers"))
+    assert "07700 900456" in check and "alex@example.com" not in check
+    client.post("/complaint/check-answers")
+    submission = stored(app)
+    assert submission.contact["channels"] == ["call"] and submission.email is None
+    assert "alex@example.com" not in str(submission.answers) + str(submission.contact)
+    assert [m.purpose for m in outbox(app)] == ["complaint_notification", "advocacy_referral"]
+
+
+def test_helpline_option_only_where_the_profile_has_a_helpline(make_app):
+    client = make_app(SERVICE_PROFILE="wakefield").test_client()
+    walk_complaint(client, YOUNG_PERSON, until="/complaint/contact-method")
+    page = main_of(client.get("/complaint/contact-method"))
+    assert "How should the Customer Feedback Team contact you?" in page
+    assert 'value="helpline"' not in page and 'value="advocate"' in page
+    response = client.post("/complaint/contact-method", data={"method": "helpline"})
+    assert "Select how we should contact you" in text_of(response)
+
+
+def test_check_answers_has_a_change_link_on_every_row(client):
+    walk_complaint(client, YOUNG_PERSON)
+    page = main_of(client.get("/complaint/check-answers"))
+    rows = page.count('class="govuk-summary-list__row')
+    links = re.findall(r'href="(/complaint/[a-z-]+\?change=1)"', page)
+    assert rows == len(links) == 16
+    assert "Tuesday, Thursday" in page and "16:00 to 18:00" in page
+    assert "Pass details to the Children's Rights Service" in page
+
+
+def test_nobody_skips_to_check_answers(client):
+    walk_complaint(client, YOUNG_PERSON, until="/complaint/outcome")
+    response = client.get("/complaint/check-answers")
+    assert response.headers["Location"] == "/complaint/outcome"
+    assert client.get("/complaint/confirmation").headers["Location"] == "/complaint/"
+
+
+# Someone complaining for a young person ---------------------------------------------------
+
+def test_someone_complains_for_a_young_person(app, client):
+    walk_complaint(client, ON_BEHALF, until="/complaint/age")
+    assert "How old is the young person?" in main_of(client.get("/complaint/age"))
+    met = walk_complaint(client, ON_BEHALF)
+    assert "your-name" not in met and {"on-behalf", "agrees"} <= set(met)
+    check = main_of(client.get("/complaint/check-answers"))
+    assert "Sam Jones" in check and "Grandparent" in check and "Yes, they know and agree" in check
+    page = main_of(client.post("/complaint/check-answers", follow_redirects=True))
+    assert "Complaint sent" in page
+    submission = stored(app)
+    assert submission.subject_name == "Sam Jones"
+    assert submission.answers["agrees"] == {"agrees": "yes"}
+
+
+def test_no_advocate_referral_for_a_young_person_who_does_not_know(app, client):
+    met = walk_complaint(client, complaint(ON_BEHALF, agrees={"agrees": "not_told"}))
+    assert not {"advocate", "advocacy-consent"} & set(met)
+    page = main_of(client.post("/complaint/check-answers", follow_redirects=True))
+    assert "Help with your complaint" in page
+    assert [m.purpose for m in outbox(app)] == ["complaint_notification", "complaint_acknowledgement"]
+
+
+# Advocacy ---------------------------------------------------------------------------------
+
+def test_tell_me_more_explains_then_asks_again(client):
+    walk_complaint(client, YOUNG_PERSON, until="/complaint/advocate")
+    page = main_of(client.get("/complaint/advocate"))
+    assert 'value="tell_me_more"' in page
+    response = client.post("/complaint/advocate", data={"advocate": "tell_me_more"})
+    assert response.headers["Location"] == "/complaint/advocate-info"
+    info = main_of(client.get("/complaint/advocate-info"))
+    assert "What an advocate does" in info
+    assert "The Children's Rights Service is free. It is independent" in info
+    assert 'value="yes"' in info and 'value="tell_me_more"' not in info
+    response = client.post("/complaint/advocate-info", data={"advocate": "yes"})
+    assert response.headers["Location"] == "/complaint/advocacy-consent"
+
+
+@pytest.mark.parametrize(("changes", "shown", "not_shown"), [
+    ({"advocacy_consent": {"consent": "yes"}},
+     ["We have passed your details to the Children's Rights Service", "01632 960 102",
+      "childrens-rights@lancashire.example"], ["we have not"]),
+    ({"advocacy_consent": {"consent": "no"}},
+     ["You said we cannot pass on your details, so we have not", "01632 960 102",
+      "childrens-rights@lancashire.example"], ["We have passed"]),
+    ({"advocate": {"advocate": "no"}}, [], ["advocate", "Children's Rights", "Help with your complaint"]),
+    ({"care": {"care": "neither"}, "about": {"about": "other"}},
+     ["Help with your complaint", "an adult you trust"], ["advocate", "Children's Rights"]),
+])
+def test_confirmation_shows_the_advocacy_signposting(app, client, changes, shown, not_shown):
+    page = main_of(submit_complaint(client, complaint(**changes)))
+    for words in shown:
+        assert words in page
+    for words in not_shown:
+        assert words not in page
+    submission = stored(app)
+    with app.extensions["db_sessionmaker"]() as session:
+        events = session.scalars(select(AuditEvent).where(AuditEvent.submission_id == submission.id,
+                                                          AuditEvent.action == "advocacy"))
+        actions = [e.detail for e in events]
+    outcome = submission.answers["advocacy"]["outcome"]
+    if outcome in ("referred", "signposted"):
+        assert actions == [{"outcome": outcome, "service": "Children's Rights Service",
+                            "phone": "01632 960 102", "email": "childrens-rights@lancashire.example"}]
+    assert ("advocacy_referral" in [m.purpose for m in outbox(app)]) is (outcome == "referred")
+
+
+def test_ineligible_young_person_is_not_promised_an_advocate(client):
+    met = walk_complaint(client, complaint(care={"care": "care_leaver"}, age={"age": "22_25"},
+                                           about={"about": "leaving_care"}))
+    assert "advocate" not in met
+    check = main_of(client.get("/complaint/check-answers"))
+    assert "Would like an advocate" not in check
+
+
+# Stage 1 dates ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("frozen", "words", "due"), [
+    (datetime(2025, 12, 23, 15, 0, tzinfo=UTC), "Friday 9 January 2026", date(2026, 1, 9)),
+    (datetime(2026, 12, 23, 21, 0, tzinfo=UTC), "Monday 11 January 2027", date(2027, 1, 11)),
+    (datetime(2026, 4, 2, 11, 0, tzinfo=UTC), "Monday 20 April 2026", date(2026, 4, 20)),
+    (datetime(2027, 3, 25, 9, 0, tzinfo=UTC), "Monday 12 April 2027", date(2027, 4, 12)),
+])
+def test_confirmation_gives_the_stage_1_date_in_plain_words(make_app, frozen, words, due):
+    app = make_app(CLOCK=lambda: frozen)
+    page = main_of(submit_complaint(app.test_client(), YOUNG_PERSON))
+    assert f"The Customer Feedback Service will reply by {words}." in page
+    assert "Weekends and bank holidays do not count" in page
+    assert stored(app).due_on == due
+
+
+# Mail content -----------------------------------------------------------------------------
+
+def test_feedback_service_notification_has_reference_and_link_but_no_personal_details(app, client):
+    page = main_of(submit_complaint(client, complaint(contact_method={"method": "call"})))
+    reference = re.search(r"CP-[A-Z0-9]{4}-[A-Z0-9]{4}", page).group(0)
+    notification, referral = outbox(app)
+    assert notification.recipient == "cyp-customer-feedback@lancashire.example"
+    assert reference in notification.subject
+    assert f"http://127.0.0.1:5000/console/items/{reference}" in notification.body
+    for personal in ("Alex Smith", "07700 900123", "placement was changed", "My carer"):
+        assert personal not in notification.subject + notification.body
+    assert referral.recipient == "childrens-rights-referrals@lancashire.example"
+    assert "Alex Smith" in referral.body and "07700 900123" in referral.body
+    assert "Voicemail or message: No" in referral.body
