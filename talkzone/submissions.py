@@ -88,6 +88,23 @@ def store(session: Session, submission: Submission) -> Submission:
     return submission
 
 
+def consent_record(answers: dict, professional: dict | None, now: datetime) -> dict:
+    """Consent as recorded, not ticked: who gave it, whose information, what it allows."""
+    if professional is not None:
+        given = answers.get("family-consent", {}).get("family_consent") == "yes"
+        by = f"the family, as confirmed by {professional['name']} ({professional['organisation']})"
+    else:
+        given = answers.get("consent", {}).get("consent") == "yes"
+        by = answers.get("about-you", {}).get("name", "")
+    return {
+        "given": given,
+        "given_by": by,
+        "covers": "the family and the children named",
+        "allows": ["refer to early help", "share with the services that can help"] if given else [],
+        "recorded_at": now.isoformat(),
+    }
+
+
 def submit_request_for_support(session: Session, *, profile: Profile, answers: dict,
                                language: str, compose: Compose, delivery: Delivery,
                                now: datetime | None = None) -> Submission:
@@ -103,6 +120,7 @@ def submit_request_for_support(session: Session, *, profile: Profile, answers: d
     area_code = answers["area"]["area"]
     first_child = (answers.get("child_list") or [{}])[0]
     contact = contact_preferences(answers.get("contact", {}), answers.get("safety", {}))
+    answers = {**answers, "consent_record": consent_record(answers, professional, now)}
     submission = Submission(
         kind=Kind.REQUEST_FOR_SUPPORT,
         status="awaiting_consent" if awaiting_consent else "new",

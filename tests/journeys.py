@@ -12,6 +12,7 @@ FAMILY = {
     "address": {"line_1": "1 High Street", "line_2": "", "town": "Preston", "postcode": "pr1 2ab"},
     "area": {"area": "preston"},
     "needs": {"needs": ["money", "school"], "details": "We are struggling with school mornings."},
+    "risk": {"at_risk": "no"},
     "involved": {"caf": "no", "lead_professional": "", "social_worker": "no", "other_services": ""},
     "language": {"language": "English", "interpreter": "no", "access_needs": ""},
     "contact": {"channels": ["call", "email"], "phone": "07700 900123", "email": "jo@example.com"},

@@ -132,6 +132,14 @@ class NeedsForm(JourneyForm):
                                 "long it has been going on"))
 
 
+class RiskForm(JourneyForm):
+    at_risk = radios(
+        _l("Do you think a child is at risk of serious harm?"), YES_NO,
+        _l("Select yes if you think a child is at risk of serious harm"),
+        hint=_l("For example, being hurt, abused or neglected, or in danger at home"),
+    )
+
+
 class InvolvedForm(JourneyForm):
     caf = radios(_l("Is there already an early help assessment (CAF) for the family?"),
                  YES_NO_NOT_SURE, _l("Select yes, no or not sure"))

@@ -81,6 +81,12 @@ def _after_add_another(answers):
     return None
 
 
+def _after_risk(answers):
+    if answers["risk"]["at_risk"] == "yes":
+        return url_for("request_support.at_risk")
+    return None
+
+
 def _after_consent(answers):
     if answers["consent"]["consent"] == "no":
         return url_for("request_support.no_consent")
@@ -103,6 +109,7 @@ STEPS = [
          template="public/request_support/area.html", prepare=_prepare_area,
          context=_area_context),
     Step("needs", forms.NeedsForm, _l("What is happening")),
+    Step("risk", forms.RiskForm, _l("Is a child at risk?"), after=_after_risk),
     Step("involved", forms.InvolvedForm, _l("Who is already involved")),
     Step("language", forms.LanguageForm, _l("Language and access needs")),
     Step("contact", forms.ContactForm, _l("How to contact you"),
@@ -183,6 +190,16 @@ def outside_area():
     found = match_postcode(_profile(), postcode)
     return render_template("public/request_support/outside_area.html", postcode=postcode,
                            neighbours=found.neighbours, back_url=journey.url("address"))
+
+
+@bp.get("/at-risk")
+def at_risk():
+    """A child at risk: the social care front door and 999 come first, whatever else was said."""
+    answers = journey.answers()
+    return render_template("public/request_support/at_risk.html",
+                           next_url=journey.next_url(journey.by_name["risk"], answers, False)
+                           if answers.get("risk") else None,
+                           back_url=journey.url("risk"))
 
 
 @bp.get("/no-consent")

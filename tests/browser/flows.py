@@ -70,6 +70,9 @@ def request_for_support(page, base_url, *, role="parent", family_consent="Yes", 
         "Mornings are hard and school is worried.")
     go_on(page)
     seen.append(page.url)
+    choose(page, "No")
+    go_on(page)
+    seen.append(page.url)
     page.get_by_role("group", name="Is there already an early help assessment").get_by_label(
         "No", exact=True).check()
     page.get_by_role("group", name="Does the family have a social worker?").get_by_label(

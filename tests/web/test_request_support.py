@@ -210,3 +210,19 @@ def test_exit_button_markup_is_not_escaped(client):
     html = client.get("/").get_data(as_text=True)
     assert "&lt;span" not in html
     assert '<span class="govuk-visually-hidden">Emergency</span> Exit this page' in html
+
+
+def test_a_child_at_risk_sends_people_to_social_care_and_999_first(client):
+    walk_request(client, copy.deepcopy(FAMILY), until="/request-support/risk")
+    response = client.post("/request-support/risk", data={"at_risk": "yes"})
+    assert response.headers["Location"] == "/request-support/at-risk"
+    page = client.get("/request-support/at-risk").get_data(as_text=True)
+    assert "call 999 now" in page and "0300 123 6720" in page
+    assert 'href="/request-support/involved"' in page  # they may still go on afterwards
+
+
+def test_consent_is_recorded_with_who_gave_it_and_what_it_allows(client, db_session):
+    submit_request(client)
+    record = db_session.scalars(select(Submission)).one().answers["consent_record"]
+    assert record["given"] is True and record["given_by"] == "Jo Bloggs"
+    assert "share with the services that can help" in record["allows"]
