@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from talkzone.models import Draft
@@ -35,6 +35,13 @@ def save(session: Session, token: str | None, journey: str, answers: dict, now: 
     draft.updated_at = now
     session.commit()
     return draft.token
+
+
+def touch(session: Session, token: str, now: datetime) -> bool:
+    """Mark a draft as active now; False if it has gone."""
+    result = session.execute(update(Draft).where(Draft.token == token).values(updated_at=now))
+    session.commit()
+    return result.rowcount == 1
 
 
 def discard(session: Session, token: str | None, *, commit: bool = True) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 
 from portal import db
 from portal.public.journey import SESSION_KEY
 from talkzone import drafts
+from talkzone.models import utcnow
 
 bp = Blueprint("pages", __name__)
 
@@ -49,6 +50,16 @@ def exit_page():
     return response
 
 
+@bp.post("/keep-alive")
+def keep_alive():
+    """Keep the answers in progress for another idle period (the timeout warning's button)."""
+    token = session.get(SESSION_KEY)
+    kept = drafts.touch(db.session(), token, utcnow()) if token else False
+    if request.accept_mimetypes.best == "text/html" and not request.is_json:
+        return redirect(request.referrer or url_for("pages.start"))
+    return {"kept": kept}, 200 if kept else 404
+
+
 @bp.get("/staying-safe-online")
 def staying_safe():
     return render_template("pages/staying_safe.html")
@@ -67,8 +78,3 @@ def cookies():
 @bp.get("/accessibility")
 def accessibility():
     return render_template("pages/accessibility.html")
-
-
-@bp.get("/healthz")
-def healthz():
-    return {"status": "ok"}

@@ -226,3 +226,20 @@ def test_consent_is_recorded_with_who_gave_it_and_what_it_allows(client, db_sess
     record = db_session.scalars(select(Submission)).one().answers["consent_record"]
     assert record["given"] is True and record["given_by"] == "Jo Bloggs"
     assert "share with the services that can help" in record["allows"]
+
+
+def test_timeout_warning_keeps_answers_when_asked(app, client, db_session):
+    walk_request(client, copy.deepcopy(FAMILY), until="/request-support/address")
+    page = client.get("/request-support/address").get_data(as_text=True)
+    assert 'id="timeout-warning"' in page and 'data-idle-minutes="60"' in page
+    db_session.execute(update(Draft).values(updated_at=utcnow() - timedelta(minutes=56)))
+    db_session.commit()
+    response = client.post("/keep-alive", headers={"Accept": "application/json"})
+    assert response.status_code == 200 and response.get_json() == {"kept": True}
+    db_session.expire_all()
+    assert db_session.scalars(select(Draft)).one().updated_at > utcnow() - timedelta(minutes=1)
+    assert client.get("/request-support/address").status_code == 200
+
+
+def test_no_timeout_warning_before_any_answer(client):
+    assert 'id="timeout-warning"' not in client.get("/").get_data(as_text=True)
