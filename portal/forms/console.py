@@ -19,6 +19,13 @@ class _Password(PasswordField):
     widget = GovPasswordInput()
 
 
+def optional_select(label, message):
+    """A select that may be left out of a post (read as "none chosen") and still checks its choice."""
+    field = select(label, [], message)
+    field.kwargs["default"] = ""
+    return field
+
+
 def password(label, message, hint=None, autocomplete="current-password"):
     return _Password(label, validators=[Required(message)], description=hint or "",
                      render_kw={"params": {"autocomplete": autocomplete}})
@@ -70,9 +77,9 @@ class AssignForm(VersionedForm):
 
 class StatusForm(VersionedForm):
     status = radios(_l("New status"), [], _l("Select the new status"))
-    outcome = select(_l("Outcome (when closing)"), [], _l("Choose an outcome from the list"))
-    con_level = select(_l("Continuum of Need level (when closing a request)"), [],
-                       _l("Choose a Continuum of Need level from the list"))
+    outcome = optional_select(_l("Outcome (when closing)"), _l("Choose an outcome from the list"))
+    con_level = optional_select(_l("Continuum of Need level (when closing a request)"),
+                                _l("Choose a Continuum of Need level from the list"))
 
 
 class NoteForm(FlaskForm):
@@ -92,7 +99,7 @@ class SafeguardingForm(VersionedForm):
 
 class RerouteForm(VersionedForm):
     target = radios(_l("Send this contact on as"), [], _l("Select where to send this contact"))
-    area = select(_l("District (for a request for support)"), [], _l("Choose a district from the list"))
+    area = optional_select(_l("District (for a request for support)"), _l("Choose a district from the list"))
     iyss_number = text(_l("Young person's IYSS number (for a request for support)"), max_length=30,
                        width=10)
 
@@ -116,7 +123,7 @@ class LogContactForm(SafeContactForm):
     name = text(_l("Name or nickname (optional)"), max_length=200,
                 hint=_l("A nickname is enough for a helpline contact"))
     summary = long_text(_l("What did they say?"), _l("Enter what they said"), max_length=4000)
-    area = select(_l("District (for a request for support)"), [], _l("Choose a district from the list"))
+    area = optional_select(_l("District (for a request for support)"), _l("Choose a district from the list"))
     postcode = text(_l("Postcode (optional)"), max_length=10, width=10, autocomplete="off")
     channels = checkboxes(_l("How can we get back to them?"), [
         ("call", _l("Phone call")), ("text", _l("Text message")), ("email", _l("Email")),
