@@ -32,6 +32,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Administrators read items to see their audit trail, but take no action on them.
     ADMINISTRATOR: frozenset({"view_inbox", "view_item", "view_audit", "manage_users"}),
 }
+# Reports, retention and subject access. Reports hold counts only and every report query is
+# scoped like the inbox, so district triage officers (the nearest thing to a team lead) see
+# their own districts' figures; subject access and legal holds are for administrators alone.
+PERMISSIONS[ADMINISTRATOR] |= {"view_reports", "subject_access", "legal_hold"}
+PERMISSIONS[DISTRICT_TRIAGE_OFFICER] |= {"view_reports"}
+PERMISSIONS[CUSTOMER_FEEDBACK_OFFICER] |= {"extend_complaint"}
 ALL_PERMISSIONS = frozenset().union(*PERMISSIONS.values())
 
 # The kinds of item each role works on; used for the inbox's type filter too.

@@ -1,0 +1,225 @@
+"""Reports for managers: volumes, timeliness, outcomes and Continuum of Need levels, as aggregate SQL.
+
+Every figure is a COUNT with GROUP BY in the database, filtered on ``created_at`` (so the
+indexes that lead with kind, area and created_at serve the date range), and scoped by what
+the user may see. Rows are never loaded into Python: only the grouped counts are.
+
+Days and weeks are UK calendar days. PostgreSQL converts with its time zone database;
+SQLite, which has none, applies the UK summer time rule (last Sunday of March to the last
+Sunday of October, from 01:00 UTC), which is the same thing for any date since 1996.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import Date, and_, case, func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import ColumnElement
+
+from talkzone import access
+from talkzone.calendar import UK, add_working_days
+from talkzone.complaints import STAGE_1_WORKING_DAYS
+from talkzone.models import AuditEvent, CallbackAttempt, Kind, Submission, User
+from talkzone.submissions import ALLOCATE_WITHIN_WORKING_DAYS
+
+MAX_DAYS = 800  # a little over two years: the timeliness CASE holds one branch per day
+
+
+class uk_day(ColumnElement):
+    """The UK calendar date of a stored UTC timestamp, in SQL."""
+
+    inherit_cache = True
+    type = Date()
+
+    def __init__(self, column):
+        self.column = column
+
+
+@compiles(uk_day)
+def _uk_day_default(element, compiler, **kw):
+    column = compiler.process(element.column, **kw)
+    return f"CAST(timezone('Europe/London', timezone('UTC', {column})) AS DATE)"
+
+
+@compiles(uk_day, "sqlite")
+def _uk_day_sqlite(element, compiler, **kw):
+    col = compiler.process(element.column, **kw)
+    year = f"strftime('%Y', {col})"
+    starts = f"date({year} || '-03-25', 'weekday 0') || ' 01:00:00'"
+    ends = f"date({year} || '-10-25', 'weekday 0') || ' 01:00:00'"
+    return (f"date({col}, CASE WHEN {col} >= {starts} AND {col} < {ends} "
+            f"THEN '+1 hours' ELSE '+0 hours' END)")
+
+
+class week_start(ColumnElement):
+    """The Monday of the ISO week a SQL date falls in."""
+
+    inherit_cache = True
+    type = Date()
+
+    def __init__(self, day):
+        self.day = day
+
+
+@compiles(week_start)
+def _week_start_default(element, compiler, **kw):
+    return f"CAST(date_trunc('week', {compiler.process(element.day, **kw)}) AS DATE)"
+
+
+@compiles(week_start, "sqlite")
+def _week_start_sqlite(element, compiler, **kw):
+    # 'weekday 0' moves forward to Sunday (or stays on one); six days back is that week's Monday.
+    return f"date({compiler.process(element.day, **kw)}, 'weekday 0', '-6 days')"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The UK dates items arrived between (both included) and, optionally, one area."""
+
+    start: date
+    end: date
+    area: str | None = None
+
+
+@dataclass(frozen=True)
+class Count:
+    key: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Share:
+    """How many of ``total`` met the deadline."""
+
+    key: str
+    met: int
+    total: int
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.met / self.total) if self.total else None
+
+
+@dataclass
+class Report:
+    filters: Filters
+    by_kind: list[Count] = field(default_factory=list)
+    by_area: list[Count] = field(default_factory=list)
+    by_week: list[Count] = field(default_factory=list)
+    by_channel: list[Count] = field(default_factory=list)
+    timeliness: list[Share] = field(default_factory=list)
+    outcomes: list[Count] = field(default_factory=list)
+    con_levels: list[Count] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(c.count for c in self.by_kind)
+
+    def sections(self) -> dict[str, list]:
+        return {"by_kind": self.by_kind, "by_area": self.by_area, "by_week": self.by_week,
+                "by_channel": self.by_channel, "timeliness": self.timeliness, "outcomes": self.outcomes,
+                "con_levels": self.con_levels}
+
+
+def utc_bounds(filters: Filters) -> tuple[datetime, datetime]:
+    """UK midnight at the start of ``start`` and after ``end``, as UTC moments."""
+    low = datetime.combine(filters.start, time(), tzinfo=UK)
+    high = datetime.combine(filters.end + timedelta(days=1), time(), tzinfo=UK)
+    return low, high
+
+
+def _where(user: User, filters: Filters) -> list:
+    low, high = utc_bounds(filters)
+    conditions = [access.scope(user), Submission.created_at >= low, Submission.created_at < high]
+    if filters.area:
+        conditions.append(Submission.area_code == filters.area)
+    return conditions
+
+
+def _counts(session: Session, user: User, filters: Filters, column, *extra) -> list[Count]:
+    rows = session.execute(select(column, func.count()).where(*_where(user, filters), *extra)
+                           .group_by(column).order_by(column))
+    return [Count("" if key is None else str(key), n) for key, n in rows]
+
+
+def _deadline_by_day(filters: Filters, days: int):
+    """A CASE giving each arrival day's deadline: working days are counted in Python, once per day."""
+    span = (filters.end - filters.start).days + 1
+    whens = {}
+    for offset in range(span):
+        day = filters.start + timedelta(days=offset)
+        whens[day] = add_working_days(day, days)
+    return whens
+
+
+def _first_status_day(status: str, since: datetime):
+    """Per item, the UK date it first reached ``status``, from the audit trail."""
+    return (select(AuditEvent.submission_id.label("submission_id"), func.min(AuditEvent.at).label("at"))
+            .where(AuditEvent.action == "status_changed", AuditEvent.at >= since,
+                   AuditEvent.detail["status"].as_string() == status)
+            .group_by(AuditEvent.submission_id).subquery())
+
+
+def _on_time(session: Session, user: User, filters: Filters, kind: str, status: str, days: int) -> Share:
+    """Items of ``kind`` that reached ``status`` within ``days`` working days of the UK day they arrived."""
+    reached = _first_status_day(status, utc_bounds(filters)[0])
+    arrived = uk_day(Submission.created_at)
+    deadline = case(_deadline_by_day(filters, days), value=arrived)
+    met = func.count(case((uk_day(reached.c.at) <= deadline, 1)))
+    row = session.execute(
+        select(func.count(), met).select_from(Submission)
+        .outerjoin(reached, reached.c.submission_id == Submission.id)
+        .where(*_where(user, filters), Submission.kind == kind)).one()
+    return Share(f"{kind}:{status}", row[1], row[0])
+
+
+def _callbacks(session: Session, user: User, filters: Filters) -> Share:
+    """Helpline contacts who left a number for a call back, and those called inside a safe window."""
+    inside = (select(CallbackAttempt.submission_id).where(CallbackAttempt.outside_safe_window.is_(False),
+                                                          CallbackAttempt.result != "unsafe_to_talk")
+              .distinct().subquery())
+    row = session.execute(
+        select(func.count(), func.count(inside.c.submission_id)).select_from(Submission)
+        .outerjoin(inside, inside.c.submission_id == Submission.id)
+        .where(*_where(user, filters), Submission.kind == Kind.HELPLINE_CONTACT,
+               Submission.phone.is_not(None))).one()
+    return Share("helpline_contact:callback", row[1], row[0])
+
+
+def _weeks(session: Session, user: User, filters: Filters) -> list[Count]:
+    week = week_start(uk_day(Submission.created_at))
+    counts = {str(key): n for key, n in session.execute(
+        select(week, func.count()).where(*_where(user, filters)).group_by(week))}
+    # Every week in the range is listed, quiet ones with 0, so the chart's gaps are honest.
+    monday = filters.start - timedelta(days=filters.start.weekday())
+    found = []
+    while monday <= filters.end:
+        iso = monday.isocalendar()
+        found.append(Count(f"{iso.year}-W{iso.week:02d}", counts.get(monday.isoformat(), 0)))
+        monday += timedelta(days=7)
+    return found
+
+
+def build(session: Session, user: User, filters: Filters) -> Report:
+    """Every figure on the reports page for this user's scope, date range and area."""
+    access.require(user, "view_reports")
+    if filters.end < filters.start or (filters.end - filters.start).days >= MAX_DAYS:
+        raise ValueError("date range must run forwards and span at most MAX_DAYS days")
+    report = Report(filters)
+    report.by_kind = _counts(session, user, filters, Submission.kind)
+    report.by_area = _counts(session, user, filters, Submission.area_code, Submission.area_code.is_not(None))
+    report.by_week = _weeks(session, user, filters)
+    report.by_channel = _counts(session, user, filters, Submission.channel)
+    report.timeliness = [
+        _on_time(session, user, filters, Kind.REQUEST_FOR_SUPPORT, "allocated", ALLOCATE_WITHIN_WORKING_DAYS),
+        _on_time(session, user, filters, Kind.COMPLAINT, "responded", STAGE_1_WORKING_DAYS),
+        _callbacks(session, user, filters),
+    ]
+    outcome = Submission.kind + ":" + Submission.outcome
+    report.outcomes = _counts(session, user, filters, outcome, Submission.outcome.is_not(None))
+    report.con_levels = _counts(session, user, filters, Submission.con_level,
+                                and_(Submission.con_level.is_not(None)))
+    return report
