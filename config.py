@@ -12,7 +12,8 @@ class Config:
     DATABASE_URL = os.environ.get("DATABASE_URL")
     SERVICE_PROFILE = os.environ.get("SERVICE_PROFILE", "lancashire")
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
-    LANGUAGES = ("en", "pl", "ur")
+    # Language codes offered, English first; each needs portal/translations/<code> (docs/languages.md).
+    LANGUAGES = tuple(os.environ.get("LANGUAGES", "en,pl,ur").replace(" ", "").split(","))
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "Europe/London"
 

@@ -13,7 +13,7 @@ from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from portal import db
+from portal import db, translate_cli
 from portal.mail import transport_for
 from talkzone import drafts, outbox
 from talkzone.models import utcnow
@@ -95,3 +95,4 @@ def init_app(app: Flask) -> None:
     for group in (db_cli, outbox_cli, drafts_cli):
         app.cli.add_command(group)
     app.cli.add_command(seed_demo)
+    translate_cli.init_app(app)

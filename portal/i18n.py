@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from babel import Locale
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_date, get_locale
 
@@ -11,6 +12,19 @@ from portal.extensions import babel
 
 LANGUAGE_NAMES = {"en": "English", "pl": "Polski", "ur": "اردو"}
 RTL = {"ur"}
+
+
+def language_name(code: str) -> str:
+    """The language's own name for itself; a language added by config alone gets CLDR's."""
+    if code in LANGUAGE_NAMES:
+        return LANGUAGE_NAMES[code]
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
+
+
+def is_rtl(code: str) -> bool:
+    """Whether the language is written right to left (from CLDR for languages not listed)."""
+    return code in RTL or Locale.parse(code).character_order == "right-to-left"
 COOKIE = "lang"
 
 
@@ -40,7 +54,7 @@ def init_app(app: Flask) -> None:
         code = str(get_locale() or "en")
         return {
             "html_lang": code,
-            "html_dir": "rtl" if code in RTL else "ltr",
+            "html_dir": "rtl" if is_rtl(code) else "ltr",
             "language_links": language_links(code) if has_request_context() else [],
             "long_date": long_date,
         }
@@ -55,8 +69,8 @@ def language_links(current: str) -> list[dict]:
             continue
         args["lang"] = code
         query = urlencode({k: v for k, v in args.items() if k in ("lang", "change")})
-        links.append({"code": code, "name": LANGUAGE_NAMES[code], "href": f"{request.path}?{query}",
-                      "dir": "rtl" if code in RTL else "ltr"})
+        links.append({"code": code, "name": language_name(code), "href": f"{request.path}?{query}",
+                      "dir": "rtl" if is_rtl(code) else "ltr"})
     return links
 
 
