@@ -73,6 +73,7 @@ def advocacy_outcome(answers: dict, profile: Profile) -> str:
 
 
 def contact_method(answers: dict) -> str | None:
+    """The one way the Customer Feedback Service should get in touch."""
     return answers.get("contact-method", {}).get("method")
 
 
@@ -100,6 +101,7 @@ def complaint_contact(answers: dict) -> dict:
 
 
 def young_persons_name(answers: dict) -> str | None:
+    """The name of the young person the complaint is about."""
     if for_someone_else(answers):
         return answers.get("on-behalf", {}).get("young_person_name")
     return answers.get("your-name", {}).get("name")

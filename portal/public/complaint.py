@@ -164,12 +164,14 @@ def _needs_complaints_service():
 
 @bp.get("/")
 def start():
+    """The start page: what a complaint is for, the reassurance, and what happens when."""
     return render_template("public/complaint/start.html")
 
 
 @bp.route("/check-answers", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["PUBLIC_SUBMIT_LIMIT"], methods=["POST"])
 def check():
+    """Check your answers, then send the complaint (one use case stores and routes it)."""
     answers = journey.answers()
     missing = journey.first_missing(answers)
     if missing is not None:
@@ -186,6 +188,7 @@ def check():
             "method": submission.contact["channels"][0],
             "advocacy": submission.answers["advocacy"]["outcome"],
             "acknowledged": "email" in submission.contact["channels"],
+            "behalf": for_someone_else(answers),
         }
         return redirect(url_for("complaint.confirmation"))
     return render_template("public/complaint/check.html", form=form,
@@ -195,6 +198,7 @@ def check():
 
 @bp.get("/confirmation")
 def confirmation():
+    """The reference, the stage 1 date in words and any advocacy signposting."""
     details = session.get(CONFIRMATION_KEY)
     if not details:
         return redirect(url_for("complaint.start"))

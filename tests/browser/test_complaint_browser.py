@@ -146,7 +146,7 @@ def test_someone_complains_for_a_young_person(page, make_app, serve, axe_check):
     reference = send(page)
     text = page.locator("main").inner_text()
     assert "The Customer Feedback Service will reply by Friday 9 January 2026." in text
-    assert "You can contact the Children's Rights Service yourself" in text and "01632 960 102" in text
+    assert "can contact the Children's Rights Service yourselves" in text and "01632 960 102" in text
     submission, purposes = stored(app, reference)
     assert submission.subject_name == "Sam Jones"
     assert submission.answers["advocacy"]["outcome"] == "signposted"

@@ -228,8 +228,12 @@ def test_someone_complains_for_a_young_person(app, client):
     assert "Sam Jones" in check and "Grandparent" in check and "Yes, they know and agree" in check
     page = main_of(client.post("/complaint/check-answers", follow_redirects=True))
     assert "Complaint sent" in page
+    assert "They will get in touch about an advocate for the young person" in page
     submission = stored(app)
     assert submission.subject_name == "Sam Jones"
+    referral = [m for m in outbox(app) if m.purpose == "advocacy_referral"][0]
+    assert "Sam Jones" in referral.body and "Pat Jones (Grandparent)" in referral.body
+    assert "How to contact the person who made the complaint safely" in referral.body
     assert submission.answers["agrees"] == {"agrees": "yes"}
 
 
