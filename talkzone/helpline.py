@@ -54,6 +54,7 @@ class CallbackWindow:
 
     @classmethod
     def from_iso(cls, data: dict) -> CallbackWindow:
+        """A window read back from a submission's contact record."""
         return cls(datetime.fromisoformat(data["start"]), datetime.fromisoformat(data["end"]))
 
     def to_iso(self) -> dict:

@@ -139,9 +139,11 @@ class WindowsForm(JourneyForm):
                 field.validate_choice = False
 
     def window_fields(self, n: int):
+        """The day, start and end fields of window ``n`` (1 to 3)."""
         return self[f"day_{n}"], self[f"start_{n}"], self[f"end_{n}"]
 
     def validate(self, extra_validators=None):
+        """The fields first, then each chosen window against the helpline's rules."""
         valid = super().validate(extra_validators)
         if not valid or self.when.data != "choose":
             return valid

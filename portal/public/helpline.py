@@ -49,12 +49,15 @@ class HelplineJourney(Journey):
     """The journey engine with the helpline's draft kept under its own session key."""
 
     def answers(self) -> dict:
+        """The helpline answers so far (empty when none or expired)."""
         return drafts.load(db.session(), session.get(DRAFT_KEY), self.name, utcnow(), self._idle())
 
     def save(self, answers: dict) -> None:
+        """Keep the answers on the server; the cookie holds only the draft's token."""
         session[DRAFT_KEY] = drafts.save(db.session(), session.get(DRAFT_KEY), self.name, answers, utcnow())
 
     def discard(self) -> None:
+        """Delete the draft (after sending)."""
         drafts.discard(db.session(), session.pop(DRAFT_KEY, None))
 
 
@@ -166,6 +169,7 @@ def _opening_context() -> dict:
 
 @bp.get("/")
 def start():
+    """What the helpline is, its limits and hours, before any question; "continue" if part done."""
     answers = journey.answers()
     resume = None
     if answers:
@@ -178,6 +182,7 @@ def start():
 @bp.route("/check-answers", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["PUBLIC_SUBMIT_LIMIT"], methods=["POST"])
 def check():
+    """Check your answers, then send: one talkzone use case stores, routes and queues the mail."""
     answers = journey.answers()
     missing = journey.first_missing(answers)
     if missing is not None:
@@ -208,6 +213,7 @@ def check():
 
 @bp.get("/confirmation")
 def confirmation():
+    """The reference, the first callback window or when the team will reply, and crisis lines."""
     details = session.get(CONFIRMATION_KEY)
     if not details:
         return redirect(url_for("helpline.start"))
