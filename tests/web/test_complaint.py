@@ -328,3 +328,16 @@ def test_feedback_service_notification_has_reference_and_link_but_no_personal_de
     assert referral.recipient == "childrens-rights-referrals@lancashire.example"
     assert "Alex Smith" in referral.body and "07700 900123" in referral.body
     assert "Voicemail or message: No" in referral.body
+
+
+@pytest.mark.parametrize("language", ["pl", "ur"])
+def test_every_page_renders_in_other_languages(client, language):
+    met = walk_complaint(client, complaint(advocate={"advocate": "tell_me_more"}))
+    for path in ["/complaint/", *[f"/complaint/{step}" for step in met], "/complaint/check-answers"]:
+        response = client.get(f"{path}?lang={language}")
+        assert response.status_code == 200, path
+        assert f'lang="{language}"' in text_of(response)
+    page = text_of(client.post("/complaint/check-answers", follow_redirects=True))
+    assert re.search(r"CP-[A-Z0-9]{4}-[A-Z0-9]{4}", page)
+    direction = "rtl" if language == "ur" else "ltr"
+    assert f'<html lang="{language}" dir="{direction}"' in page
