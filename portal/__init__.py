@@ -73,6 +73,9 @@ def _register_console(app: Flask) -> None:
 
     app.register_blueprint(console_bp)
     console_cli.init_app(app)
+    from portal.console import ops_cli
+
+    ops_cli.init_app(app)
 
 
 def _register_template_context(app: Flask) -> None:

@@ -177,15 +177,19 @@ def _on_time(session: Session, user: User, filters: Filters, kind: str, status: 
 
 
 def _callbacks(session: Session, user: User, filters: Filters) -> Share:
-    """Helpline contacts who left a number for a call back, and those called inside a safe window."""
-    inside = (select(CallbackAttempt.submission_id).where(CallbackAttempt.outside_safe_window.is_(False),
-                                                          CallbackAttempt.result != "unsafe_to_talk")
-              .distinct().subquery())
+    """Helpline contacts called back, and those called inside a window the young person said is safe.
+
+    Counted from the callback attempts, not the phone number, so the figure stays the same
+    after retention has blanked the contact details.
+    """
+    inside_window = case((CallbackAttempt.outside_safe_window.is_(False), 1), else_=0)
+    called = (select(CallbackAttempt.submission_id.label("submission_id"),
+                     func.max(inside_window).label("inside"))
+              .group_by(CallbackAttempt.submission_id).subquery())
     row = session.execute(
-        select(func.count(), func.count(inside.c.submission_id)).select_from(Submission)
-        .outerjoin(inside, inside.c.submission_id == Submission.id)
-        .where(*_where(user, filters), Submission.kind == Kind.HELPLINE_CONTACT,
-               Submission.phone.is_not(None))).one()
+        select(func.count(), func.count(case((called.c.inside == 1, 1)))).select_from(Submission)
+        .join(called, called.c.submission_id == Submission.id)
+        .where(*_where(user, filters), Submission.kind == Kind.HELPLINE_CONTACT)).one()
     return Share("helpline_contact:callback", row[1], row[0])
 
 

@@ -45,9 +45,11 @@ def condition(query: str):
         return exact
     values = {query.lower()}
     if _phone(query):
-        values.add(re.sub(r"\D", "", query))
-    else:
-        exact = or_(exact, func.lower(Submission.subject_name) == query.lower())
+        digits = re.sub(r"\D", "", query)
+        values |= {digits, "0" + digits[2:] if digits.startswith("44") else digits}
+    elif "@" not in query:
+        # The inbox matches names from their start; here only the whole name is this person.
+        exact = func.lower(Submission.subject_name) == query.lower()
     needles = {json.dumps(v, ensure_ascii=a) for v in values for a in (True, False)}
     stored = [func.lower(cast(column, String)).like(_like(needle), escape="\\")
               for column in (Submission.answers, Submission.contact) for needle in needles]

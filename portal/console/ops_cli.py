@@ -1,0 +1,63 @@
+"""flask deadlines remind and flask retention purge: the daily jobs behind deadlines and retention."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app, render_template
+from flask.cli import AppGroup
+from flask_babel import force_locale
+
+from portal import db
+from portal.console import words
+from portal.emails import delivery
+from talkzone import deadlines, retention
+from talkzone.calendar import uk_date
+from talkzone.models import utcnow
+
+deadlines_cli = AppGroup("deadlines", help="Working-day deadlines.")
+retention_cli = AppGroup("retention", help="Keeping records no longer than needed.")
+
+
+def compose_reminder(team: deadlines.Team, items: list[deadlines.DueItem], today) -> tuple[str, str]:
+    """The reminder mail for one team: references, types, dates and states only, nothing personal."""
+    profile = current_app.extensions["profile"]
+    base_url = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    with force_locale("en"):
+        text = render_template("emails/deadline_reminder.txt", team=team, items=items, today=today,
+                               profile=profile, words=words, console_url=f"{base_url}/console")
+    subject, _, body = text.strip().partition("\n")
+    return subject.strip(), body.strip() + "\n"
+
+
+@deadlines_cli.command("remind")
+def remind():
+    """Mail each team its list of what is due soon or overdue, through the outbox (run daily)."""
+    with db.new_session() as session:
+        counts = deadlines.remind(session, current_app.extensions["profile"], uk_date(utcnow()),
+                                  compose_reminder, delivery().domain)
+    for team, listed in counts.items():
+        click.echo(f"{team}: {listed} item(s) due soon or overdue")
+    click.echo(f"queued {len(counts)} reminder(s)")
+
+
+@retention_cli.command("purge")
+@click.option("--dry-run", is_flag=True, help="Show what would be anonymised and change nothing.")
+def purge(dry_run):
+    """Anonymise items closed for longer than the profile's retention period (legal holds kept)."""
+    def progress(kind, done, total):
+        if total:
+            click.echo(f"{kind}: {done}/{total}")
+
+    with db.new_session() as session:
+        result = retention.purge(session, current_app.extensions["profile"], utcnow(), dry_run, progress)
+    for kind, count in result.counts.items():
+        cutoff = result.cutoffs[kind].date().isoformat()
+        verb = "would anonymise" if dry_run else "anonymised"
+        held = result.held[kind]
+        click.echo(f"{kind}: {verb} {count} closed before {cutoff}; {held} kept under legal hold")
+    click.echo(f"{'dry run: nothing changed' if dry_run else 'done'}: {result.total} item(s)")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(deadlines_cli)
+    app.cli.add_command(retention_cli)

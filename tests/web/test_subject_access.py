@@ -1,0 +1,137 @@
+"""Subject access through the console: everything about one person, nobody else's, audited, admins only."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from sqlalchemy import select
+
+from talkzone import access
+from talkzone.models import AuditEvent, CallbackAttempt, Kind, Note, OutboxMessage
+from tests.factories import make_item, make_user, sign_in_as
+
+NAME, EMAIL, PHONE = "Jordan Rivers", "jordan.rivers@example.com", "07700 900321"
+
+
+def seed(session):
+    """Three records about Jordan, found in different fields, and three about other people."""
+    request = make_item(session, Kind.REQUEST_FOR_SUPPORT, "preston", subject_name="Kai Rivers",
+                        contact={"channels": ["email"], "email": EMAIL}, email=EMAIL,
+                        answers={"who": {"role": "parent", "name": NAME},
+                                 "child_list": [{"name": "Kai Rivers"}]})
+    complaint = make_item(session, Kind.COMPLAINT, subject_name=NAME, contact={"channels": ["letter"]},
+                          phone=None, email=None, answers={"your-name": {"name": NAME}})
+    contact = make_item(session, Kind.HELPLINE_CONTACT, subject_name="JR", phone=PHONE,
+                        contact={"channels": ["call"], "phone": PHONE},
+                        answers={"about-you": {"nickname": "JR"}, "phone": {"phone": PHONE}})
+    session.add(Note(submission_id=complaint.id, text="Jordan asked for a letter"))
+    session.add(CallbackAttempt(submission_id=contact.id, result="reached", note="Jordan was fine"))
+    session.add(OutboxMessage(submission_id=request.id, purpose="family_acknowledgement", recipient=EMAIL,
+                              subject=f"We have your request {request.reference}", body="Dear Jordan",
+                              message_id=f"<{request.reference}@test>"))
+    others = [
+        make_item(session, Kind.COMPLAINT, subject_name="Jordan Riverside", contact={"channels": []},
+                  answers={"your-name": {"name": "Jordan Riverside"}}),
+        make_item(session, Kind.HELPLINE_CONTACT, subject_name="Sam", email="other@example.com",
+                  contact={"channels": ["email"], "email": "other@example.com"},
+                  answers={"message": {"message": "My friend Jordan Rivers' sister"}}),
+        make_item(session, Kind.REQUEST_FOR_SUPPORT, "burnley", phone="07700 900322",
+                  contact={"channels": ["call"], "phone": "07700 900322"}),
+    ]
+    session.commit()
+    return {"request": request, "complaint": complaint, "contact": contact}, others
+
+
+def _admin(app, db_session):
+    admin = make_user(db_session, access.ADMINISTRATOR)
+    client = app.test_client()
+    sign_in_as(client, db_session, admin)
+    return client, admin
+
+
+def _export(client, query) -> dict:
+    response = client.post("/console/subject-access.json", data={"q": query})
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    assert "attachment" in response.headers["Content-Disposition"]
+    return json.loads(response.get_data(as_text=True))
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    (NAME, {"request", "complaint"}),
+    (NAME.upper(), {"request", "complaint"}),
+    (EMAIL, {"request"}),
+    (PHONE, {"contact"}),
+    ("07700900321", {"contact"}),
+    ("+44 7700 900321", {"contact"}),
+])
+def test_found_by_name_email_or_phone_and_nobody_else(app, db_session, query, expected):
+    mine, others = seed(db_session)
+    client, _admin_user = _admin(app, db_session)
+    export = _export(client, query)
+    references = {r["reference"] for r in export["records"]}
+    assert references == {mine[k].reference for k in expected}
+    assert not references & {o.reference for o in others}
+    assert export["count"] == len(expected)
+
+
+def test_the_export_holds_every_record_with_its_notes_calls_and_mail(app, db_session):
+    mine, _others = seed(db_session)
+    client, admin = _admin(app, db_session)
+    found = {}
+    for query in (NAME, EMAIL, PHONE, mine["contact"].reference):
+        for record in _export(client, query)["records"]:
+            found[record["reference"]] = record
+    assert set(found) == {item.reference for item in mine.values()}
+    complaint, contact, request = (found[mine[k].reference] for k in ("complaint", "contact", "request"))
+    assert complaint["notes"][0]["text"] == "Jordan asked for a letter"
+    assert contact["callback_attempts"][0]["note"] == "Jordan was fine"
+    assert request["messages"][0]["body"] == "Dear Jordan"
+    assert request["answers"]["who"]["name"] == NAME
+    assert request["contact"]["email"] == EMAIL
+    events = list(db_session.scalars(select(AuditEvent).where(AuditEvent.action.like("subject_access%"))))
+    assert all(e.actor_id == admin.id for e in events)
+    per_item = {e.submission_id for e in events if e.action == "subject_access_export" and e.submission_id}
+    assert per_item == {item.id for item in mine.values()}
+    # The words searched for are personal: the trail keeps the references found, not the search.
+    assert not any(NAME in json.dumps(e.detail) or EMAIL in json.dumps(e.detail) for e in events)
+
+
+def test_the_printable_page_lists_the_records(app, db_session):
+    mine, others = seed(db_session)
+    client, _admin_user = _admin(app, db_session)
+    page = client.post("/console/subject-access", data={"q": NAME})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    shown = set(re.findall(r'data-record="([A-Z0-9-]+)"', html))
+    assert shown == {mine["request"].reference, mine["complaint"].reference}
+    assert "Jordan asked for a letter" in html
+    assert NAME not in re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    empty = client.post("/console/subject-access", data={"q": ""})
+    assert "Enter a name, email address, phone number or reference" in empty.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", [access.HELPLINE_ADVISER, access.DISTRICT_TRIAGE_OFFICER,
+                                  access.CUSTOMER_FEEDBACK_OFFICER])
+def test_only_administrators(app, db_session, role):
+    seed(db_session)
+    client = app.test_client()
+    sign_in_as(client, db_session, make_user(db_session, role))
+    assert client.get("/console/subject-access").status_code == 403
+    assert client.post("/console/subject-access", data={"q": NAME}).status_code == 403
+    assert client.post("/console/subject-access.json", data={"q": NAME}).status_code == 403
+    assert db_session.scalars(select(AuditEvent).where(AuditEvent.action.like("subject_access%"))).all() == []
+
+
+def test_legal_hold_toggle_is_for_administrators(app, db_session):
+    mine, _others = seed(db_session)
+    client, _admin_user = _admin(app, db_session)
+    ref = mine["complaint"].reference
+    assert client.post(f"/console/items/{ref}/legal-hold", data={"reason": "Court order"}).status_code == 302
+    db_session.expire_all()
+    assert db_session.get(type(mine["complaint"]), mine["complaint"].id).legal_hold is True
+    officer = app.test_client()
+    sign_in_as(officer, db_session, make_user(db_session, access.CUSTOMER_FEEDBACK_OFFICER))
+    assert officer.post(f"/console/items/{ref}/legal-hold", data={"reason": "x"}).status_code == 403
