@@ -34,8 +34,7 @@ RECOVERY_CODES = 10
 ISSUER = "Early help console"
 
 _hasher = PasswordHasher()
-# Checked against when the email is unknown, so a wrong email takes as long as a wrong password.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+_dummy_hash: list[str] = []
 
 PASSWORD, ENROL, FULL = "password", "enrol", "full"
 
@@ -55,6 +54,13 @@ class SignIn:
     user: User
     token: str
     stage: str
+
+
+def _dummy() -> str:
+    """Checked against when the email is unknown, so a wrong email takes as long as a wrong password."""
+    if not _dummy_hash:
+        _dummy_hash.append(_hasher.hash(secrets.token_urlsafe(16)))
+    return _dummy_hash[0]
 
 
 def hash_password(password: str) -> str:
@@ -122,7 +128,7 @@ def sign_in(session: Session, email: str, password: str, now: datetime | None = 
     user = session.scalar(select(User).where(User.email == (email or "").strip().lower()))
     if user is None:
         try:
-            _hasher.verify(_DUMMY_HASH, password or "")
+            _hasher.verify(_dummy(), password or "")
         except VerificationError:
             pass
         return None
