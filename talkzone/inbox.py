@@ -177,14 +177,23 @@ def add_note(session: Session, user: User, reference: str, text: str) -> Note:
     return note
 
 
+def callback_windows(contact: dict) -> list[tuple[datetime, datetime]]:
+    """A helpline contact's chosen windows as aware (start, end) pairs.
+
+    Stored as {"start": iso, "end": iso} by the helpline journey; [start, end] is read too.
+    """
+    windows = []
+    for window in contact.get("windows") or []:
+        start, end = (window["start"], window["end"]) if isinstance(window, dict) else window
+        windows.append((datetime.fromisoformat(start), datetime.fromisoformat(end)))
+    return windows
+
+
 def in_safe_window(contact: dict, moment: datetime) -> bool | None:
     """Whether ``moment`` is inside the times the person said are safe; None if any time is."""
-    windows = contact.get("windows") or []
+    windows = callback_windows(contact)
     if windows:
-        for start, end in windows:
-            if datetime.fromisoformat(start) <= moment < datetime.fromisoformat(end):
-                return True
-        return False
+        return any(start <= moment < end for start, end in windows)
     days, start, end = contact.get("days") or [], contact.get("start"), contact.get("end")
     if not days and not start:
         return None

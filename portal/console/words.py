@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from talkzone.calendar import uk_time
+from talkzone.inbox import callback_windows
 
 KINDS = {
     "request_for_support": _l("Request for support"),
@@ -84,11 +83,11 @@ def day_span(days: list[str]) -> str:
 
 def safe_times(contact: dict) -> str:
     """When it is safe to make contact, in words."""
-    windows = contact.get("windows") or []
+    windows = callback_windows(contact)
     if windows:
         parts = []
         for start, end in windows:
-            begin, finish = uk_time(datetime.fromisoformat(start)), uk_time(datetime.fromisoformat(end))
+            begin, finish = uk_time(start), uk_time(end)
             parts.append(f"{format_datetime(begin, 'EEE d MMM')} "
                          f"{hour(begin.strftime('%H:%M'))}–{hour(finish.strftime('%H:%M'))}")
         return "; ".join(parts)
@@ -103,10 +102,14 @@ def contact_panel(contact: dict) -> list[str]:
     contact = contact or {}
     lines = []
     channels = [str(CHANNELS.get(c, c)) for c in contact.get("channels") or []]
-    if channels:
+    if contact.get("anonymous"):
+        lines.append(_("Anonymous: they left no way to reply."))
+    elif channels:
         lines.append(_("Contact by: %(channels)s.", channels=", ".join(channels)))
     else:
         lines.append(_("Do not contact: they did not ask to be contacted."))
+    if contact.get("asap") and not contact.get("windows"):
+        lines.append(_("Call back as soon as you can: they chose no particular time."))
     if contact.get("voicemail") == "no":
         lines.append(_("Do not leave a voicemail."))
     elif contact.get("voicemail") == "yes":

@@ -68,6 +68,10 @@ def test_safe_windows_by_days_and_times_in_uk_time():
     windows = {"windows": [["2026-07-07T15:00:00+00:00", "2026-07-07T16:00:00+00:00"]]}
     assert inbox.in_safe_window(windows, datetime(2026, 7, 7, 15, 30, tzinfo=UTC)) is True
     assert inbox.in_safe_window(windows, datetime(2026, 7, 7, 16, 0, tzinfo=UTC)) is False
+    # As the helpline journey stores them: UK times with their offsets.
+    stored = {"windows": [{"start": "2026-07-07T16:00:00+01:00", "end": "2026-07-07T18:00:00+01:00"}]}
+    assert inbox.in_safe_window(stored, datetime(2026, 7, 7, 15, 30, tzinfo=UTC)) is True
+    assert inbox.in_safe_window(stored, datetime(2026, 7, 7, 17, 30, tzinfo=UTC)) is False
 
 
 def test_a_voicemail_is_refused_where_not_allowed(session):

@@ -114,6 +114,15 @@ def test_callback_windows_are_shown_in_words(app, db_session):
     assert "Safe: Tue 24 Nov 4pm–6pm." in html
     assert "A voicemail or message is fine." in html
     assert "You may say where you are calling from." in html
+    stored = make_item(db_session, contact={"channels": ["text"], "anonymous": False, "phone": "07700 900123",
+                                            "windows": [{"start": "2026-11-25T19:00:00+00:00",
+                                                         "end": "2026-11-25T20:30:00+00:00"}],
+                                            "asap": False, "say_who": "no"})
+    html = client.get(f"/console/items/{stored.reference}").get_data(as_text=True)
+    assert "Safe: Wed 25 Nov 7pm–8:30pm." in html and "Contact by: text message." in html
+    anonymous = make_item(db_session, contact={"channels": [], "anonymous": True})
+    html = client.get(f"/console/items/{anonymous.reference}").get_data(as_text=True)
+    assert "Anonymous: they left no way to reply." in html
 
 
 def test_the_timeline_shows_submission_routing_mail_and_views(app, db_session):

@@ -1,0 +1,164 @@
+"""Time the console inbox's first page and searches at 10,000 and 1,000,000 items in PostgreSQL.
+
+Usage:
+  .venv/bin/python benchmarks/console_inbox.py [--url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+                                               [--count 10000 --count 1000000] [--runs 200]
+
+For each count, makes a fresh database ``eh_bench_console_<count>`` on that server, brings it
+to the head migration (so the indexes measured are the real ones), fills it in one multi-row
+INSERT ... SELECT over generate_series (a third each of requests for support across the 12
+districts, complaints and helpline contacts, over three years, 0.5% flagged for safeguarding,
+with names, postcodes, phones and emails to search), runs ANALYZE, then times
+talkzone.worklist.inbox (the function behind the inbox page, with each role's scope) for:
+the first page per role, and a search by reference, postcode, phone, email and name.
+Prints median and p95 in milliseconds, and the ratio of the large case to the small one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from alembic import command
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from portal.cli import alembic_config  # noqa: E402
+from talkzone import access, worklist  # noqa: E402
+from talkzone.models import User  # noqa: E402
+
+AREAS = ["lancaster", "wyre", "fylde", "preston", "chorley", "south_ribble", "west_lancashire", "hyndburn",
+         "ribble_valley", "rossendale", "burnley", "pendle"]
+FIRST = ["Alex", "Sam", "Jamie", "Robin", "Kit", "Charlie", "Morgan", "Taylor", "Jordan", "Casey", "Riley",
+         "Avery", "Quinn", "Rowan", "Sasha", "Ellis", "Harper", "Jesse", "Logan", "Reese"]
+LAST = ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel", "Wright",
+        "Khan", "Hart", "Lee", "Walker", "Hughes", "Green", "Hall", "Wood", "Clarke", "Ahmed"]
+
+FILL = """
+INSERT INTO submissions (reference, kind, status, channel, language, created_at, updated_at, area_code,
+    destination, answers, contact, subject_name, postcode, phone, email, safeguarding, due_on,
+    legal_hold, version)
+SELECT k.prefix || '-' || substr(h.hex, 1, 4) || '-' || substr(h.hex, 5, 4),
+       k.kind,
+       (ARRAY['new', 'acknowledged', 'closed', 'new'])[1 + i % 4],
+       'online', 'en', t.at, t.at,
+       CASE WHEN k.kind = 'request_for_support' THEN (CAST(:areas AS text[]))[1 + (i / 3) % 12] END,
+       'bench@example.invalid', '{}'::jsonb, '{}'::jsonb,
+       (CAST(:first AS text[]))[1 + i % 20] || ' ' || (CAST(:last AS text[]))[1 + (i / 20) % 20],
+       'PR' || (1 + i % 9) || ' ' || (i % 10) || chr(65 + (i / 10) % 26) || chr(65 + (i / 260) % 26),
+       '07' || lpad((i % 1000000000)::text, 9, '0'),
+       'person' || i || '@example.com',
+       i % 200 = 0,
+       CASE WHEN k.kind <> 'helpline_contact' THEN t.at::date + 7 END,
+       false, 1
+FROM generate_series(1, :n) AS i
+CROSS JOIN LATERAL (SELECT upper(lpad(to_hex(i), 8, '0')) AS hex) AS h
+CROSS JOIN LATERAL (SELECT (ARRAY['request_for_support', 'complaint', 'helpline_contact'])[1 + i % 3] AS kind,
+                           (ARRAY['RS', 'CP', 'TZ'])[1 + i % 3] AS prefix) AS k
+CROSS JOIN LATERAL (SELECT now() AT TIME ZONE 'UTC' - make_interval(secs => (random() * 94608000)::int) AS at) AS t
+"""
+
+
+def fresh_database(server_url: str, name: str) -> str:
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return server_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def seed(url: str, count: int) -> float:
+    command.upgrade(alembic_config(url), "head")
+    engine = create_engine(url)
+    started = time.perf_counter()
+    with engine.begin() as conn:
+        conn.execute(text(FILL), {"n": count, "areas": AREAS, "first": FIRST, "last": LAST})
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE submissions"))
+    engine.dispose()
+    return time.perf_counter() - started
+
+
+def staff(session: Session) -> dict[str, User]:
+    people = {
+        "helpline adviser": User(email="h@x.example", name="H", role=access.HELPLINE_ADVISER, areas=[]),
+        "district officer (1 district)": User(email="d1@x.example", name="D1",
+                                              role=access.DISTRICT_TRIAGE_OFFICER, areas=["preston"]),
+        "district officer (3 districts)": User(email="d3@x.example", name="D3",
+                                               role=access.DISTRICT_TRIAGE_OFFICER,
+                                               areas=["lancaster", "wyre", "fylde"]),
+        "customer feedback officer": User(email="c@x.example", name="C", role=access.CUSTOMER_FEEDBACK_OFFICER,
+                                          areas=[]),
+        "administrator": User(email="a@x.example", name="A", role=access.ADMINISTRATOR, areas=[]),
+    }
+    for user in people.values():
+        user.password_hash, user.is_active, user.failed_logins = "x", True, 0
+        session.add(user)
+    session.commit()
+    return people
+
+
+def timed(session: Session, user: User, filters: worklist.Filters, runs: int) -> tuple[float, float, int]:
+    worklist.inbox(session, user, filters)  # warm the plan and the cache once
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        page = worklist.inbox(session, user, filters)
+        samples.append((time.perf_counter() - started) * 1000)
+        for item in page.items:  # measure loading rows, not the identity map's cache
+            session.expunge(item)
+    samples.sort()
+    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1], len(page.items)
+
+
+def cases(session: Session, people: dict[str, User]):
+    for role, user in people.items():
+        yield f"first page: {role}", user, worklist.Filters()
+    adviser = people["helpline adviser"]
+    sample = session.execute(text(
+        "SELECT reference, postcode, phone, email FROM submissions WHERE kind = 'helpline_contact' "
+        "ORDER BY id DESC LIMIT 1")).one()
+    yield "search by reference", adviser, worklist.Filters(search=sample.reference)
+    yield "search by postcode", adviser, worklist.Filters(search=sample.postcode)
+    yield "search by phone", adviser, worklist.Filters(search=sample.phone)
+    yield "search by email", adviser, worklist.Filters(search=sample.email)
+    yield "search by name (prefix)", adviser, worklist.Filters(search="Robin Ha")
+    yield "filter: overdue (district officer)", people["district officer (1 district)"], \
+        worklist.Filters(overdue=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--count", type=int, action="append")
+    parser.add_argument("--runs", type=int, default=200)
+    args = parser.parse_args()
+    counts = args.count or [10_000, 1_000_000]
+    results: dict[str, dict[int, tuple[float, float, int]]] = {}
+    for count in counts:
+        url = fresh_database(args.url, f"eh_bench_console_{count}")
+        print(f"seeding {count:,} items ...", flush=True)
+        print(f"  seeded in {seed(url, count):.1f}s", flush=True)
+        engine = create_engine(url)
+        with Session(engine, expire_on_commit=False) as session:
+            people = staff(session)
+            for name, user, filters in cases(session, people):
+                results.setdefault(name, {})[count] = timed(session, user, filters, args.runs)
+        engine.dispose()
+    header = " | ".join(f"{c:,}: median / p95 ms" for c in counts)
+    print(f"\n| case | {header} | p95 ratio |")
+    print("|---|" + "---|" * len(counts) + "---|")
+    for name, by_count in results.items():
+        cells = " | ".join(f"{by_count[c][0]:.2f} / {by_count[c][1]:.2f} ({by_count[c][2]} rows)" for c in counts)
+        ratio = by_count[counts[-1]][1] / by_count[counts[0]][1] if len(counts) > 1 else 1.0
+        print(f"| {name} | {cells} | {ratio:.2f}x |")
+
+
+if __name__ == "__main__":
+    main()
