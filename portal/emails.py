@@ -7,6 +7,17 @@ from flask_babel import force_locale
 
 from talkzone.submissions import Delivery
 
+# Mail to staff mailboxes and partner services is written in the service's own language; only
+# what goes back to the person who asked follows the language they used.
+STAFF_PURPOSES = ("advocacy_referral", "deadline_reminder")
+
+
+def mail_language(purpose: str, submission, service_language: str) -> str:
+    """The language a message is written in: the submission's, unless it is for staff."""
+    for_staff = (purpose in STAFF_PURPOSES or purpose.endswith("_notification")
+                 or purpose.startswith("console_"))
+    return service_language if for_staff else (submission.language or service_language)
+
 
 def composer():
     """A compose(purpose, submission) -> (subject, body) for talkzone's use cases.
@@ -18,7 +29,7 @@ def composer():
     base_url = app.config["PUBLIC_BASE_URL"].rstrip("/")
 
     def compose(purpose: str, submission) -> tuple[str, str]:
-        with force_locale(submission.language):
+        with force_locale(mail_language(purpose, submission, app.config["BABEL_DEFAULT_LOCALE"])):
             text = render_template(
                 f"emails/{purpose}.txt", submission=submission, profile=profile,
                 area=profile.area(submission.area_code) if submission.area_code else None,
