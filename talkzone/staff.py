@@ -64,6 +64,7 @@ def _dummy() -> str:
 
 
 def hash_password(password: str) -> str:
+    """An argon2id hash of the password."""
     return _hasher.hash(password)
 
 
@@ -115,6 +116,7 @@ def _fail(session: Session, user: User, now: datetime) -> None:
 
 
 def is_locked(user: User, now: datetime) -> bool:
+    """Whether the account is locked out after too many failures."""
     return user.locked_until is not None and user.locked_until > now
 
 
@@ -346,4 +348,5 @@ def set_active(session: Session, admin: User, user: User, active: bool, now: dat
 
 
 def users(session: Session) -> list[User]:
+    """Every staff account, by name."""
     return list(session.scalars(select(User).order_by(User.name)))

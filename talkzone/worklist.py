@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlalchemy.orm import Session
 
 from talkzone import access
@@ -42,6 +42,8 @@ class Filters:
 
 @dataclass(frozen=True)
 class Page:
+    """One page of the inbox, and whether pages come before and after it."""
+
     items: list[Submission]
     number: int
     has_next: bool
@@ -55,9 +57,12 @@ def search_condition(text: str):
     """Reference, email, phone, postcode or name, told apart by their shape."""
     query = (text or "").strip()
     upper = query.upper().replace(" ", "")
+    name = _name_condition(query)
     if _REFERENCE.match(upper):
         compact = upper.replace("-", "")
-        return Submission.reference == f"{compact[:2]}-{compact[2:6]}-{compact[6:]}"
+        by_reference = Submission.reference == f"{compact[:2]}-{compact[2:6]}-{compact[6:]}"
+        # Typed without dashes, ten letters could as well be a name ("Alex Taylor").
+        return by_reference if "-" in upper else or_(by_reference, name)
     if "@" in query:
         return func.lower(Submission.email) == query.lower()
     if _PHONE.match(query):
@@ -68,7 +73,11 @@ def search_condition(text: str):
     postcode = normalise_postcode(query)
     if postcode:
         return Submission.postcode == postcode
-    # Names match from the start, case-insensitively; LIKE's own wildcards are taken literally.
+    return name
+
+
+def _name_condition(query: str):
+    """Names match from the start, case-insensitively; LIKE's own wildcards are taken literally."""
     escaped = query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return func.lower(Submission.subject_name).like(f"{escaped}%", escape="\\")
 
@@ -111,14 +120,17 @@ def inbox(session: Session, user: User, filters: Filters, page: int = 1, today: 
 
 
 def kinds_for(user: User) -> tuple[str, ...]:
+    """The kinds of item a user's role works on."""
     return access.KINDS.get(user.role, ())
 
 
 def overdue(item: Submission, today: date) -> bool:
+    """Whether an open item is past its deadline."""
     return item.status != CLOSED and item.due_on is not None and item.due_on < today
 
 
 def due_soon(item: Submission, today: date) -> bool:
+    """Whether an open item is due today or within the next two working days."""
     if item.status == CLOSED or item.due_on is None:
         return False
     return today <= item.due_on <= add_working_days(today, DUE_SOON_WORKING_DAYS)

@@ -26,6 +26,7 @@ ERRORS = {
 @bp.get("/users")
 @requires("manage_users")
 def users():
+    """Every staff account, with ways to disable, enable or reset it."""
     return render_template("console/users.html", users=staff.users(db.session()), words=words,
                            form=FlaskForm())
 
@@ -33,6 +34,7 @@ def users():
 @bp.route("/users/new", methods=["GET", "POST"])
 @requires("manage_users")
 def new_user():
+    """Add a staff account with its role (and districts for a triage officer)."""
     form = NewUserForm()
     form.role.choices = [(r, words.label(words.ROLES, r)) for r in access.ROLES]
     form.areas.choices = [(a.code, a.name) for a in profile().areas]
@@ -72,6 +74,7 @@ def disable_user(user_id):
 @bp.post("/users/<int:user_id>/enable")
 @requires("manage_users")
 def enable_user(user_id):
+    """Let a disabled account sign in again."""
     if not FlaskForm().validate():
         abort(400)
     staff.set_active(db.session(), g.staff, _user(user_id), True)

@@ -38,4 +38,5 @@ def create(email, name, is_admin, role, areas, password):
 
 
 def init_app(app: Flask) -> None:
+    """Add the `flask users` commands."""
     app.cli.add_command(users_cli)

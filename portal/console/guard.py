@@ -21,6 +21,7 @@ def set_cookie(response, token: str):
 
 
 def clear_cookie(response):
+    """Remove the session cookie from the browser (the server record is ended separately)."""
     response.delete_cookie(COOKIE, path="/console", httponly=True, samesite="Strict",
                            secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response
@@ -38,6 +39,7 @@ def _load_staff_session():
 
 
 def current_staff():
+    """The fully signed-in member of staff for this request, or None."""
     return g.get("staff")
 
 

@@ -35,10 +35,12 @@ REFUSALS = {
 
 
 def profile():
+    """The council's service profile."""
     return current_app.extensions["profile"]
 
 
 def mailing() -> inbox.Mailing:
+    """How the console's mail is written and addressed, for talkzone's use cases."""
     return inbox.Mailing(compose=composer(), domain=delivery().domain, profile=profile())
 
 
@@ -123,6 +125,7 @@ def _refused(form, field, exc: inbox.Refused, item, title):
 @bp.route("/items/<reference>/assign", methods=["GET", "POST"])
 @requires("assign")
 def assign(reference):
+    """Assign the item to oneself, a colleague who can see it, or nobody."""
     session = db.session()
     found = access.get_item(session, g.staff, reference, "assign")
     form = forms.AssignForm(version=str(found.version))
@@ -148,6 +151,7 @@ def assign(reference):
 @bp.route("/items/<reference>/status", methods=["GET", "POST"])
 @requires("change_status")
 def status(reference):
+    """Move the item to the next status its workflow allows; closing records the outcome."""
     session = db.session()
     found = access.get_item(session, g.staff, reference, "change_status")
     form = forms.StatusForm(version=str(found.version))
@@ -175,6 +179,7 @@ def status(reference):
 @bp.route("/items/<reference>/notes", methods=["GET", "POST"])
 @requires("add_note")
 def note(reference):
+    """Add an internal note."""
     session = db.session()
     found = access.get_item(session, g.staff, reference, "add_note")
     form = forms.NoteForm()
@@ -217,6 +222,7 @@ def callback(reference):
 @bp.route("/items/<reference>/safeguarding", methods=["GET", "POST"])
 @requires("flag_safeguarding")
 def safeguarding(reference):
+    """Flag the item for urgent safeguarding attention; the duty mailbox is told."""
     session = db.session()
     found = access.get_item(session, g.staff, reference, "flag_safeguarding")
     form = forms.SafeguardingForm(version=str(found.version))

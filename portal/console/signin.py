@@ -84,4 +84,5 @@ def sign_out():
 @bp.get("/signed-out")
 @requires(access.ANONYMOUS)
 def signed_out():
+    """Confirm the sign-out, with a way back in."""
     return render_template("console/signed_out.html")

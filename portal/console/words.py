@@ -54,6 +54,7 @@ _DAY_NAMES = {"mon": _l("Mon"), "tue": _l("Tue"), "wed": _l("Wed"), "thu": _l("T
 
 
 def label(table: dict, value) -> str:
+    """The words for a stored code, or the code itself when there are none."""
     return str(table.get(value, value or ""))
 
 

@@ -27,6 +27,7 @@ def optional_select(label, message):
 
 
 def password(label, message, hint=None, autocomplete="current-password"):
+    """A GOV.UK password field with a specific message when left empty."""
     return _Password(label, validators=[Required(message)], description=hint or "",
                      render_kw={"params": {"autocomplete": autocomplete}})
 
@@ -55,6 +56,8 @@ class EnrolForm(FlaskForm):
 
 
 class ChangePasswordForm(FlaskForm):
+    """One's current password and a new one."""
+
     current = password(_l("Current password"), _l("Enter your current password"))
     new = password(_l("New password"), _l("Enter a new password"),
                    hint=_l("At least 12 characters. A few unrelated words are easy to remember."),
@@ -72,10 +75,14 @@ class VersionedForm(FlaskForm):
 
 
 class AssignForm(VersionedForm):
+    """Who the item goes to."""
+
     assignee = select(_l("Assign to"), [], _l("Choose who to assign the item to"))
 
 
 class StatusForm(VersionedForm):
+    """The next status, and the outcome and CoN level when closing."""
+
     status = radios(_l("New status"), [], _l("Select the new status"))
     outcome = optional_select(_l("Outcome (when closing)"), _l("Choose an outcome from the list"))
     con_level = optional_select(_l("Continuum of Need level (when closing a request)"),
@@ -83,21 +90,29 @@ class StatusForm(VersionedForm):
 
 
 class NoteForm(FlaskForm):
+    """An internal note."""
+
     text = long_text(_l("Note"), _l("Enter the note"), max_length=4000,
                      hint=_l("Only staff see notes. They are never sent to the family or young person."))
 
 
 class CallbackForm(FlaskForm):
+    """What happened on a call back."""
+
     result = radios(_l("What happened?"), [], _l("Select what happened on the call"))
     note = long_text(_l("Anything to add (optional)"), max_length=500)
 
 
 class SafeguardingForm(VersionedForm):
+    """Why an item needs urgent safeguarding attention."""
+
     reason = long_text(_l("Why does this need urgent safeguarding attention?"),
                        _l("Say why this needs urgent safeguarding attention"), max_length=2000)
 
 
 class RerouteForm(VersionedForm):
+    """Where a helpline contact goes next: a district's request for support, or a complaint."""
+
     target = radios(_l("Send this contact on as"), [], _l("Select where to send this contact"))
     area = optional_select(_l("District (for a request for support)"), _l("Choose a district from the list"))
     iyss_number = text(_l("Young person's IYSS number (for a request for support)"), max_length=30,
@@ -148,6 +163,8 @@ class LogContactForm(SafeContactForm):
 
 
 class NewUserForm(FlaskForm):
+    """A new staff account."""
+
     name = text(_l("Full name"), _l("Enter the person's full name"), max_length=200)
     email = text(_l("Work email address"), _l("Enter a work email address"), max_length=254,
                  input_type="email", autocomplete="off",

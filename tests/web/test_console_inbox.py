@@ -86,6 +86,8 @@ def test_search_by_reference_name_postcode_phone_and_email_in_a_post_body(app, d
         assert found == [target.reference], query
     assert hidden.reference not in _references(client.post("/console/", data={"q": "Robin"}))
     assert _references(client.post("/console/", data={"q": "nobody%"})) == []
+    ten_letters = make_item(db_session, subject_name="Alex Taylor")
+    assert _references(client.post("/console/", data={"q": "Alex Taylor"})) == [ten_letters.reference]
     # Search terms never go in the address.
     page = client.get("/console/").get_data(as_text=True)
     assert 'method="post"' in page and 'name="q"' in page
