@@ -111,7 +111,8 @@ def _hours_context(_answers=None) -> dict:
 
 STEPS = [
     Step("topic", forms.TopicForm, _l("What would you like to talk about?"),
-         template="public/helpline/topic.html", context=side_doors),
+         template="public/helpline/topic.html",
+         context=lambda answers: {**side_doors(), **_hours_context()}),
     Step("message", forms.MessageForm, _l("What would you like to tell us?")),
     Step("reply", forms.ReplyForm, _l("How should we get back to you?"),
          template="public/helpline/reply.html", context=_hours_context),
