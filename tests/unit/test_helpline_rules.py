@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from talkzone.calendar import UK
 from talkzone.helpline import (
     IN_PAST,
     NOT_AFTER_START,
@@ -183,3 +186,26 @@ def test_answers_that_no_longer_apply_are_dropped():
     answers["reply"]["method"] = "text"
     assert set(relevant_answers(answers)) == {"topic", "message", "reply", "phone", "windows", "safety",
                                               "about-you"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(today=st.dates(min_value=date(2025, 1, 1), max_value=date(2035, 12, 31)),
+       offset=st.integers(min_value=0, max_value=6),
+       start_slot=st.integers(min_value=0, max_value=15), length=st.integers(min_value=1, max_value=16))
+def test_any_window_inside_hours_in_the_next_week_is_accepted_whatever_the_season(today, offset, start_slot,
+                                                                                  length):
+    # Midnight UK time on ``today``: before opening, so every window from today onwards is ahead.
+    now = datetime.combine(today, time(0, 0), tzinfo=UK)
+    end_slot = min(start_slot + length, 16)
+    day = today + timedelta(days=offset)
+    chosen = CallbackWindow.on(day, slot(start_slot), slot(end_slot))
+    assert window_problems([chosen], HELPLINE, now) == []
+    # Whatever the clock change, the stored time reads as the same UK clock time.
+    assert chosen.to_iso()["start"].startswith(f"{day.isoformat()}T{slot(start_slot).isoformat()}")
+    assert chosen.start.utcoffset() == UK.utcoffset(datetime.combine(day, slot(start_slot)))
+
+
+def slot(n: int) -> time:
+    """The n-th half hour from 2pm (0 is 2pm, 16 is 10pm)."""
+    minutes = 14 * 60 + 30 * n
+    return time(minutes // 60, minutes % 60)
