@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import Date, and_, case, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
 
 from talkzone import access
 from talkzone.calendar import UK, add_working_days
@@ -25,28 +25,26 @@ from talkzone.complaints import STAGE_1_WORKING_DAYS
 from talkzone.models import AuditEvent, CallbackAttempt, Kind, Submission, User
 from talkzone.submissions import ALLOCATE_WITHIN_WORKING_DAYS
 
-MAX_DAYS = 800  # a little over two years: the timeliness CASE holds one branch per day
+MAX_DAYS = 800  # a little over two years
 
 
-class uk_day(ColumnElement):
+class uk_day(FunctionElement):
     """The UK calendar date of a stored UTC timestamp, in SQL."""
 
     inherit_cache = True
     type = Date()
-
-    def __init__(self, column):
-        self.column = column
+    name = "uk_day"
 
 
 @compiles(uk_day)
 def _uk_day_default(element, compiler, **kw):
-    column = compiler.process(element.column, **kw)
+    column = compiler.process(element.clauses, **kw)
     return f"CAST(timezone('Europe/London', timezone('UTC', {column})) AS DATE)"
 
 
 @compiles(uk_day, "sqlite")
 def _uk_day_sqlite(element, compiler, **kw):
-    col = compiler.process(element.column, **kw)
+    col = compiler.process(element.clauses, **kw)
     year = f"strftime('%Y', {col})"
     starts = f"date({year} || '-03-25', 'weekday 0') || ' 01:00:00'"
     ends = f"date({year} || '-10-25', 'weekday 0') || ' 01:00:00'"
@@ -54,25 +52,23 @@ def _uk_day_sqlite(element, compiler, **kw):
             f"THEN '+1 hours' ELSE '+0 hours' END)")
 
 
-class week_start(ColumnElement):
+class week_start(FunctionElement):
     """The Monday of the ISO week a SQL date falls in."""
 
     inherit_cache = True
     type = Date()
-
-    def __init__(self, day):
-        self.day = day
+    name = "week_start"
 
 
 @compiles(week_start)
 def _week_start_default(element, compiler, **kw):
-    return f"CAST(date_trunc('week', {compiler.process(element.day, **kw)}) AS DATE)"
+    return f"CAST(date_trunc('week', {compiler.process(element.clauses, **kw)}) AS DATE)"
 
 
 @compiles(week_start, "sqlite")
 def _week_start_sqlite(element, compiler, **kw):
     # 'weekday 0' moves forward to Sunday (or stays on one); six days back is that week's Monday.
-    return f"date({compiler.process(element.day, **kw)}, 'weekday 0', '-6 days')"
+    return f"date({compiler.process(element.clauses, **kw)}, 'weekday 0', '-6 days')"
 
 
 @dataclass(frozen=True)
@@ -145,35 +141,38 @@ def _counts(session: Session, user: User, filters: Filters, column, *extra) -> l
     return [Count("" if key is None else str(key), n) for key, n in rows]
 
 
-def _deadline_by_day(filters: Filters, days: int):
-    """A CASE giving each arrival day's deadline: working days are counted in Python, once per day."""
-    span = (filters.end - filters.start).days + 1
-    whens = {}
-    for offset in range(span):
-        day = filters.start + timedelta(days=offset)
-        whens[day] = add_working_days(day, days)
-    return whens
-
-
-def _first_status_day(status: str, since: datetime):
-    """Per item, the UK date it first reached ``status``, from the audit trail."""
-    return (select(AuditEvent.submission_id.label("submission_id"), func.min(AuditEvent.at).label("at"))
-            .where(AuditEvent.action == "status_changed", AuditEvent.at >= since,
-                   AuditEvent.detail["status"].as_string() == status)
-            .group_by(AuditEvent.submission_id).subquery())
+def _as_date(value) -> date | None:
+    """SQLite hands dates back as text, PostgreSQL as dates."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
 
 
 def _on_time(session: Session, user: User, filters: Filters, kind: str, status: str, days: int) -> Share:
-    """Items of ``kind`` that reached ``status`` within ``days`` working days of the UK day they arrived."""
-    reached = _first_status_day(status, utc_bounds(filters)[0])
-    arrived = uk_day(Submission.created_at)
-    deadline = case(_deadline_by_day(filters, days), value=arrived)
-    met = func.count(case((uk_day(reached.c.at) <= deadline, 1)))
-    row = session.execute(
-        select(func.count(), met).select_from(Submission)
-        .outerjoin(reached, reached.c.submission_id == Submission.id)
-        .where(*_where(user, filters), Submission.kind == kind)).one()
-    return Share(f"{kind}:{status}", row[1], row[0])
+    """Items of ``kind`` that reached ``status`` within ``days`` working days of the UK day they arrived.
+
+    The database counts items per (day arrived, day the status was first reached); the
+    working-day deadline is then applied once per pair, not per item, so bank holidays come
+    from the same calendar as everywhere else and no row is loaded.
+    """
+    low = utc_bounds(filters)[0]
+    first_reached = (select(AuditEvent.submission_id.label("submission_id"),
+                            func.min(AuditEvent.at).label("at"))
+                     .where(AuditEvent.action == "status_changed", AuditEvent.at >= low,
+                            AuditEvent.detail["status"].as_string() == status)
+                     .group_by(AuditEvent.submission_id).subquery())
+    items = (select(Submission.created_at.label("arrived"), first_reached.c.at.label("reached"))
+             .outerjoin(first_reached, first_reached.c.submission_id == Submission.id)
+             .where(*_where(user, filters), Submission.kind == kind).subquery())
+    arrived, reached = uk_day(items.c.arrived), uk_day(items.c.reached)
+    met = total = 0
+    pairs = select(arrived, reached, func.count()).group_by(arrived, reached)
+    for day, reached_on, n in session.execute(pairs):
+        total += n
+        reached_on = _as_date(reached_on)
+        if reached_on is not None and reached_on <= add_working_days(_as_date(day), days):
+            met += n
+    return Share(f"{kind}:{status}", met, total)
 
 
 def _callbacks(session: Session, user: User, filters: Filters) -> Share:
@@ -185,6 +184,7 @@ def _callbacks(session: Session, user: User, filters: Filters) -> Share:
     inside_window = case((CallbackAttempt.outside_safe_window.is_(False), 1), else_=0)
     called = (select(CallbackAttempt.submission_id.label("submission_id"),
                      func.max(inside_window).label("inside"))
+              .where(CallbackAttempt.at >= utc_bounds(filters)[0])
               .group_by(CallbackAttempt.submission_id).subquery())
     row = session.execute(
         select(func.count(), func.count(case((called.c.inside == 1, 1)))).select_from(Submission)

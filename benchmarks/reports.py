@@ -1,0 +1,135 @@
+"""Time the console reports page over 1,000,000 items in PostgreSQL.
+
+Usage: .venv/bin/python benchmarks/reports.py [postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+
+Makes a fresh database ``eh_bench_reports`` on that server, migrates it, fills it in SQL
+(generate_series: 1,000,000 items over two years across kinds, districts, channels,
+outcomes and CoN levels, with an allocation or response in the audit trail for most
+requests and complaints, and call backs for a third of helpline contacts), then signs in
+an administrator and times GET /console/reports through the Flask test client for a
+12-week range, a year, a year for one district, and the CSV. Prints the median of 5 runs.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from alembic import command
+from sqlalchemy import create_engine, text
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from portal import create_app  # noqa: E402
+from portal.cli import alembic_config  # noqa: E402
+from talkzone import access  # noqa: E402
+from tests.factories import make_user, sign_in_as  # noqa: E402
+
+ITEMS = 1_000_000
+NAME = "eh_bench_reports"
+AREAS = ["lancaster", "wyre", "fylde", "preston", "chorley", "south_ribble", "west_lancashire", "hyndburn",
+         "ribble_valley", "rossendale", "burnley", "pendle"]
+
+FILL = """
+INSERT INTO submissions (reference, kind, status, channel, language, created_at, updated_at, area_code,
+    destination, answers, contact, safeguarding, due_on, con_level, outcome, legal_hold, closed_at, version)
+SELECT 'BM-' || i,
+       k.kind,
+       CASE WHEN i % 3 = 0 THEN 'closed' ELSE 'new' END,
+       (ARRAY['online','online','online','phone','email','text'])[1 + i % 6],
+       'en',
+       now() AT TIME ZONE 'UTC' - make_interval(secs => (i * 63.07)::int),
+       now() AT TIME ZONE 'UTC',
+       CASE WHEN k.kind = 'request_for_support' THEN (CAST(:areas AS text[]))[1 + (i / 3) % 12] END,
+       'bench@example.invalid', '{}'::jsonb, '{}'::jsonb, i % 97 = 0,
+       (now() AT TIME ZONE 'UTC' - make_interval(secs => (i * 63.07)::int))::date + 7,
+       CASE WHEN k.kind = 'request_for_support' AND i % 3 = 0 THEN 1 + i % 4 END,
+       CASE WHEN i % 3 = 0 THEN
+         CASE k.kind WHEN 'request_for_support' THEN 'level_1_signposted' WHEN 'complaint' THEN 'upheld'
+                     ELSE 'advice_given' END END,
+       false,
+       CASE WHEN i % 3 = 0 THEN now() AT TIME ZONE 'UTC' - make_interval(secs => (i * 63.07)::int) END,
+       1
+FROM generate_series(1, :n) AS i
+CROSS JOIN LATERAL (SELECT (ARRAY['request_for_support','request_for_support','complaint',
+                                  'helpline_contact','helpline_contact'])[1 + i % 5] AS kind) AS k
+"""
+EVENTS = """
+INSERT INTO audit_events (at, submission_id, action, detail)
+SELECT s.created_at + make_interval(days => 1 + s.id % 9), s.id, 'status_changed',
+       jsonb_build_object('status', CASE s.kind WHEN 'complaint' THEN 'responded' ELSE 'allocated' END,
+                          'version', 2)
+FROM submissions s WHERE s.kind IN ('request_for_support', 'complaint') AND s.id % 4 <> 0
+"""
+CALLS = """
+INSERT INTO callback_attempts (submission_id, at, result, outside_safe_window)
+SELECT s.id, s.created_at + interval '2 hours', 'reached', s.id % 7 = 0
+FROM submissions s WHERE s.kind = 'helpline_contact' AND s.id % 3 = 0
+"""
+
+
+def prepare(base_url: str) -> str:
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{NAME}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{NAME}"'))
+    admin.dispose()
+    url = base_url.rsplit("/", 1)[0] + f"/{NAME}"
+    command.upgrade(alembic_config(url), "head")
+    engine = create_engine(url)
+    started = time.perf_counter()
+    with engine.begin() as conn:
+        conn.execute(text(FILL), {"n": ITEMS, "areas": AREAS})
+        conn.execute(text(EVENTS))
+        conn.execute(text(CALLS))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE"))
+        counts = conn.execute(text("SELECT (SELECT count(*) FROM submissions), (SELECT count(*) FROM audit_events),"
+                                   " (SELECT count(*) FROM callback_attempts)")).one()
+    engine.dispose()
+    print(f"filled {counts[0]:,} items, {counts[1]:,} audit events, {counts[2]:,} callback attempts "
+          f"in {time.perf_counter() - started:.1f} s")
+    return url
+
+
+def timed(client, path: str, runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = client.get(path)
+        times.append(time.perf_counter() - started)
+        assert response.status_code == 200, response.status_code
+    return statistics.median(times)
+
+
+def main() -> None:
+    base_url = sys.argv[1] if len(sys.argv) > 1 else "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+    url = prepare(base_url)
+    app = create_app("test", DATABASE_URL=url, WTF_CSRF_ENABLED=False)
+    session = app.extensions["db_sessionmaker"]()
+    client = app.test_client()
+    sign_in_as(client, session, make_user(session, access.ADMINISTRATOR))
+    from datetime import date, timedelta
+
+    today = date.today()
+
+    def span(days: int) -> str:
+        start = today - timedelta(days=days)
+        return (f"start={start.day}&start={start.month}&start={start.year}"
+                f"&end={today.day}&end={today.month}&end={today.year}")
+
+    cases = [("reports page, 12 weeks (default)", "/console/reports"),
+             ("reports page, 1 year", f"/console/reports?{span(364)}"),
+             ("reports page, 1 year, one district", f"/console/reports?{span(364)}&area=preston"),
+             ("CSV, 1 year", f"/console/reports.csv?{span(364)}")]
+    print(f"median of 5, {ITEMS:,} items, PostgreSQL:")
+    for name, path in cases:
+        print(f"  {name:40s} {timed(client, path) * 1000:8.0f} ms")
+    session.close()
+    app.extensions["db_engine"].dispose()
+
+
+if __name__ == "__main__":
+    main()
