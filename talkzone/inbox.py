@@ -102,6 +102,12 @@ def view(session: Session, user: User, reference: str) -> Submission:
     return item
 
 
+def viewed_for_action(session: Session, user: User, item: Submission, action: str) -> None:
+    """An action's page shows the item's contact details too: that view is audited as well."""
+    audit.record(session, "viewed", submission=item, actor=user, page=action)
+    session.commit()
+
+
 def _changes_since(session: Session, item: Submission, version: int) -> list[AuditEvent]:
     return [e for e in audit.events_for(session, item) if (e.detail or {}).get("version", 0) > version]
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, or_
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from talkzone import access
@@ -110,7 +110,12 @@ def inbox(session: Session, user: User, filters: Filters, page: int = 1, today: 
         soon = add_working_days(today, DUE_SOON_WORKING_DAYS)
         query = query.where(Submission.due_on >= today, Submission.due_on <= soon)
     if filters.search:
-        query = query.where(search_condition(filters.search))
+        # A search is selective by design: find its matches first through the search indexes,
+        # then sort them. Left to itself the planner may walk the whole queue in order instead,
+        # hoping to meet matches early, which is slow when they are old or rare.
+        matches = (query.where(search_condition(filters.search)).with_only_columns(Submission.id)
+                   .cte("matches").prefix_with("MATERIALIZED"))
+        query = select(Submission).join(matches, Submission.id == matches.c.id)
     page = max(1, page)
     rows = list(session.scalars(
         query.order_by(Submission.safeguarding.desc(), Submission.created_at.desc(), Submission.id.desc())

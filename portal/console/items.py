@@ -106,6 +106,9 @@ def item(reference):
 
 
 def _action_page(item, form, title, template="console/action.html", status=200, **context):
+    """An action's form under the contact panel; opening it is audited as a view of the item."""
+    if request.method == "GET":
+        inbox.viewed_for_action(db.session(), g.staff, item, request.endpoint.rsplit(".", 1)[-1])
     return render_template(template, item=item, form=form, title=title, words=words,
                            panel=words.contact_panel(item.contact), **context), status
 

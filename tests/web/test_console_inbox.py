@@ -159,6 +159,11 @@ def test_every_view_is_audited_and_only_administrators_see_the_trail(app, db_ses
     views = db_session.scalars(select(AuditEvent).where(AuditEvent.action == "viewed",
                                                         AuditEvent.submission_id == item.id)).all()
     assert {v.actor_id for v in views} == {adviser.id, admin.id}
+    client.get(f"/console/items/{item.reference}/callbacks")
+    db_session.expire_all()
+    latest = db_session.scalars(select(AuditEvent).where(AuditEvent.submission_id == item.id)
+                                .order_by(AuditEvent.id.desc())).first()
+    assert (latest.action, latest.actor_id, latest.detail["page"]) == ("viewed", adviser.id, "callback")
     trail = admin_client.get("/console/audit").get_data(as_text=True)
     assert item.reference in trail and "viewed" in trail
 
