@@ -120,7 +120,10 @@ def submit_request_for_support(session: Session, *, profile: Profile, answers: d
     area_code = answers["area"]["area"]
     first_child = (answers.get("child_list") or [{}])[0]
     contact = contact_preferences(answers.get("contact", {}), answers.get("safety", {}))
-    answers = {**answers, "consent_record": consent_record(answers, professional, now)}
+    # The answers keep only the details of the channels chosen, like the contact record.
+    chosen = {k: v for k, v in answers.get("contact", {}).items() if k == "channels" or k in contact}
+    answers = {**answers, "contact": chosen,
+               "consent_record": consent_record(answers, professional, now)}
     submission = Submission(
         kind=Kind.REQUEST_FOR_SUPPORT,
         status="awaiting_consent" if awaiting_consent else "new",

@@ -82,6 +82,7 @@ def test_contact_details_for_channels_not_chosen_are_not_stored(app, client, db_
     stored = db_session.scalars(select(Submission)).one()
     assert stored.phone is None and stored.email is None
     assert "phone" not in stored.contact and "email" not in stored.contact
+    assert "07700" not in str(stored.answers) and "jo@example.com" not in str(stored.answers)
 
 
 def test_text_acknowledgement_goes_through_the_sms_gateway_only_when_configured(make_app, smtp_server):
