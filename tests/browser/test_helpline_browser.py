@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from talkzone.models import OutboxMessage, Submission
-from tests.browser.flows import choose, fill, go_on
+from tests.browser.flows import choose, fill
 from tests.helpline_journey import MORNING, frozen
 
 
@@ -20,6 +20,12 @@ def helpline_app(make_app):
 @pytest.fixture
 def helpline_url(serve, helpline_app):
     return serve(helpline_app)
+
+
+def go_on(page, text: str = "Continue") -> None:
+    """Press the button and wait for the next page, so nothing is read from the old one."""
+    with page.expect_navigation():
+        page.get_by_role("button", name=text).click()
 
 
 class Scanner:
@@ -37,12 +43,14 @@ def begin(page, base_url, method: str, scan) -> None:
     """From the site's start page to the "how should we get back to you" answer."""
     page.goto(f"{base_url}/")
     scan()
-    page.get_by_role("link", name="Talk to Talkzone").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Talk to Talkzone").click()
     main = page.locator("main")
     expect(main).to_contain_text("only share something if a life is in danger")
     expect(main).to_contain_text("Talkzone is closed at the moment. The team will reply from 2pm today.")
     scan()
-    page.get_by_role("button", name="Start now").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Start now").click()
     scan()
     choose(page, "Problems at home")
     go_on(page)
