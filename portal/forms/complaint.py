@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms.validators import ValidationError
 
+from portal.forms.address import AddressForm  # noqa: F401 (a question page of this journey)
 from portal.forms.contact_preferences import YES_NO
 from portal.forms.fields import EmailAddress, JourneyForm, UKPhone, long_text, radios, text
-from talkzone.routing import normalise_postcode
 
 AGE_BANDS = [
     ("under_12", _l("Under 12")), ("12_15", _l("12 to 15")), ("16_17", _l("16 or 17")),
@@ -109,22 +108,6 @@ class EmailForm(JourneyForm):
                  autocomplete="email", input_type="email",
                  validators=[EmailAddress(_l("Enter an email address in the correct format, "
                                              "like name@example.com"))])
-
-
-class AddressForm(JourneyForm):
-    line_1 = text(_l("Address line 1"), _l("Enter the first line of the address"),
-                  autocomplete="address-line1")
-    line_2 = text(_l("Address line 2 (optional)"), autocomplete="address-line2")
-    town = text(_l("Town or city"), _l("Enter the town or city"), max_length=100, width=20,
-                autocomplete="address-level2")
-    postcode = text(_l("Postcode"), _l("Enter the postcode"), max_length=10, width=10,
-                    autocomplete="postal-code")
-
-    def validate_postcode(self, field):
-        normal = normalise_postcode(field.data or "")
-        if normal is None:
-            raise ValidationError(_l("Enter a full UK postcode, like PR1 2AB"))
-        field.data = normal
 
 
 class AdvocateForm(JourneyForm):
