@@ -49,6 +49,8 @@ def init_app(app: Flask) -> None:
                                 secure=app.config["SESSION_COOKIE_SECURE"], httponly=True)
         return response
 
+    app.add_template_filter(language_label)
+
     @app.context_processor
     def _language_context():
         code = str(get_locale() or "en")
@@ -58,6 +60,13 @@ def init_app(app: Flask) -> None:
             "language_links": language_links(code) if has_request_context() else [],
             "long_date": long_date,
         }
+
+
+def language_label(code: str | None) -> str:
+    """A submission's language named in the page's language ("Polish" on an English page)."""
+    code = code or "en"
+    name = Locale.parse(code).get_display_name(current_language()) or code
+    return name[:1].upper() + name[1:]
 
 
 def language_links(current: str) -> list[dict]:

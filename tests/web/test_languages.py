@@ -11,7 +11,9 @@ import pytest
 from babel.dates import format_date
 from sqlalchemy import select
 
+from talkzone.access import DISTRICT_TRIAGE_OFFICER
 from talkzone.models import Submission
+from tests.factories import make_user, sign_in_as
 from tests.journeys import FAMILY, post_step
 
 POLISH_MONTHS = ("stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca", "sierpnia",
@@ -181,3 +183,15 @@ def test_dates_on_the_check_answers_page_follow_the_language(client):
     assert 'lang="ur" dir="rtl"' in html_tag(check)
     born = format_date(date(2016, 5, 4), "EEEE d MMMM y", locale="ur")
     assert "مئی" in born and born in check  # May, in Urdu
+
+
+def test_staff_see_the_language_a_request_was_made_in(app, client, db_session):
+    client.get("/?lang=pl")
+    walk(client, "check-answers")
+    client.post("/request-support/check-answers", data={})
+    stored = db_session.scalars(select(Submission)).one()
+    staff = app.test_client()
+    sign_in_as(staff, db_session, make_user(db_session, DISTRICT_TRIAGE_OFFICER, areas=["preston"]))
+    page = staff.get(f"/console/items/{stored.reference}").get_data(as_text=True)
+    row = re.search(r"Language\s*</dt>\s*<dd[^>]*>\s*([^<]+?)\s*</dd>", page)
+    assert row and row.group(1) == "Polish"
