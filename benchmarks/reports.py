@@ -1,6 +1,7 @@
 """Time the console reports page over 1,000,000 items in PostgreSQL.
 
-Usage: .venv/bin/python benchmarks/reports.py [postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+Usage: .venv/bin/python benchmarks/reports.py [--reuse] [postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+(--reuse times the database left by an earlier run instead of filling a new one)
 
 Makes a fresh database ``eh_bench_reports`` on that server, migrates it, fills it in SQL
 (generate_series: 1,000,000 items over two years across kinds, districts, channels,
@@ -86,7 +87,8 @@ def prepare(base_url: str) -> str:
         conn.execute(text(CALLS))
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE"))
-        counts = conn.execute(text("SELECT (SELECT count(*) FROM submissions), (SELECT count(*) FROM audit_events),"
+        counts = conn.execute(text("SELECT (SELECT count(*) FROM submissions),"
+                                   " (SELECT count(*) FROM audit_events),"
                                    " (SELECT count(*) FROM callback_attempts)")).one()
     engine.dispose()
     print(f"filled {counts[0]:,} items, {counts[1]:,} audit events, {counts[2]:,} callback attempts "
@@ -105,12 +107,17 @@ def timed(client, path: str, runs: int = 5) -> float:
 
 
 def main() -> None:
-    base_url = sys.argv[1] if len(sys.argv) > 1 else "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-    url = prepare(base_url)
+    args = [a for a in sys.argv[1:] if a != "--reuse"]
+    base_url = args[0] if args else "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+    if "--reuse" in sys.argv:
+        url = base_url.rsplit("/", 1)[0] + f"/{NAME}"
+    else:
+        url = prepare(base_url)
     app = create_app("test", DATABASE_URL=url, WTF_CSRF_ENABLED=False)
     session = app.extensions["db_sessionmaker"]()
     client = app.test_client()
-    sign_in_as(client, session, make_user(session, access.ADMINISTRATOR))
+    admin = make_user(session, access.ADMINISTRATOR, email=f"bench-{time.time_ns()}@council.example")
+    sign_in_as(client, session, admin)
     from datetime import date, timedelta
 
     today = date.today()

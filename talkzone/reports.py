@@ -12,7 +12,7 @@ Sunday of October, from 01:00 UTC), which is the same thing for any date since 1
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Date, and_, case, func, select
 from sqlalchemy.ext.compiler import compiles
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
 from talkzone import access
-from talkzone.calendar import UK, add_working_days
+from talkzone.calendar import UK, add_working_days, uk_date
 from talkzone.complaints import STAGE_1_WORKING_DAYS
 from talkzone.models import AuditEvent, CallbackAttempt, Kind, Submission, User
 from talkzone.submissions import ALLOCATE_WITHIN_WORKING_DAYS
@@ -52,23 +52,22 @@ def _uk_day_sqlite(element, compiler, **kw):
             f"THEN '+1 hours' ELSE '+0 hours' END)")
 
 
-class week_start(FunctionElement):
-    """The Monday of the ISO week a SQL date falls in."""
+class utc_hour(FunctionElement):
+    """A stored UTC timestamp cut down to its hour: UK and UTC hours start together, so an
+    hour maps to exactly one UK day and week."""
 
     inherit_cache = True
-    type = Date()
-    name = "week_start"
+    name = "utc_hour"
 
 
-@compiles(week_start)
-def _week_start_default(element, compiler, **kw):
-    return f"CAST(date_trunc('week', {compiler.process(element.clauses, **kw)}) AS DATE)"
+@compiles(utc_hour)
+def _utc_hour_default(element, compiler, **kw):
+    return f"date_trunc('hour', {compiler.process(element.clauses, **kw)})"
 
 
-@compiles(week_start, "sqlite")
-def _week_start_sqlite(element, compiler, **kw):
-    # 'weekday 0' moves forward to Sunday (or stays on one); six days back is that week's Monday.
-    return f"date({compiler.process(element.clauses, **kw)}, 'weekday 0', '-6 days')"
+@compiles(utc_hour, "sqlite")
+def _utc_hour_sqlite(element, compiler, **kw):
+    return f"strftime('%Y-%m-%d %H:00:00', {compiler.process(element.clauses, **kw)})"
 
 
 @dataclass(frozen=True)
@@ -194,15 +193,22 @@ def _callbacks(session: Session, user: User, filters: Filters) -> Share:
 
 
 def _weeks(session: Session, user: User, filters: Filters) -> list[Count]:
-    week = week_start(uk_day(Submission.created_at))
-    counts = {str(key): n for key, n in session.execute(
-        select(week, func.count()).where(*_where(user, filters)).group_by(week))}
+    """Counts per UK ISO week: the database counts per UTC hour (cheap, no time zone work per
+    row), and each hour's count is added to its UK week here (at most 24 a day)."""
+    hour = utc_hour(Submission.created_at)
+    counts: dict[str, int] = {}
+    for start, n in session.execute(select(hour, func.count()).where(*_where(user, filters)).group_by(hour)):
+        moment = start if isinstance(start, datetime) else datetime.fromisoformat(start)
+        iso = uk_date(moment.replace(tzinfo=UTC)).isocalendar()
+        key = f"{iso.year}-W{iso.week:02d}"
+        counts[key] = counts.get(key, 0) + n
     # Every week in the range is listed, quiet ones with 0, so the chart's gaps are honest.
     monday = filters.start - timedelta(days=filters.start.weekday())
     found = []
     while monday <= filters.end:
         iso = monday.isocalendar()
-        found.append(Count(f"{iso.year}-W{iso.week:02d}", counts.get(monday.isoformat(), 0)))
+        key = f"{iso.year}-W{iso.week:02d}"
+        found.append(Count(key, counts.get(key, 0)))
         monday += timedelta(days=7)
     return found
 

@@ -56,6 +56,11 @@ def seed(session, count: int = 60, seed_value: int = 7) -> list[Spec]:
         specs.append(Spec(item.reference, kind, area, channel, created, outcome, con_level,
                           on_time=False if kind != Kind.HELPLINE_CONTACT else None))
     specs += _timeliness(session)
+    # 00:30 on a summer Monday in the UK is still Sunday in UTC: it belongs to the Monday's week.
+    monday = datetime(2026, 6, 15, 0, 30, tzinfo=UK)
+    item = make_item(session, Kind.HELPLINE_CONTACT, contact={"channels": []},
+                     created_at=monday.astimezone(UTC), phone=None)
+    specs.append(Spec(item.reference, item.kind, None, "online", monday))
     for created in (datetime(2026, 2, 28, 23, 30, tzinfo=UTC),  # 23:30 UTC = 23:30 UK: February
                     datetime(2026, 7, 1, 0, 30, tzinfo=UK)):
         item = make_item(session, Kind.REQUEST_FOR_SUPPORT, "preston", contact={"channels": []},

@@ -79,6 +79,8 @@ def test_a_complaint_is_extended_once_and_the_young_person_told_safely(app, db_s
     by_call = make_item(db_session, Kind.COMPLAINT, contact={"channels": ["call"], "phone": "07700900999"},
                         created_at=received, due_on=deadlines.stage_1_due(received))
 
+    item_page = client.get(f"/console/items/{by_email.reference}").get_data(as_text=True)
+    assert "Extend the stage 1 reply" in item_page
     empty = client.post(f"/console/items/{by_email.reference}/extend", data={"reason": "", "version": "1"})
     assert "Enter why the stage 1 reply needs more time" in empty.get_data(as_text=True)
     done = client.post(f"/console/items/{by_email.reference}/extend",

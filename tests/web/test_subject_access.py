@@ -129,6 +129,8 @@ def test_legal_hold_toggle_is_for_administrators(app, db_session):
     mine, _others = seed(db_session)
     client, _admin_user = _admin(app, db_session)
     ref = mine["complaint"].reference
+    assert "Place a legal hold" in client.get(f"/console/items/{ref}").get_data(as_text=True)
+    assert 'href="/console/subject-access"' in client.get("/console/reports").get_data(as_text=True)
     assert client.post(f"/console/items/{ref}/legal-hold", data={"reason": "Court order"}).status_code == 302
     db_session.expire_all()
     assert db_session.get(type(mine["complaint"]), mine["complaint"].id).legal_hold is True
