@@ -109,18 +109,22 @@ def inbox(session: Session, user: User, filters: Filters, page: int = 1, today: 
     if filters.due_soon:
         soon = add_working_days(today, DUE_SOON_WORKING_DAYS)
         query = query.where(Submission.due_on >= today, Submission.due_on <= soon)
-    if filters.search:
-        # A search is selective by design: find its matches first through the search indexes,
-        # then sort them. Left to itself the planner may walk the whole queue in order instead,
-        # hoping to meet matches early, which is slow when they are old or rare.
-        matches = (query.where(search_condition(filters.search)).with_only_columns(Submission.id)
-                   .cte("matches").prefix_with("MATERIALIZED"))
-        query = select(Submission).join(matches, Submission.id == matches.c.id)
     page = max(1, page)
-    rows = list(session.scalars(
-        query.order_by(Submission.safeguarding.desc(), Submission.created_at.desc(), Submission.id.desc())
-        .offset((page - 1) * page_size).limit(page_size + 1)
-    ))
+    order = (Submission.safeguarding.desc(), Submission.created_at.desc(), Submission.id.desc())
+    if filters.search:
+        # A search is selective by design: find and page its matches through the search indexes
+        # first, then fetch only that page's rows. Left to itself the planner may walk the whole
+        # queue in order instead, hoping to meet matches early: slow when they are old or rare.
+        matches = (query.where(search_condition(filters.search))
+                   .with_only_columns(Submission.id, Submission.safeguarding, Submission.created_at)
+                   .cte("matches").prefix_with("MATERIALIZED"))
+        page_ids = (select(matches.c.id)
+                    .order_by(matches.c.safeguarding.desc(), matches.c.created_at.desc(), matches.c.id.desc())
+                    .offset((page - 1) * page_size).limit(page_size + 1).subquery())
+        query = select(Submission).join(page_ids, Submission.id == page_ids.c.id).order_by(*order)
+    else:
+        query = query.order_by(*order).offset((page - 1) * page_size).limit(page_size + 1)
+    rows = list(session.scalars(query))
     return Page(items=rows[:page_size], number=page, has_next=len(rows) > page_size)
 
 

@@ -174,3 +174,16 @@ def test_console_pages_have_no_exit_button_and_offer_sign_out(app, db_session):
     assert "govuk-exit-this-page" not in html
     assert "Sign out" in html
     assert client.get("/console/").headers["Cache-Control"] == "no-store"
+
+
+def test_search_results_are_paged_in_the_inbox_order(app, db_session):
+    client, _ = _client(app, db_session)
+    now = utcnow()
+    robins = [make_item(db_session, subject_name=f"Robin {i}", created_at=now - timedelta(minutes=i))
+              for i in range(30)]
+    flagged = make_item(db_session, subject_name="Robin Flagged", created_at=now - timedelta(days=9),
+                        safeguarding=True)
+    first = _references(client.post("/console/", data={"q": "robin"}))
+    second = _references(client.post("/console/", data={"q": "robin", "page": "2"}))
+    assert first == [flagged.reference] + [r.reference for r in robins[:24]]
+    assert second == [r.reference for r in robins[24:]]
