@@ -54,6 +54,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     _register_blueprints(app)
     _register_console(app)
     _register_template_context(app)
+    from portal import health, logs, proxy  # operations: /healthz, /readyz, JSON logs, ProxyFix
+    for module in (health, logs, proxy):
+        module.init_app(app)
     return app
 
 

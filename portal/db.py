@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, g
 from sqlalchemy import create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -46,4 +47,9 @@ def session() -> Session:
 def _close_session(_exc) -> None:
     db_session = g.pop("db_session", None)
     if db_session is not None:
-        db_session.close()
+        try:
+            db_session.close()
+        except DBAPIError:
+            # The connection died under the request (the database restarted): closing rolls
+            # back on it and fails. Drop the connection rather than fail the response.
+            db_session.invalidate()

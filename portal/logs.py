@@ -1,0 +1,118 @@
+"""JSON logs, one line per event, with a request id and no personal data.
+
+A request line carries the method, the path without its query string, the status and the
+time taken: never form data, addresses, cookies or the client's IP address. Messages are
+also scrubbed of anything shaped like an email address or a UK phone number, because a
+log line written elsewhere in the code could quote an answer by mistake.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import sys
+import time
+import uuid
+from datetime import UTC, datetime
+
+from flask import Flask, g, has_request_context, request
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# A request id from the load balancer is kept only if it is short and plain.
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+_EMAIL = re.compile(r"[^\s@<>\"']+@[^\s@<>\"']+\.[A-Za-z]{2,}")
+_PHONE = re.compile(r"(?<!\d)(?:\+44\s?|0)(?:\d[\s-]?){9,10}(?!\d)")
+# SQLAlchemy quotes a failed statement's bound values, which are people's answers.
+_SQL_PARAMETERS = re.compile(r"\[parameters: .*?\](?=\n|$)", re.DOTALL)
+_HANDLER_NAME = "portal-json"
+
+access_log = logging.getLogger("portal.access")
+
+
+def scrub(message: str) -> str:
+    """Replace SQL parameters and anything shaped like an email address or UK phone number."""
+    message = _SQL_PARAMETERS.sub("[parameters hidden]", message)
+    return _PHONE.sub("[phone]", _EMAIL.sub("[email]", message))
+
+
+class JSONFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, request id, extra fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": scrub(record.getMessage()),
+        }
+        request_id = getattr(record, "request_id", None) or current_request_id()
+        if request_id:
+            entry["request_id"] = request_id
+        for key in ("method", "path", "status", "duration_ms"):
+            if hasattr(record, key):
+                entry[key] = getattr(record, key)
+        if record.exc_info:
+            # The exception's type and where it happened; its message may quote data.
+            exc_type = record.exc_info[0].__name__ if record.exc_info[0] else "Exception"
+            entry["exception"] = exc_type
+            entry["traceback"] = scrub(self.formatException(record.exc_info))
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def current_request_id() -> str | None:
+    """The id of the request being handled, if any."""
+    if has_request_context():
+        return g.get("request_id")
+    return None
+
+
+def init_app(app: Flask) -> None:
+    """Tag every request with an id (X-Request-ID kept or made), log it, and format logs as JSON."""
+    app.config.setdefault("LOG_JSON", _flag("LOG_JSON", not app.debug and not app.testing))
+    app.config.setdefault("LOG_LEVEL", os.environ.get("LOG_LEVEL", "INFO").upper())
+    if app.config["LOG_JSON"]:
+        install_json_handler(app.config["LOG_LEVEL"])
+
+    @app.before_request
+    def _start():
+        supplied = request.headers.get(REQUEST_ID_HEADER, "")
+        g.request_id = supplied if _SAFE_ID.match(supplied) else uuid.uuid4().hex
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def _finish(response):
+        request_id = g.get("request_id")
+        if request_id:
+            response.headers[REQUEST_ID_HEADER] = request_id
+        started = g.get("request_started")
+        if started is not None and not request.path.startswith("/static/"):
+            access_log.info(
+                "%s %s %s", request.method, request.path, response.status_code,
+                extra={"method": request.method, "path": request.path,
+                       "status": response.status_code,
+                       "duration_ms": round((time.perf_counter() - started) * 1000, 1)},
+            )
+        return response
+
+
+def install_json_handler(level: str = "INFO", stream=None) -> logging.Handler:
+    """Send the root logger's records to ``stream`` (stderr) as JSON lines, once per process."""
+    root = logging.getLogger()
+    for handler in root.handlers:
+        if handler.get_name() == _HANDLER_NAME:
+            return handler
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.set_name(_HANDLER_NAME)
+    handler.setFormatter(JSONFormatter())
+    root.addHandler(handler)
+    root.setLevel(level)
+    return handler
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.lower() in ("1", "true", "yes", "on")
