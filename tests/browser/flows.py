@@ -12,8 +12,9 @@ def fill(page, label: str, value: str) -> None:
 
 
 def go_on(page, text: str = "Continue") -> None:
-    page.get_by_role("button", name=text).click()
-    page.wait_for_load_state()
+    """Press the button and wait for the next page to arrive (not the old one to finish)."""
+    with page.expect_navigation():
+        page.get_by_role("button", name=text).click()
 
 
 def request_for_support(page, base_url, *, role="parent", family_consent="Yes", consent="Yes",
