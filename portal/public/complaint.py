@@ -10,7 +10,6 @@ from portal.emails import composer, delivery
 from portal.extensions import limiter
 from portal.forms import complaint as forms
 from portal.forms.contact_preferences import SafeContactForm
-from portal.forms.fields import JourneyForm
 from portal.i18n import current_language
 from portal.public.complaint_summary import complaint_summary
 from portal.public.journey import Journey, Step
@@ -172,12 +171,7 @@ def start():
 @limiter.limit(lambda: current_app.config["PUBLIC_SUBMIT_LIMIT"], methods=["POST"])
 def check():
     """Check your answers, then send the complaint (one use case stores and routes it)."""
-    answers = journey.answers()
-    missing = journey.first_missing(answers)
-    if missing is not None:
-        return redirect(journey.url(missing))
-    form = JourneyForm()
-    if form.validate_on_submit():
+    def send(answers):
         submission = submit_complaint(
             db.session(), profile=_profile(), answers=answers, language=current_language(),
             compose=composer(), delivery=delivery(), now=_now())
@@ -190,10 +184,10 @@ def check():
             "acknowledged": "email" in submission.contact["channels"],
             "behalf": for_someone_else(answers),
         }
-        return redirect(url_for("complaint.confirmation"))
-    return render_template("public/complaint/check.html", form=form,
-                           sections=complaint_summary(answers, journey, _profile()),
-                           back_url=journey.url(journey.applicable(answers)[-1]))
+        return url_for("complaint.confirmation")
+
+    return journey.check_page("public/complaint/check.html",
+                              lambda answers: complaint_summary(answers, journey, _profile()), send)
 
 
 @bp.get("/confirmation")

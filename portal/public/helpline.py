@@ -21,7 +21,6 @@ from portal import db
 from portal.emails import composer, delivery
 from portal.extensions import limiter
 from portal.forms import helpline as forms
-from portal.forms.fields import JourneyForm
 from portal.i18n import current_language, long_date
 from portal.public.helpline_summary import helpline_summary
 from portal.public.journey import Journey, Step
@@ -184,12 +183,7 @@ def start():
 @limiter.limit(lambda: current_app.config["PUBLIC_SUBMIT_LIMIT"], methods=["POST"])
 def check():
     """Check your answers, then send: one talkzone use case stores, routes and queues the mail."""
-    answers = journey.answers()
-    missing = journey.first_missing(answers)
-    if missing is not None:
-        return redirect(journey.url(missing))
-    form = JourneyForm()
-    if form.validate_on_submit():
+    def send(answers):
         try:
             submission = submit_helpline_contact(
                 db.session(), profile=_profile(), answers=answers, language=current_language(),
@@ -199,17 +193,17 @@ def check():
             db.session().rollback()
             answers.pop("windows")
             journey.save(answers)
-            return redirect(journey.url("windows", change=1))
+            return journey.url("windows", change=1)
         journey.discard()
         session[CONFIRMATION_KEY] = {
             "reference": submission.reference,
             "method": _method(answers),
             "windows": submission.contact.get("windows", []),
         }
-        return redirect(url_for("helpline.confirmation"))
-    return render_template("public/helpline/check.html", form=form,
-                           sections=helpline_summary(answers, journey, window_words),
-                           back_url=journey.url(journey.applicable(answers)[-1]))
+        return url_for("helpline.confirmation")
+
+    return journey.check_page("public/helpline/check.html",
+                              lambda answers: helpline_summary(answers, journey, window_words), send)
 
 
 @bp.get("/confirmation")

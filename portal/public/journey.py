@@ -24,6 +24,7 @@ from flask import (
 from wtforms import DateField
 
 from portal import db
+from portal.forms.fields import JourneyForm
 from talkzone import drafts
 from talkzone.models import utcnow
 
@@ -117,6 +118,18 @@ class Journey:
         return self.url(steps[index - 1]) if index > 0 else url_for(f"{self.bp.name}.start")
 
     # Views ---------------------------------------------------------------------------
+    def check_page(self, template: str, summary: Callable[[dict], list], send: Callable[[dict], str]):
+        """Check your answers: sends once every question is answered; ``send`` returns where to go."""
+        answers = self.answers()
+        missing = self.first_missing(answers)
+        if missing is not None:
+            return redirect(self.url(missing))
+        form = JourneyForm()
+        if form.validate_on_submit():
+            return redirect(send(answers))
+        return render_template(template, form=form, sections=summary(answers),
+                               back_url=self.url(self.applicable(answers)[-1]))
+
     def step_view(self, step_name: str):
         step = self.by_name.get(step_name) or abort(404)
         answers = self.answers()

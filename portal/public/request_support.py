@@ -19,7 +19,6 @@ from portal.emails import composer, delivery
 from portal.extensions import limiter
 from portal.forms import request_support as forms
 from portal.forms.contact_preferences import SafeContactForm
-from portal.forms.fields import JourneyForm
 from portal.i18n import current_language
 from portal.public.journey import Journey, Step, form_answers, form_data
 from portal.public.summary import request_summary
@@ -211,12 +210,8 @@ def no_consent():
 @bp.route("/check-answers", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["PUBLIC_SUBMIT_LIMIT"], methods=["POST"])
 def check():
-    answers = journey.answers()
-    missing = journey.first_missing(answers)
-    if missing is not None:
-        return redirect(journey.url(missing))
-    form = JourneyForm()
-    if form.validate_on_submit():
+    """Check your answers, then send: one talkzone use case stores, routes and queues the mail."""
+    def send(answers):
         submission = submit_request_for_support(
             db.session(), profile=_profile(), answers=answers, language=current_language(),
             compose=composer(), delivery=delivery())
@@ -227,10 +222,10 @@ def check():
             "due_on": submission.due_on.isoformat(),
             "acknowledged": bool(submission.email and "email" in submission.contact["channels"]),
         }
-        return redirect(url_for("request_support.confirmation"))
-    return render_template("public/request_support/check.html", form=form,
-                           sections=request_summary(answers, journey),
-                           back_url=journey.url(journey.applicable(answers)[-1]))
+        return url_for("request_support.confirmation")
+
+    return journey.check_page("public/request_support/check.html",
+                              lambda answers: request_summary(answers, journey), send)
 
 
 @bp.get("/confirmation")
