@@ -66,6 +66,7 @@ def state(due_on: date | None, today: date, closed: bool = False) -> str | None:
 
 
 def item_state(item: Submission, today: date) -> str | None:
+    """The state of an item's own deadline today."""
     return state(item.due_on, today, item.status == CLOSED)
 
 

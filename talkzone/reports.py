@@ -81,6 +81,8 @@ class Filters:
 
 @dataclass(frozen=True)
 class Count:
+    """How many items have this key (a type, area, week, channel, outcome or level)."""
+
     key: str
     count: int
 
@@ -95,11 +97,14 @@ class Share:
 
     @property
     def percent(self) -> int | None:
+        """The share met, as a whole percentage; None when there was nothing to count."""
         return round(100 * self.met / self.total) if self.total else None
 
 
 @dataclass
 class Report:
+    """Every section of the reports page, for one scope, date range and area."""
+
     filters: Filters
     by_kind: list[Count] = field(default_factory=list)
     by_area: list[Count] = field(default_factory=list)
@@ -111,9 +116,11 @@ class Report:
 
     @property
     def total(self) -> int:
+        """Every item in the range, whatever its type."""
         return sum(c.count for c in self.by_kind)
 
     def sections(self) -> dict[str, list]:
+        """The sections by name, in the order the page shows them."""
         return {"by_kind": self.by_kind, "by_area": self.by_area, "by_week": self.by_week,
                 "by_channel": self.by_channel, "timeliness": self.timeliness, "outcomes": self.outcomes,
                 "con_levels": self.con_levels}

@@ -45,6 +45,7 @@ class PurgeResult:
 
     @property
     def total(self) -> int:
+        """Items found (a dry run) or anonymised, across every kind."""
         return sum(self.counts.values())
 
 

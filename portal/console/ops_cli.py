@@ -45,6 +45,7 @@ def remind():
 def purge(dry_run):
     """Anonymise items closed for longer than the profile's retention period (legal holds kept)."""
     def progress(kind, done, total):
+        """One line per batch, so a long purge shows it is moving."""
         if total:
             click.echo(f"{kind}: {done}/{total}")
 
@@ -59,5 +60,6 @@ def purge(dry_run):
 
 
 def init_app(app: Flask) -> None:
+    """Register the deadlines and retention command groups."""
     app.cli.add_command(deadlines_cli)
     app.cli.add_command(retention_cli)

@@ -22,6 +22,7 @@ class ReportFiltersForm(FlaskForm):
     area = optional_select(_l("Area"), _l("Select an area from the list"))
 
     def validate_end(self, field):
+        """The range runs forwards and spans at most 2 years."""
         if self.start.data and field.data and field.data < self.start.data:
             raise ValidationError(_l("The end date must be the same as or after the start date"))
         if self.start.data and field.data and (field.data - self.start.data).days >= 800:
