@@ -203,13 +203,21 @@ def _focused_matches(page: Page, selector: str) -> bool:
     return page.evaluate("(s) => !!document.activeElement && document.activeElement.matches(s)", selector)
 
 
+_BEFORE_FOCUS = """(s) => {
+  const target = document.querySelector(s), here = document.activeElement;
+  return !!(target && here && here !== document.body &&
+            (target.compareDocumentPosition(here) & Node.DOCUMENT_POSITION_FOLLOWING));
+}"""
+
+
 def tab_to(page: Page, selector: str, limit: int = 80) -> None:
-    """Press Tab until the element matching `selector` has focus, as a keyboard user would."""
+    """Press Tab (or Shift+Tab, when the element is behind the focus) until it has focus."""
+    key = "Shift+Tab" if page.evaluate(_BEFORE_FOCUS, selector) else "Tab"
     for _ in range(limit):
-        page.keyboard.press("Tab")
+        page.keyboard.press(key)
         if _focused_matches(page, selector):
             return
-    raise AssertionError(f"Tab never reached {selector} on {page.url}")
+    raise AssertionError(f"{key} never reached {selector} on {page.url}")
 
 
 def press_on(page: Page, selector: str, key: str = "Enter") -> None:
@@ -243,6 +251,35 @@ def tick(page: Page, name: str, value: str) -> None:
 
 def send(page: Page) -> None:
     press_on(page, CONTINUE)
+
+
+def choose_option(page: Page, name: str, value: str) -> None:
+    """A closed <select> takes arrow keys: move down until the answer is chosen."""
+    tab_to(page, f'select[name="{name}"]')
+    for _ in range(40):
+        if page.locator(f'select[name="{name}"]').input_value() == value:
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"no {value} in {name}")
+
+
+def answer_by_keyboard(page: Page, values: dict) -> None:
+    """Answer a page from {field name: value} with the keyboard alone, then continue."""
+    for name, value in values.items():
+        field = page.locator(f'[name="{name}"]:visible')
+        if not field.count() or value in ("", []):
+            continue
+        kind = field.first.evaluate("e => e.tagName === 'INPUT' ? e.type : e.tagName.toLowerCase()")
+        if kind == "radio":
+            choose_radio(page, name, value)
+        elif kind == "checkbox":
+            for one in value:
+                tick(page, name, one)
+        elif kind == "select":
+            choose_option(page, name, value)
+        else:
+            type_into(page, f'[name="{name}"]', value)
+    send(page)
 
 
 def test_request_for_support_by_keyboard_alone(js_page, base_url):
@@ -316,3 +353,22 @@ def test_focus_moves_to_the_error_summary_and_its_links_reach_the_field(js_page,
     tab_to(page, ".govuk-error-summary a")
     page.keyboard.press("Enter")
     page.wait_for_function("document.activeElement && document.activeElement.id === 'name'")
+
+
+@pytest.mark.parametrize(("start", "first", "data"), [
+    ("/complaint/", "who", YOUNG_PERSON),
+    ("/helpline/", "topic", {**CALL, "windows": {"when": "asap"}}),
+], ids=["complaint", "helpline"])
+def test_the_other_journeys_by_keyboard_alone(js_page, base_url, start, first, data):
+    page = js_page
+    page.goto(f"{base_url}/")
+    press_on(page, f'main a[href="{start}"]')
+    press_on(page, f'main a[href="{start}{first}"]')
+    for _ in range(25):
+        if "/check-answers" in page.url:
+            break
+        answer_by_keyboard(page, data[page.url.split(start)[1].split("?")[0]])
+    assert "/check-answers" in page.url, page.url
+    press_on(page, "main form button.govuk-button")
+    assert "/confirmation" in page.url
+    assert page.locator(".govuk-panel__title").is_visible()
