@@ -88,3 +88,11 @@ def test_a_callback_is_due_by_the_end_of_its_first_open_window():
                            ["2026-08-29T15:00:00+01:00", "2026-08-29T17:00:00+01:00"]]}
     assert deadlines.callback_due(contact, received) == uk(2026, 8, 29, 17, 0)
     assert deadlines.callback_due({"windows": []}, received) is None
+
+
+@pytest.mark.parametrize("received", [uk(2025, 12, 23, 11, 0), uk(2026, 8, 28, 23, 59),
+                                      uk(2026, 4, 2, 23, 59)])
+def test_the_complaint_journey_and_the_deadlines_agree(received):
+    from talkzone import complaints
+
+    assert complaints.stage_1_due(received) == deadlines.stage_1_due(received)
