@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 import uuid
 from datetime import timedelta
 
@@ -159,3 +160,15 @@ def test_rate_limits_are_shared_through_redis_by_every_app_process(make_app):
     keys = store.keys(f"*{prefix}*")
     assert keys
     store.delete(*keys)
+
+
+def test_forms_work_over_https_without_a_referer_and_still_need_the_csrf_token(make_app):
+    # Referrer-Policy: no-referrer means browsers send no Referer; the token alone must do.
+    client = make_app(WTF_CSRF_ENABLED=True, FORCE_HTTPS=True).test_client()
+    page = client.get("/request-support/who", base_url="https://localhost").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    without = client.post("/request-support/who", data={"role": "parent"}, base_url="https://localhost")
+    assert without.status_code == 400
+    with_token = client.post("/request-support/who", data={"role": "parent", "csrf_token": token},
+                             base_url="https://localhost")
+    assert with_token.status_code == 302
