@@ -1,4 +1,4 @@
-"""Configuration classes, chosen by PORTAL_ENV (development, test or production) and driven by environment variables."""
+"""Configuration classes chosen by PORTAL_ENV (development, test, production), set from the environment."""
 
 import os
 

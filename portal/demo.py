@@ -41,7 +41,8 @@ def seed(session, app) -> str:
     for area, postcode, child, details in FAMILIES:
         if profile.area(area) is None:
             continue
-        submit_request_for_support(session, profile=profile, answers=demo_answers(area, postcode, child, details),
+        submit_request_for_support(session, profile=profile,
+                                   answers=demo_answers(area, postcode, child, details),
                                    language="en", compose=composer(), delivery=delivery())
         added += 1
     return f"demo data: added {added} requests for support"
