@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install system-deps assets translations run test test-sqlite test-postgres lint bench serve clean
+.PHONY: install system-deps assets translations run test lint-ruff test-sqlite test-postgres lint bench serve clean
 
 install: $(BIN)/.installed node_modules/.installed assets translations
 
@@ -44,7 +44,10 @@ run: install
 	$(FLASK) outbox send
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install system-deps test-sqlite test-postgres
+test: install system-deps lint-ruff test-sqlite test-postgres
+
+lint-ruff: $(BIN)/.installed
+	$(BIN)/ruff check .
 
 test-sqlite:
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
@@ -54,10 +57,11 @@ test-postgres:
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/bandit -q -r portal talkzone -ll
+	$(BIN)/bandit -q -r portal talkzone -lll
 
 serve: install
-	$(BIN)/honcho start
+	$(FLASK) db upgrade
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start
 
 bench: install
 	$(BIN)/python benchmarks/run_all.py

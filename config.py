@@ -41,6 +41,15 @@ class Config:
     PUBLIC_FORM_LIMIT = os.environ.get("PUBLIC_FORM_LIMIT", "300 per hour")
 
     WTF_CSRF_TIME_LIMIT = None
+    # Strict mode also demands a same-site Referer on HTTPS posts, but Referrer-Policy:
+    # no-referrer means browsers send none; the CSRF token and SameSite cookie protect forms.
+    WTF_CSRF_SSL_STRICT = _flag("WTF_CSRF_SSL_STRICT", False)
+    PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
+    READY_OUTBOX_MAX = int(os.environ.get("READY_OUTBOX_MAX", "500"))
+    LOG_JSON = _flag("LOG_JSON", True)
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+    # Without Redis each process counts on its own rather than refusing every form.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     SESSION_COOKIE_NAME = "eh_session"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -52,6 +61,7 @@ class Config:
 class DevelopmentConfig(Config):
     SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-not-a-secret")
     MAIL_TRANSPORT = os.environ.get("MAIL_TRANSPORT", "files")
+    LOG_JSON = _flag("LOG_JSON", False)
     SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", False)
     FORCE_HTTPS = _flag("FORCE_HTTPS", False)
     REQUIRED = ()

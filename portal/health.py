@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 
 from alembic.script import ScriptDirectory
@@ -22,7 +21,6 @@ DUE_GRACE = timedelta(seconds=30)
 
 def init_app(app: Flask) -> None:
     """Register /healthz and /readyz, and read the backlog threshold (READY_OUTBOX_MAX)."""
-    app.config.setdefault("READY_OUTBOX_MAX", int(os.environ.get("READY_OUTBOX_MAX", "500")))
     app.register_blueprint(bp)
 
 

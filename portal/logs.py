@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import sys
 import time
@@ -70,8 +69,6 @@ def current_request_id() -> str | None:
 
 def init_app(app: Flask) -> None:
     """Tag every request with an id (X-Request-ID kept or made), log it, and format logs as JSON."""
-    app.config.setdefault("LOG_JSON", _flag("LOG_JSON", not app.debug and not app.testing))
-    app.config.setdefault("LOG_LEVEL", os.environ.get("LOG_LEVEL", "INFO").upper())
     if app.config["LOG_JSON"]:
         install_json_handler(app.config["LOG_LEVEL"])
 
@@ -110,9 +107,3 @@ def install_json_handler(level: str = "INFO", stream=None) -> logging.Handler:
     root.setLevel(level)
     return handler
 
-
-def _flag(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.lower() in ("1", "true", "yes", "on")

@@ -7,20 +7,12 @@ users as one, and HTTPS redirects would loop. PROXY_FIX_HOPS says how many proxi
 
 from __future__ import annotations
 
-import os
-
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 
 def init_app(app: Flask) -> None:
-    """Wrap the app in ProxyFix when PROXY_FIX_HOPS is above 0; accept HTTPS posts without a Referer."""
-    app.config.setdefault("PROXY_FIX_HOPS", int(os.environ.get("PROXY_FIX_HOPS", "0")))
-    # Flask-WTF's strict mode also demands a same-site Referer on every HTTPS POST, but our
-    # Referrer-Policy: no-referrer tells browsers to send none, so every form would fail as
-    # "session expired". The CSRF token and the SameSite=Lax cookie carry the protection.
-    app.config["WTF_CSRF_SSL_STRICT"] = os.environ.get("WTF_CSRF_SSL_STRICT", "off").lower() in (
-        "1", "true", "yes", "on")
+    """Wrap the app in ProxyFix when PROXY_FIX_HOPS is above 0."""
     hops = app.config["PROXY_FIX_HOPS"]
     if hops > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)

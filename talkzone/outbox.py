@@ -173,16 +173,17 @@ def _retry(session, message_id, token, attempts, exc, now) -> None:
 
 
 def drain(session: Session, transport: Transport, *, now: Callable[[], datetime] = utcnow,
-          limit: int = 50) -> DeliveryStats:
-    """Deliver batches until nothing is due now; returns the totals."""
+          limit: int = 50, stop: threading.Event | None = None) -> DeliveryStats:
+    """Deliver batches until nothing is due now (or ``stop`` is set); returns the totals."""
     total = DeliveryStats()
-    while True:
+    while stop is None or not stop.is_set():
         stats = deliver_due(session, transport, now=now, limit=limit)
         total.sent += stats.sent
         total.retried += stats.retried
         total.failed += stats.failed
         if stats.handled == 0 or stats.sent + stats.failed == 0:
-            return total
+            break
+    return total
 
 
 def run_worker(session_factory: Callable[[], Session], transport: Transport, *,
@@ -192,7 +193,7 @@ def run_worker(session_factory: Callable[[], Session], transport: Transport, *,
     while not stop.is_set():
         try:
             with session_factory() as session:
-                stats = drain(session, transport)
+                stats = drain(session, transport, stop=stop)
         except Exception:  # a database outage must not end the worker
             log.exception("outbox worker: delivery round failed; will try again")
             stats = DeliveryStats()
