@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import copy
+from tests.journeys import answers
 
 YOUNG_PERSON = {
     "who": {"who": "myself"},
@@ -34,16 +34,7 @@ ON_BEHALF = {
 
 def complaint(base=YOUNG_PERSON, **changes) -> dict:
     """A copy of ``base`` with some steps' answers changed (None removes a step)."""
-    data = copy.deepcopy(base)
-    for step, values in changes.items():
-        step = step.replace("_", "-")
-        if values is None:
-            data.pop(step, None)
-        elif isinstance(values, dict) and isinstance(data.get(step), dict):
-            data[step].update(values)
-        else:
-            data[step] = values
-    return data
+    return answers(base, **changes)
 
 
 def walk_complaint(client, data=YOUNG_PERSON, until=None) -> list[str]:
