@@ -58,6 +58,7 @@ CON_LEVELS = (1, 2, 3, 4)
 CALLBACK_RESULTS = ("reached", "no_answer", "unsafe_to_talk", "voicemail_left")
 INITIAL_VISIT_WITHIN_WORKING_DAYS = 7
 REROUTE_TARGETS = (RFS, COMPLAINT)
+AGREED, OVERRIDE = "agreed", "override"
 _DAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 Compose = Callable[[str, Submission], tuple[str, str]]
@@ -247,10 +248,14 @@ def flag_safeguarding(session: Session, user: User, reference: str, reason: str,
     item = _load(session, user, reference, "flag_safeguarding", version)
     if item.safeguarding:
         raise Refused("already_flagged")
+    _raise_flag(session, item, user, reason, mailing)
+    return _save(session, item, user, "safeguarding_flagged", version)
+
+
+def _raise_flag(session: Session, item: Submission, user: User, reason: str, mailing: Mailing) -> None:
     item.safeguarding = True
     session.add(Note(submission_id=item.id, author_id=user.id, at=utcnow(), text=reason.strip()))
     _mail(session, item, mailing, "console_safeguarding_alert", mailing.profile.duty_mailbox)
-    return _save(session, item, user, "safeguarding_flagged", version)
 
 
 def _new_item(session: Session, user: User, *, kind: str, channel: str, mailing: Mailing,
@@ -284,13 +289,41 @@ def _new_item(session: Session, user: User, *, kind: str, channel: str, mailing:
     return item
 
 
+def callback_promised(item: Submission) -> bool:
+    """A helpline contact whose young person is still waiting for the call back they were promised."""
+    return item.kind == HELPLINE and item.status == "callback_due"
+
+
+def _reroute_basis(basis: str | None, how_agreed: str | None, override_reason: str | None) -> dict:
+    """What lets the contact leave the helpline, as the audit keeps it; refused when nothing does.
+
+    The helpline promises that what a young person says stays with it: only their recorded
+    agreement, or a safeguarding reason to act without it, lets a contact go on.
+    """
+    how_agreed, override_reason = (how_agreed or "").strip(), (override_reason or "").strip()
+    if basis == AGREED:
+        if not how_agreed:
+            raise Refused("how_agreed_needed")
+        return {"basis": AGREED, "how_agreed": how_agreed}
+    if basis == OVERRIDE:
+        if not override_reason:
+            raise Refused("override_reason_needed")
+        return {"basis": OVERRIDE, "reason": override_reason}
+    raise Refused("agreement_needed")
+
+
 def reroute(session: Session, user: User, reference: str, target: str, version: int | None,
             mailing: Mailing, area_code: str | None = None, iyss_number: str | None = None,
+            basis: str | None = None, how_agreed: str | None = None,
+            override_reason: str | None = None, hand_over_callback: bool = False,
             now: datetime | None = None) -> Submission:
     """Turn a helpline contact into a request for support for an area, or a complaint.
 
-    The new item is routed and mailed like any other; the contact is closed with the
-    matching outcome and both point at each other in the audit trail.
+    Only with the young person's agreement (how and when) or a safeguarding override with
+    a reason, which flags the contact and tells the duty team. The new item is routed and
+    mailed like any other and both point at each other in the audit trail. The contact is
+    closed with the matching outcome, unless a promised callback is still due and was not
+    handed over: then it stays with the helpline, open, until the call is made.
     """
     now = now or utcnow()
     item = _load(session, user, reference, "reroute", version)
@@ -298,18 +331,26 @@ def reroute(session: Session, user: User, reference: str, target: str, version: 
         raise Refused("cannot_reroute")
     if target == RFS and (not area_code or mailing.profile.area(area_code) is None):
         raise Refused("area_needed")
-    if target == RFS and not (iyss_number or "").strip():
-        raise Refused("iyss_needed")
+    why = _reroute_basis(basis, how_agreed, override_reason)
+    flag = why["basis"] == OVERRIDE and not item.safeguarding
+    callback = ("handed_over" if hand_over_callback else "kept") if callback_promised(item) else None
     answers = {"referred_from": item.reference, "helpline_contact": item.answers}
     new = _new_item(session, user, kind=target, channel="helpline", mailing=mailing,
                     area_code=area_code if target == RFS else None, answers=answers,
                     contact=dict(item.contact or {}), subject_name=item.subject_name, now=now,
-                    postcode=item.postcode, safeguarding=item.safeguarding,
+                    postcode=item.postcode, safeguarding=item.safeguarding or flag,
                     iyss_number=(iyss_number or "").strip() or None, language=item.language)
-    item.status, item.closed_at = CLOSED, now
-    item.outcome = "referred_request_for_support" if target == RFS else "referred_complaint"
+    audit.record(session, "referred_from_helpline", submission=new, actor=user, callback=callback,
+                 **{"from": item.reference}, **why)
+    # The contact itself changes only now, so the version check stays in _save's flush.
+    if flag:
+        _raise_flag(session, item, user, why["reason"], mailing)
+        audit.record(session, "safeguarding_flagged", submission=item, actor=user, reason=why["reason"])
+    if callback != "kept":
+        item.status, item.closed_at = CLOSED, now
+        item.outcome = "referred_request_for_support" if target == RFS else "referred_complaint"
     _save(session, item, user, "rerouted", version, to=new.reference, target=target,
-          area_code=area_code)
+          area_code=area_code, callback=callback, **why)
     return new
 
 

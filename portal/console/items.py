@@ -27,7 +27,11 @@ REFUSALS = {
     "already_flagged": lambda: _("This item is already flagged for safeguarding"),
     "cannot_reroute": lambda: _("This contact cannot be sent on"),
     "area_needed": lambda: _("Choose the district to send the request to"),
-    "iyss_needed": lambda: _("Enter the young person's IYSS number"),
+    "agreement_needed": lambda: _("Select whether the young person agreed to this referral, or give a "
+                                  "safeguarding reason to send it on without their agreement"),
+    "how_agreed_needed": lambda: _("Say how and when the young person agreed"),
+    "override_reason_needed": lambda: _("Give the safeguarding reason for sending this on without the "
+                                        "young person's agreement"),
     "no_complaints_service": lambda: _("This council has no complaints service set up"),
     "no_helpline": lambda: _("This council has no helpline set up"),
     "unknown_kind": lambda: _("Select what kind of contact this is"),
@@ -256,16 +260,22 @@ def reroute(reference):
         targets.append((Kind.COMPLAINT, _("A complaint for the %(service)s", service=service)))
     form.target.choices = targets
     form.area.choices = [("", _("Choose a district"))] + [(a.code, a.name) for a in profile().areas]
+    if not inbox.callback_promised(found):
+        del form.hand_over_callback
     title = _("Send %(reference)s on", reference=found.reference)
     if form.validate_on_submit():
+        hand_over = "hand_over_callback" in form and form.hand_over_callback.data
         try:
             new = inbox.reroute(session, g.staff, reference, form.target.data, int(form.version.data),
                                 mailing(), area_code=form.area.data or None,
-                                iyss_number=form.iyss_number.data)
+                                iyss_number=form.iyss_number.data, basis=form.basis.data,
+                                how_agreed=form.how_agreed.data, override_reason=form.override_reason.data,
+                                hand_over_callback=hand_over)
         except inbox.Conflict as exc:
             return _conflict(form, exc, title)
         except inbox.Refused as exc:
-            field = {"area_needed": "area", "iyss_needed": "iyss_number"}.get(exc.code, "target")
+            field = {"area_needed": "area", "agreement_needed": "basis", "how_agreed_needed": "how_agreed",
+                     "override_reason_needed": "override_reason"}.get(exc.code, "target")
             return _refused(form, field, exc, found, title)
         flash(_("Sent on as %(reference)s", reference=new.reference))
         return redirect(url_for("console.item", reference=reference))

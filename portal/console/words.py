@@ -46,6 +46,7 @@ EVENTS = {
     "callback": _l("Callback attempt"), "mail_queued": _l("Mail queued"), "mail_sent": _l("Mail sent"),
     "mail_failing": _l("Mail failing"), "safeguarding_flagged": _l("Flagged for safeguarding"),
     "rerouted": _l("Re-routed"), "logged_by_staff": _l("Logged by staff"),
+    "referred_from_helpline": _l("Sent on from the helpline"),
 }
 CHANNELS = {"call": _l("phone call"), "text": _l("text message"), "email": _l("email")}
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput
-from wtforms import HiddenField, PasswordField
-from wtforms.validators import ValidationError
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovPasswordInput
+from wtforms import BooleanField, HiddenField, PasswordField
+from wtforms.validators import Regexp, ValidationError
 
 from portal.forms.contact_preferences import SafeContactForm
 from portal.forms.fields import EmailAddress, Required, UKPhone, checkboxes, long_text, radios, select, text
@@ -111,20 +111,42 @@ class SafeguardingForm(VersionedForm):
 
 
 class RerouteForm(VersionedForm):
-    """Where a helpline contact goes next: a district's request for support, or a complaint."""
+    """Where a helpline contact goes next, and what lets it leave the helpline.
+
+    The form only collects the answers: talkzone.inbox decides whether they are enough.
+    """
 
     target = radios(_l("Send this contact on as"), [], _l("Select where to send this contact"))
     area = optional_select(_l("District (for a request for support)"), _l("Choose a district from the list"))
-    iyss_number = text(_l("Young person's IYSS number (for a request for support)"), max_length=30,
-                       width=10)
+    iyss_number = text(_l("Young person's IYSS number (optional)"), max_length=30, width=10,
+                       hint=_l("Their number on the Integrated Youth Support Service (IYSS) record, "
+                               "shown at the top of their record in IYSS. Leave it blank if they "
+                               "have no record or you cannot find it."),
+                       validators=[Regexp(r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$|^$", message=_l(
+                           "Enter the IYSS number using only letters, numbers and hyphens, "
+                           "like IYSS-12345"))])
+    # Not checked here: talkzone.inbox refuses a re-route without agreement or an override.
+    basis = radios(_l("Has the young person agreed to this?"), [
+        ("agreed", _l("The young person agreed to this referral")),
+        ("override", _l("They have not agreed, but it must go on to keep them or someone else safe "
+                         "(safeguarding override)")),
+    ], "", hint=_l("What they tell the helpline stays with the helpline unless they agree, or "
+                   "there is a safeguarding reason to act without their agreement."),
+        validate_choice=False)
+    how_agreed = text(_l("How and when did they agree?"), max_length=200,
+                      hint=_l("If they agreed. For example, on the phone at 4:20pm today"))
+    override_reason = long_text(_l("Safeguarding reason for sending it on without their agreement"),
+                                max_length=2000,
+                                hint=_l("For a safeguarding override. It flags the contact for "
+                                        "safeguarding and tells the duty team."))
+    hand_over_callback = BooleanField(
+        _l("Hand the callback over with this referral"), widget=GovCheckboxInput(),
+        description=_l("The young person is waiting for a call back. Unless you hand it over, the "
+                       "callback stays with the helpline and this contact stays open until it is done."))
 
     def validate_area(self, field):
         if self.target.data == "request_for_support" and not field.data:
             raise ValidationError(_l("Choose the district to send the request to"))
-
-    def validate_iyss_number(self, field):
-        if self.target.data == "request_for_support" and not field.data:
-            raise ValidationError(_l("Enter the young person's IYSS number"))
 
 
 class LogContactForm(SafeContactForm):

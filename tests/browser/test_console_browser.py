@@ -67,7 +67,9 @@ def test_helpline_adviser_finds_calls_back_and_re_routes_a_contact(page, base_ur
     page.get_by_role("link", name="Send on as a request or complaint").click()
     page.get_by_label("A request for support for a district").check()
     page.get_by_label("District (for a request for support)").select_option("preston")
-    page.get_by_label("Young person's IYSS number (for a request for support)").fill("IYSS-4471")
+    page.get_by_label("Young person's IYSS number (optional)").fill("IYSS-4471")
+    page.get_by_label("The young person agreed to this referral").check()
+    page.get_by_label("How and when did they agree?").fill("On the phone at 4:20pm today")
     page.get_by_role("button", name="Save").click()
     banner = page.locator(".govuk-notification-banner").inner_text()
     new_reference = re.search(r"RS-[A-Z0-9]{4}-[A-Z0-9]{4}", banner)[0]

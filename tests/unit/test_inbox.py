@@ -139,7 +139,8 @@ def test_reroute_makes_a_routed_request_with_its_mail_and_closes_the_contact(ses
     adviser = make_user(session)
     contact = make_item(session)
     new = inbox.reroute(session, adviser, contact.reference, Kind.REQUEST_FOR_SUPPORT, contact.version,
-                        mailing, area_code="wyre", iyss_number="Y123")
+                        mailing, area_code="wyre", iyss_number="Y123", basis="agreed",
+                        how_agreed="On the phone today")
     assert new.destination == "rfs.wyre@lancashire.example" and new.iyss_number == "Y123"
     mail = session.scalars(select(OutboxMessage).where(OutboxMessage.submission_id == new.id)).all()
     assert [(m.purpose, m.recipient) for m in mail] == [
@@ -149,6 +150,19 @@ def test_reroute_makes_a_routed_request_with_its_mail_and_closes_the_contact(ses
         inbox.reroute(session, adviser, contact.reference, Kind.COMPLAINT, contact.version, mailing)
     actions = session.scalars(select(AuditEvent.action).where(AuditEvent.submission_id == new.id)).all()
     assert {"submitted", "routed", "logged_by_staff", "mail_queued"} <= set(actions)
+
+
+def test_reroute_needs_the_young_persons_agreement_or_a_safeguarding_reason(session, mailing):
+    adviser = make_user(session)
+    contact = make_item(session)
+    for answers, code in (({}, "agreement_needed"),
+                          ({"basis": "agreed", "how_agreed": " "}, "how_agreed_needed"),
+                          ({"basis": "override"}, "override_reason_needed")):
+        with pytest.raises(inbox.Refused) as refused:
+            inbox.reroute(session, adviser, contact.reference, Kind.COMPLAINT, contact.version, mailing,
+                          **answers)
+        assert refused.value.code == code
+    assert session.scalars(select(Submission).where(Submission.kind == Kind.COMPLAINT)).all() == []
 
 
 def test_only_a_helpline_adviser_may_reroute_or_log_a_contact(session, mailing):

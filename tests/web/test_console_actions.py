@@ -14,6 +14,7 @@ from talkzone.models import AuditEvent, CallbackAttempt, Kind, Submission, utcno
 from tests.factories import CONTACT, make_item, make_user, sign_in_as
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+AGREED = {"basis": "agreed", "how_agreed": "On the phone at 4:20pm today"}
 
 
 def _client(app, db_session, role=access.HELPLINE_ADVISER, **kw):
@@ -194,9 +195,10 @@ def test_re_routing_a_helpline_contact_to_a_district_sends_it_over_smtp(app, db_
     contact = make_item(db_session, subject_name="Jamie")
     url = f"/console/items/{contact.reference}/reroute"
     missing = client.post(url, data={"target": "request_for_support", "area": "preston", "version": 1})
-    assert "Enter the young person&#39;s IYSS number" in missing.get_data(as_text=True)
+    assert "Select whether the young person agreed" in missing.get_data(as_text=True)
     done = client.post(url, data={"target": "request_for_support", "area": "preston",
-                                  "iyss_number": "IYSS-12345", "version": 1}, follow_redirects=True)
+                                  "iyss_number": "IYSS-12345", "version": 1, **AGREED},
+                       follow_redirects=True)
     new_reference = re.search(r"Sent on as (RS-[A-Z0-9-]+)", done.get_data(as_text=True))[1]
     request = db_session.scalar(select(Submission).where(Submission.reference == new_reference))
     assert (request.kind, request.area_code, request.iyss_number) == (Kind.REQUEST_FOR_SUPPORT, "preston",
@@ -216,7 +218,7 @@ def test_re_routing_a_helpline_contact_as_a_complaint(app, db_session, smtp_serv
     client, _ = _client(app, db_session)
     contact = make_item(db_session)
     done = client.post(f"/console/items/{contact.reference}/reroute",
-                       data={"target": "complaint", "version": 1}, follow_redirects=True)
+                       data={"target": "complaint", "version": 1, **AGREED}, follow_redirects=True)
     new_reference = re.search(r"Sent on as (CP-[A-Z0-9-]+)", done.get_data(as_text=True))[1]
     _deliver(app, db_session)
     [mail] = smtp_server.to("cyp-customer-feedback@lancashire.example")
