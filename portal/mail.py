@@ -45,8 +45,8 @@ class _TimedConnection(Connection):
 
 def _address(address: str) -> str:
     """The address with its domain in IDNA (punycode) form, which every server takes."""
-    local, _, domain = address.rpartition("@")
-    if domain.isascii():
+    local, at, domain = address.rpartition("@")
+    if not at or domain.isascii():
         return address
     try:
         return f"{local}@{idna.encode(domain, uts46=True).decode('ascii')}"
