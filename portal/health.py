@@ -6,10 +6,11 @@ from datetime import timedelta
 
 from alembic.script import ScriptDirectory
 from flask import Blueprint, Flask, current_app, jsonify
-from sqlalchemy import and_, func, inspect, or_, select, text
+from sqlalchemy import func, inspect, select, text
 
 from portal.cli import alembic_config
 from portal.extensions import talisman
+from talkzone import outbox
 from talkzone.models import OutboxMessage, utcnow
 
 bp = Blueprint("health", __name__)
@@ -61,11 +62,7 @@ def _current_revision(conn) -> str | None:
 
 
 def _due_backlog(conn) -> int:
-    cutoff = utcnow() - DUE_GRACE
-    due = or_(
-        and_(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= cutoff),
-        and_(OutboxMessage.status == "sending", OutboxMessage.lease_until < utcnow()),
-    )
+    due = outbox.overdue(utcnow(), DUE_GRACE)
     return conn.execute(select(func.count()).select_from(OutboxMessage).where(due)).scalar_one()
 
 

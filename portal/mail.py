@@ -1,13 +1,22 @@
-"""Mail transports handed to talkzone.outbox: SMTP through Flask-Mail, or files for development."""
+"""Mail transports handed to talkzone.outbox: SMTP through Flask-Mail, or files for development.
+
+Messages are built with the stdlib ``email`` package, which (unlike Flask-Mail's) can carry
+internationalised addresses: a domain outside ASCII goes as IDNA, a local part outside ASCII
+only over SMTPUTF8. Flask-Mail is used for its connection settings alone.
+"""
 
 from __future__ import annotations
 
 import smtplib
 from contextlib import contextmanager
+from email.message import EmailMessage
+from email.policy import SMTP, SMTPUTF8
+from email.utils import formatdate, parseaddr
 from pathlib import Path
 
+import idna
 from flask import Flask, current_app
-from flask_mail import Connection, Message
+from flask_mail import Connection
 
 from portal.extensions import mail
 from talkzone.outbox import OutgoingMail, PermanentFailure, TemporaryFailure
@@ -34,11 +43,33 @@ class _TimedConnection(Connection):
         return host
 
 
-def _message(outgoing: OutgoingMail, sender: str) -> Message:
-    message = Message(subject=outgoing.subject, recipients=[outgoing.recipient],
-                      body=outgoing.body, sender=sender)
-    message.msgId = outgoing.message_id
+def _address(address: str) -> str:
+    """The address with its domain in IDNA (punycode) form, which every server takes."""
+    local, at, domain = address.rpartition("@")
+    if not at or domain.isascii():
+        return address
+    try:
+        return f"{local}@{idna.encode(domain, uts46=True).decode('ascii')}"
+    except UnicodeError as exc:  # idna.IDNAError is one
+        raise PermanentFailure("the recipient's domain cannot be written in IDNA form") from exc
+
+
+def _message(outgoing: OutgoingMail, sender: str) -> EmailMessage:
+    """The mail as sent and as written to files; headers are raw UTF-8 only when the address needs it."""
+    recipient = _address(outgoing.recipient)
+    message = EmailMessage(policy=SMTP if recipient.isascii() else SMTPUTF8)
+    message["From"] = sender
+    message["To"] = recipient
+    message["Subject"] = outgoing.subject
+    message["Date"] = formatdate(localtime=True)
+    message["Message-ID"] = outgoing.message_id
+    # 8bit as before: readers see the text itself rather than base64.
+    message.set_content(outgoing.body, cte="7bit" if outgoing.body.isascii() else "8bit")
     return message
+
+
+NO_SMTPUTF8 = ("the mail server does not offer SMTPUTF8, which an address with letters "
+               "outside ASCII before the @ needs")
 
 
 def _classify(exc: Exception) -> Exception:
@@ -70,8 +101,17 @@ class SMTPTransport:
                 raise _classify(exc) from exc
 
             def send(outgoing: OutgoingMail) -> None:
+                message = _message(outgoing, self.sender)
+                host = connection.host
+                if host is None:  # MAIL_SUPPRESS_SEND
+                    return
                 try:
-                    connection.send(_message(outgoing, self.sender))
+                    host.ehlo_or_helo_if_needed()
+                    recipient = str(message["To"])
+                    if not recipient.isascii() and not host.has_extn("smtputf8"):
+                        raise PermanentFailure(NO_SMTPUTF8)
+                    # send_message asks for SMTPUTF8 itself when an address needs it, and only then.
+                    host.send_message(message, parseaddr(self.sender)[1], [recipient])
                 except (OSError, smtplib.SMTPException) as exc:
                     raise _classify(exc) from exc
 
@@ -90,15 +130,13 @@ class FileTransport:
     def __init__(self, app: Flask):
         self.directory = Path(app.instance_path) / "mail"
         self.sender = app.extensions["profile"].sender
-        self.app = app
 
     @contextmanager
     def open(self):
         self.directory.mkdir(parents=True, exist_ok=True)
 
         def send(outgoing: OutgoingMail) -> None:
-            with self.app.app_context():
-                data = _message(outgoing, self.sender).as_bytes()
+            data = _message(outgoing, self.sender).as_bytes()
             name = outgoing.message_id.strip("<>").replace("@", "_at_")
             (self.directory / f"{name}.eml").write_bytes(data)
 

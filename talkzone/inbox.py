@@ -387,9 +387,12 @@ def timeline(session: Session, item: Submission) -> list[dict]:
             entries.append({"at": message.sent_at, "what": "mail_sent", "actor_id": None,
                             "detail": {"purpose": message.purpose, "recipient": message.recipient}})
         elif message.status == outbox.FAILED or message.last_error:
-            entries.append({"at": message.next_attempt_at, "what": "mail_failing", "actor_id": None,
+            failed = message.status == outbox.FAILED
+            entries.append({"at": message.next_attempt_at, "actor_id": None,
+                            "what": "mail_failed" if failed else "mail_failing",
                             "detail": {"purpose": message.purpose, "recipient": message.recipient,
-                                       "attempts": message.attempts, "failed": message.status == "failed"}})
+                                       "attempts": message.attempts, "failed": failed,
+                                       "reason": message.last_error}})
     for note in session.scalars(select(Note).where(Note.submission_id == item.id)):
         entries.append({"at": note.at, "what": "note", "actor_id": note.author_id,
                         "detail": {"text": note.text}})

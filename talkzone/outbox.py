@@ -3,7 +3,9 @@
 Delivery claims rows under a lease, so a crashed worker's mail comes back and two workers
 never send the same row. Each row's Message-ID is fixed when it is queued and reused on
 every retry. Failures back off exponentially up to an hour and keep being retried; only a
-permanent refusal (an SMTP 5xx) marks a message failed, which staff see.
+permanent refusal (an SMTP 5xx, an address the server cannot take) or an error nobody
+planned for marks a message failed, which staff see. Whatever one message does, it is
+settled on its own and the rest of its batch goes on.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ class TemporaryFailure(Exception):
 
 
 class PermanentFailure(Exception):
-    """The server refused the mail for good (an SMTP 5xx); it is marked failed."""
+    """The mail can never go (an SMTP 5xx, an address the server cannot take); it is marked failed."""
 
 
 @dataclass(frozen=True)
@@ -150,21 +152,34 @@ def deliver_due(session: Session, transport: Transport, *, now: Callable[[], dat
             for message_id, attempts, mail in pending:
                 try:
                     send(mail)
-                except PermanentFailure as exc:
-                    _settle(session, message_id, token, status=FAILED, last_error=str(exc)[:500])
-                    stats.failed += 1
                 except TemporaryFailure as exc:
                     _retry(session, message_id, token, attempts, exc, now())
                     stats.retried += 1
+                except Exception as exc:  # one message, whatever it raises, never stops its batch
+                    _fail(session, message_id, token, exc)
+                    stats.failed += 1
                 else:
                     _settle(session, message_id, token, status=SENT, sent_at=now(), last_error=None)
                     stats.sent += 1
-    except TemporaryFailure as exc:
+    except Exception as exc:
         # The connection itself failed: every message not yet settled waits and tries again.
+        log.warning("outbox: could not open or keep a mail connection (%s); the batch waits",
+                    type(exc).__name__)
         for message_id, attempts, _mail in pending:
             _retry(session, message_id, token, attempts, exc, now())
             stats.retried += 1
     return stats
+
+
+def _fail(session, message_id, token, exc: Exception) -> None:
+    if isinstance(exc, PermanentFailure):
+        reason = str(exc)
+    else:
+        # Only the type: the text of an unplanned error may quote the address or the body.
+        reason = f"unexpected error while sending: {type(exc).__name__}"
+        log.error("outbox message %s: %s while sending; marked failed", message_id,
+                  type(exc).__name__)
+    _settle(session, message_id, token, status=FAILED, last_error=reason[:500])
 
 
 def _retry(session, message_id, token, attempts, exc, now) -> None:
@@ -208,3 +223,17 @@ def backlog(session: Session) -> dict[str, int]:
         select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
     ).all()
     return {status: count for status, count in rows}
+
+
+def overdue(now: datetime, grace: timedelta):
+    """Rows that should have gone by now: due for longer than ``grace``, or stuck in sending.
+
+    A sending row counts once its lease has run out, or once it has been due for longer than a
+    whole lease: a message whose worker dies on it is re-leased again and again, so its lease is
+    seldom out, but its due time stays where it was.
+    """
+    return or_(
+        and_(OutboxMessage.status == QUEUED, OutboxMessage.next_attempt_at <= now - grace),
+        and_(OutboxMessage.status == SENDING,
+             or_(OutboxMessage.lease_until < now, OutboxMessage.next_attempt_at <= now - LEASE - grace)),
+    )

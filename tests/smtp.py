@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import email.policy
 import threading
 from email.message import Message
 
@@ -20,24 +21,35 @@ class _Recorder:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content)
+        # Headers of a mail sent with SMTPUTF8 are raw UTF-8: read them as such.
+        policy = email.policy.SMTPUTF8 if envelope.smtp_utf8 else email.policy.compat32
+        message = email.message_from_bytes(envelope.content, policy=policy)
         with self.server.lock:
             self.server.messages.append((envelope.rcpt_tos, message))
+            if envelope.smtp_utf8:
+                self.server.smtputf8.append(envelope.rcpt_tos)
         return "250 Message accepted for delivery"
 
 
 class SMTPServer:
-    """Start, stop and restart on a fixed port; ``messages`` holds (recipients, message)."""
+    """Start, stop and restart on a fixed port; ``messages`` holds (recipients, message).
 
-    def __init__(self, port: int):
+    With ``smtputf8`` the server offers SMTPUTF8; ``smtputf8`` then also lists the recipients
+    of each mail that came with it.
+    """
+
+    def __init__(self, port: int, smtputf8: bool = False):
         self.port = port
+        self.offers_smtputf8 = smtputf8
+        self.smtputf8: list[list[str]] = []
         self.messages: list[tuple[list[str], Message]] = []
         self.refuse: set[str] = set()
         self.lock = threading.Lock()
         self.controller = None
 
     def start(self) -> None:
-        self.controller = Controller(_Recorder(self), hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(_Recorder(self), hostname="127.0.0.1", port=self.port,
+                                     enable_SMTPUTF8=self.offers_smtputf8)
         self.controller.start()
 
     def stop(self) -> None:

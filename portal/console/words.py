@@ -44,7 +44,8 @@ EVENTS = {
     "submitted": _l("Submitted"), "routed": _l("Routed"), "viewed": _l("Viewed"),
     "assigned": _l("Assigned"), "status_changed": _l("Status changed"), "note": _l("Note"),
     "callback": _l("Callback attempt"), "mail_queued": _l("Mail queued"), "mail_sent": _l("Mail sent"),
-    "mail_failing": _l("Mail failing"), "safeguarding_flagged": _l("Flagged for safeguarding"),
+    "mail_failing": _l("Mail failing"), "mail_failed": _l("Mail failed"),
+    "safeguarding_flagged": _l("Flagged for safeguarding"),
     "rerouted": _l("Re-routed"), "logged_by_staff": _l("Logged by staff"),
     "referred_from_helpline": _l("Sent on from the helpline"),
 }

@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 import redis
 from alembic import command
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from portal import create_app
 from portal.cli import alembic_config
@@ -68,6 +68,26 @@ def test_readyz_reports_an_outbox_backlog_over_the_threshold(make_app, db_sessio
     assert response.status_code == 503
     assert response.json["reason"] == "outbox backlog over threshold"
     assert response.json["backlog"] >= 2
+
+
+def test_readyz_counts_mail_stuck_in_sending(make_app, db_session):
+    app = make_app(READY_OUTBOX_MAX=1)
+    client = app.test_client()
+    submit_request(client)  # two messages
+    [first, second] = db_session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    now = utcnow()
+    # A worker claimed the batch a moment ago and is sending it: normal, not a backlog.
+    db_session.execute(update(OutboxMessage).values(status="sending", lease_until=now + timedelta(minutes=5)))
+    db_session.commit()
+    assert client.get("/readyz").json["outbox_due"] == 0
+    # One worker died holding its lease, which has run out.
+    first.lease_until = now - timedelta(seconds=1)
+    # The other keeps dying on its batch: re-leased every five minutes, due for an hour.
+    second.next_attempt_at = now - timedelta(hours=1)
+    db_session.commit()
+    response = client.get("/readyz")
+    assert response.status_code == 503, response.json
+    assert response.json["backlog"] == 2
 
 
 def test_request_id_is_kept_when_plain_and_made_when_missing_or_unsafe(client):
