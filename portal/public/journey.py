@@ -28,6 +28,7 @@ from portal.forms.fields import JourneyForm
 from talkzone import drafts
 from talkzone.models import utcnow
 
+# The one draft token of the browser session; every journey keeps its draft under it.
 SESSION_KEY = "draft"
 SKIP_FIELDS = {"csrf_token", "submit", "website"}
 
@@ -89,7 +90,8 @@ class Journey:
         session[SESSION_KEY] = token
 
     def discard(self) -> None:
-        drafts.discard(db.session(), session.pop(SESSION_KEY, None))
+        """Delete this journey's draft; the other journeys' drafts stay."""
+        drafts.discard(db.session(), session.get(SESSION_KEY), self.name)
 
     # Navigation ----------------------------------------------------------------------
     def url(self, step: Step | str, **args) -> str:

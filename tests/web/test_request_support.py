@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from flask import session as flask_session
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -77,7 +77,7 @@ def test_answers_live_on_the_server_not_in_the_cookie(app, client, db_session):
         decoded = app.session_interface.get_signing_serializer(app).loads(cookie.value)
     assert set(decoded) <= {"draft", "_fresh", "csrf_token"}
     assert "Jo Bloggs" not in str(decoded)
-    draft = db_session.get(Draft, decoded["draft"])
+    draft = db_session.get(Draft, (decoded["draft"], "request_support"))
     assert draft.answers["about-you"]["name"] == "Jo Bloggs"
 
 
@@ -243,3 +243,52 @@ def test_timeout_warning_keeps_answers_when_asked(app, client, db_session):
 
 def test_no_timeout_warning_before_any_answer(client):
     assert 'id="timeout-warning"' not in client.get("/").get_data(as_text=True)
+
+
+def test_exit_deletes_the_drafts_of_every_journey(client, db_session):
+    from tests.complaint_journey import walk_complaint
+    from tests.helpline_journey import CALL
+
+    walk_request(client, copy.deepcopy(FAMILY), until="/request-support/area")  # address answered
+    walk_complaint(client, until="/complaint/care")
+    for step in ("topic", "message"):
+        assert client.post(f"/helpline/{step}", data=CALL[step]).status_code == 302
+    db_session.expire_all()
+    assert {d.journey for d in db_session.scalars(select(Draft))} == {
+        "request_support", "complaint", "helpline"}
+    client.get("/exit")
+    db_session.expire_all()
+    assert db_session.execute(text("SELECT count(*) FROM drafts")).scalar() == 0
+
+
+def test_each_journey_keeps_its_own_draft_in_one_browser_session(client, db_session):
+    from tests.complaint_journey import walk_complaint
+
+    walk_request(client, copy.deepcopy(FAMILY), until="/request-support/area")
+    walk_complaint(client, until="/complaint/care")
+    # Going back to the request finds its answers (the address) still there.
+    page = client.get("/request-support/address").get_data(as_text=True)
+    assert "1 High Street" in page
+    with client.session_transaction() as cookie:
+        tokens = {d.token for d in db_session.scalars(select(Draft))}
+        assert tokens == {cookie["draft"]}  # one random token for the browser session
+
+
+def test_idle_expiry_and_purge_take_each_journeys_draft_on_its_own(app, client, db_session):
+    from tests.complaint_journey import walk_complaint
+
+    walk_request(client, copy.deepcopy(FAMILY), until="/request-support/area")
+    walk_complaint(client, until="/complaint/care")
+    db_session.execute(update(Draft).where(Draft.journey == "request_support")
+                       .values(updated_at=utcnow() - timedelta(minutes=61)))
+    db_session.commit()
+    result = app.test_cli_runner().invoke(args=["drafts", "purge"])
+    assert "deleted 1 expired drafts" in result.output
+    db_session.expire_all()
+    assert [d.journey for d in db_session.scalars(select(Draft))] == ["complaint"]
+    assert client.get("/request-support/address").headers["Location"].endswith("/who")
+    assert client.get("/complaint/care").status_code == 200  # the complaint carries on
+    db_session.execute(update(Draft).values(updated_at=utcnow() - timedelta(minutes=61)))
+    db_session.commit()
+    assert client.get("/complaint/care").status_code == 302  # idle too long: gone on next look
+    assert count(db_session, Draft) == 0
