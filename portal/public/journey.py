@@ -24,7 +24,7 @@ from flask import (
 from wtforms import DateField
 
 from portal import db
-from portal.forms.fields import JourneyForm
+from portal.forms.fields import DateParts, JourneyForm
 from talkzone import drafts
 from talkzone.models import utcnow
 
@@ -63,7 +63,7 @@ def form_data(form_class, saved: dict | None) -> dict:
     data = dict(saved or {})
     for name, value in data.items():
         unbound = getattr(form_class, name, None)
-        if value and getattr(unbound, "field_class", None) is DateField:
+        if value and getattr(unbound, "field_class", None) in (DateField, DateParts):
             data[name] = date.fromisoformat(value)
     return data
 
