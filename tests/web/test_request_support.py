@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from datetime import timedelta
 
 import pytest
@@ -148,16 +149,69 @@ def test_area_is_preselected_only_when_the_postcode_is_sure(client, postcode, ch
         assert f'value="{checked}" checked' in page
 
 
-@pytest.mark.parametrize(("postcode", "says"), [
-    ("FY1 1AA", "Blackpool Council"), ("BB2 1AA", "Blackburn with Darwen"), ("M1 1AA", "does not look like"),
+@pytest.mark.parametrize(("postcode", "says", "may_choose"), [
+    ("FY1 1AA", "Blackpool Council", False), ("BB2 1AA", "Blackburn with Darwen", False),
+    ("M1 1AA", "does not look like", True),
 ])
-def test_postcode_outside_the_area_gets_told_where_to_go(client, postcode, says):
+def test_postcode_outside_the_area_gets_told_where_to_go(client, postcode, says, may_choose):
     walk_request(client, answers(address={"postcode": postcode}), until="/request-support/address")
     response = client.post("/request-support/address", data={**FAMILY["address"], "postcode": postcode})
     assert response.headers["Location"] == "/request-support/outside-area"
     page = client.get("/request-support/outside-area").get_data(as_text=True)
     assert says in page and "https://www.gov.uk/find-local-council" in page
-    assert 'href="/request-support/area"' in page  # a family who knows better can go on
+    assert 'href="/request-support/address"' in page  # the postcode can be put right
+    # Only a postcode the profile does not know lets a family who knows better choose an area.
+    assert ('href="/request-support/area"' in page) is may_choose
+
+
+def _area_radios(page: str) -> list[str]:
+    return re.findall(r'name="area" type="radio" value="([^"]+)"', page)
+
+
+def test_a_postcode_shared_with_a_neighbour_offers_its_districts_and_the_neighbour(client):
+    walk_request(client, answers(address={"postcode": "BB1 1AA"}), until="/request-support/address")
+    response = client.post("/request-support/address", data={**FAMILY["address"], "postcode": "BB1 1AA"})
+    assert response.headers["Location"] == "/request-support/area"
+    page = client.get("/request-support/area").get_data(as_text=True)
+    assert _area_radios(page) == ["hyndburn", "ribble_valley", "blackburn"]
+    assert "Blackburn with Darwen Borough Council" in page and "Preston" not in page
+    refused = client.post("/request-support/area", data={"area": "preston"})
+    assert refused.status_code == 200
+    assert "Select the area the family lives in" in refused.get_data(as_text=True)
+    # Choosing the neighbour leads to that council, and from there back to choose again.
+    response = client.post("/request-support/area", data={"area": "blackburn"})
+    assert response.headers["Location"] == "/request-support/outside-area"
+    page = client.get("/request-support/outside-area").get_data(as_text=True)
+    assert "You told us the family lives in the area of Blackburn with Darwen Borough Council" in page
+    assert 'href="https://www.blackburn.gov.uk"' in page and 'href="/request-support/area"' in page
+    assert client.get("/request-support/needs").headers["Location"] == "/request-support/area"
+    response = client.post("/request-support/area", data={"area": "hyndburn"})
+    assert response.headers["Location"] == "/request-support/needs"
+
+
+def test_a_neighbours_postcode_offers_none_of_our_districts(client):
+    walk_request(client, answers(address={"postcode": "FY1 1AA"}), until="/request-support/address")
+    client.post("/request-support/address", data={**FAMILY["address"], "postcode": "FY1 1AA"})
+    for response in (client.get("/request-support/area"),
+                     client.post("/request-support/area", data={"area": "preston"})):
+        assert response.headers["Location"] == "/request-support/outside-area"
+    assert client.get("/request-support/needs").headers["Location"] == "/request-support/area"
+    # Putting the postcode right carries on as normal.
+    response = client.post("/request-support/address", data=FAMILY["address"])
+    assert response.headers["Location"] == "/request-support/area"
+
+
+@pytest.mark.parametrize(("postcode", "offered", "checked"), [
+    ("M1 1AA", 12, None), ("PR1 2AB", 12, "preston"), ("PR4 1AA", 4, None),
+])
+def test_the_area_page_offers_what_the_postcode_allows(client, postcode, offered, checked):
+    walk_request(client, answers(address={"postcode": postcode}), until="/request-support/address")
+    client.post("/request-support/address", data={**FAMILY["address"], "postcode": postcode})
+    page = client.get("/request-support/area").get_data(as_text=True)
+    assert len(_area_radios(page)) == offered
+    assert re.findall(r'value="([^"]+)" checked', page) == ([checked] if checked else [])
+    response = client.post("/request-support/area", data={"area": checked or _area_radios(page)[0]})
+    assert response.headers["Location"] == "/request-support/needs"
 
 
 def test_add_another_child_change_and_remove(client, db_session):
