@@ -1,4 +1,8 @@
-"""Answers in progress, kept on the server under a random token, gone after idle time."""
+"""Answers in progress, kept on the server, gone after idle time.
+
+A browser session holds one random token; each journey keeps its own draft under it, so
+one journey never overwrites another's answers and quick exit deletes all of them at once.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +15,17 @@ from sqlalchemy.orm import Session
 from talkzone.models import Draft
 
 
+def new_token() -> str:
+    """A random token for one browser session's drafts."""
+    return secrets.token_urlsafe(32)
+
+
 def load(session: Session, token: str | None, journey: str, now: datetime, idle: timedelta) -> dict:
     """The answers saved under ``token`` for ``journey``; empty if none or expired."""
     if not token:
         return {}
-    draft = session.get(Draft, token)
-    if draft is None or draft.journey != journey:
+    draft = session.get(Draft, (token, journey))
+    if draft is None:
         return {}
     if draft.updated_at + idle < now:
         session.delete(draft)
@@ -26,27 +35,33 @@ def load(session: Session, token: str | None, journey: str, now: datetime, idle:
 
 
 def save(session: Session, token: str | None, journey: str, answers: dict, now: datetime) -> str:
-    """Store the answers, returning the token they are kept under (a new one if needed)."""
-    draft = session.get(Draft, token) if token else None
-    if draft is None or draft.journey != journey:
-        draft = Draft(token=secrets.token_urlsafe(32), journey=journey)
+    """Store the journey's answers, returning the token they are kept under (new if needed)."""
+    token = token or new_token()
+    draft = session.get(Draft, (token, journey))
+    if draft is None:
+        draft = Draft(token=token, journey=journey)
         session.add(draft)
     draft.answers = answers
     draft.updated_at = now
     session.commit()
-    return draft.token
+    return token
 
 
 def touch(session: Session, token: str, now: datetime) -> bool:
-    """Mark a draft as active now; False if it has gone."""
+    """Mark every draft under ``token`` as active now; False if none is left."""
     result = session.execute(update(Draft).where(Draft.token == token).values(updated_at=now))
     session.commit()
-    return result.rowcount == 1
+    return result.rowcount > 0
 
 
-def discard(session: Session, token: str | None, *, commit: bool = True) -> None:
+def discard(session: Session, token: str | None, journey: str | None = None, *,
+            commit: bool = True) -> None:
+    """Delete one journey's draft under ``token``, or every draft under it when no journey is named."""
     if token:
-        session.execute(delete(Draft).where(Draft.token == token))
+        query = delete(Draft).where(Draft.token == token)
+        if journey is not None:
+            query = query.where(Draft.journey == journey)
+        session.execute(query)
         if commit:
             session.commit()
 

@@ -169,12 +169,16 @@ class OutboxMessage(Base):
 
 
 class Draft(Base):
-    """Answers to a public journey in progress, kept on the server and not in the cookie."""
+    """Answers to a public journey in progress, kept on the server and not in the cookie.
+
+    One browser session has one random token and a draft per journey under it, so quick
+    exit can delete them all at once.
+    """
 
     __tablename__ = "drafts"
 
     token: Mapped[str] = mapped_column(String(64), primary_key=True)
-    journey: Mapped[str] = mapped_column(String(40))
+    journey: Mapped[str] = mapped_column(String(40), primary_key=True)
     answers: Mapped[dict] = mapped_column(Json, default=dict)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 

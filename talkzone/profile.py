@@ -184,9 +184,14 @@ def load_profile(name_or_path: str | Path) -> Profile:
     neighbours = []
     for i, item in enumerate(r.get(data, "neighbours", "", kind=list, required=False) or []):
         p = f"neighbours[{i}]."
-        neighbours.append(
-            Neighbour(code=r.get(item, "code", p), name=r.get(item, "name", p), url=r.get(item, "url", p))
-        )
+        if not isinstance(item, dict):
+            raise r.fail(f"neighbours[{i}]", "must be a table")
+        neighbour = Neighbour(code=r.get(item, "code", p), name=r.get(item, "name", p),
+                              url=r.get(item, "url", p))
+        # One list of choices on the area question holds areas and neighbours together.
+        if neighbour.code in codes or any(n.code == neighbour.code for n in neighbours):
+            raise r.fail(f"{p}code", f"{neighbour.code!r} is already used by an area or neighbour")
+        neighbours.append(neighbour)
     known = set(codes) | {n.code for n in neighbours}
 
     postcodes: dict[str, tuple[str, ...]] = {}

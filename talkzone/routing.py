@@ -36,8 +36,31 @@ class PostcodeMatch:
         """True when nothing suggests the family lives in the council's area."""
         return not self.areas
 
+    @property
+    def known(self) -> bool:
+        """True when the profile's table lists the postcode's outward code."""
+        return bool(self.areas or self.neighbours)
+
+    @property
+    def neighbours_only(self) -> bool:
+        """True when the postcode lies only in neighbouring councils: none of our areas fits."""
+        return bool(self.neighbours) and not self.areas
+
+
+def area_choices(profile: Profile, found: PostcodeMatch) -> tuple[Area | Neighbour, ...]:
+    """The places a family chooses from on the area question.
+
+    A postcode shared by several places offers just those (neighbouring councils by name);
+    a sure postcode offers every area with its own pre-selected, so the family can correct
+    it; a postcode the table does not know offers every area.
+    """
+    if found.known and not found.sure_area:
+        return found.areas + found.neighbours
+    return profile.areas
+
 
 def match_postcode(profile: Profile, postcode: str) -> PostcodeMatch:
+    """The profile's areas and neighbouring councils for the postcode's outward code."""
     outward = postcode.split(" ")[0]
     places = profile.postcodes.get(outward, ())
     return PostcodeMatch(

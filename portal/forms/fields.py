@@ -184,12 +184,12 @@ class DateParts(Field):
         for part, name in ((day, _l("a day")), (month, _l("a month")), (year, _l("a year"))):
             if not part:
                 raise ValidationError(_l("%(label)s must include %(part)s", label=label, part=name))
+        if len(year) != 4:  # checked first: a year of many digits overflows date()
+            raise ValidationError(_l("Year must include 4 numbers"))
         try:
             value = date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):
             raise ValidationError(_l("%(label)s must be a real date", label=label)) from None
-        if len(year) != 4:
-            raise ValidationError(_l("Year must include 4 numbers"))
         if self.past_only and value > date.today():
             raise ValidationError(_l("%(label)s must be today or in the past", label=label))
         if value.year < 1900:

@@ -17,6 +17,9 @@ from portal.forms.fields import (
     radios,
     text,
 )
+from talkzone.calendar import uk_date
+from talkzone.eligibility import TOO_OLD, child_age_problem
+from talkzone.models import utcnow
 
 YES_NO_NOT_SURE = [("yes", _l("Yes")), ("no", _l("No")), ("not_sure", _l("Not sure"))]
 
@@ -90,6 +93,16 @@ class ChildForm(JourneyForm):
     school = text(_l("School, nursery or setting (optional)"), max_length=200)
     send = radios(_l("Does the child have special educational needs or a disability?"),
                   YES_NO_NOT_SURE, _l("Select yes, no or not sure"))
+
+    def validate_dob(self, field):
+        if field.errors or field.data is None:  # the date itself is already wrong
+            return
+        problem = child_age_problem(field.data, self.send.data == "yes", uk_date(utcnow()))
+        if problem == TOO_OLD:
+            raise ValidationError(_l("Date of birth must be for a child or young person aged 25 or under"))
+        if problem:
+            raise ValidationError(_l("Date of birth must be for a child aged 18 or under, or up to 25 "
+                                     "with special educational needs or a disability"))
 
 
 class AddAnotherForm(JourneyForm):

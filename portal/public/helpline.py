@@ -10,7 +10,6 @@ from flask import (
     current_app,
     redirect,
     render_template,
-    request,
     session,
     url_for,
 )
@@ -24,7 +23,6 @@ from portal.forms import helpline as forms
 from portal.i18n import current_language, long_date
 from portal.public.helpline_summary import helpline_summary
 from portal.public.journey import Journey, Step
-from talkzone import drafts
 from talkzone.calendar import uk_date, uk_time
 from talkzone.helpline import (
     CALLBACK_METHODS,
@@ -38,26 +36,7 @@ from talkzone.helpline import (
 from talkzone.models import utcnow
 
 bp = Blueprint("helpline", __name__, url_prefix="/helpline")
-# The helpline's draft has a session key of its own, so a trip through a side door to
-# another journey (which keeps its draft under the shared key) loses neither.
-DRAFT_KEY = "helpline_draft"
 CONFIRMATION_KEY = "helpline_confirmation"
-
-
-class HelplineJourney(Journey):
-    """The journey engine with the helpline's draft kept under its own session key."""
-
-    def answers(self) -> dict:
-        """The helpline answers so far (empty when none or expired)."""
-        return drafts.load(db.session(), session.get(DRAFT_KEY), self.name, utcnow(), self._idle())
-
-    def save(self, answers: dict) -> None:
-        """Keep the answers on the server; the cookie holds only the draft's token."""
-        session[DRAFT_KEY] = drafts.save(db.session(), session.get(DRAFT_KEY), self.name, answers, utcnow())
-
-    def discard(self) -> None:
-        """Delete the draft (after sending)."""
-        drafts.discard(db.session(), session.pop(DRAFT_KEY, None))
 
 
 def _profile():
@@ -126,7 +105,7 @@ STEPS = [
     Step("about-you", forms.AboutYouForm, _l("About you")),
 ]
 
-journey = HelplineJourney("helpline", bp, STEPS)
+journey = Journey("helpline", bp, STEPS)
 
 
 @bp.before_request
@@ -134,13 +113,6 @@ def _only_with_a_helpline():
     """A council whose profile has no helpline offers none of these pages."""
     if _profile().helpline is None:
         abort(404)
-
-
-@bp.before_app_request
-def _forget_on_quick_exit():
-    """"Exit this page" ends the session; the helpline draft goes with it, not later."""
-    if request.endpoint == "pages.exit_page":
-        drafts.discard(db.session(), session.get(DRAFT_KEY))
 
 
 def moment_words(moment: datetime, reference: datetime) -> str:

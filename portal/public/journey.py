@@ -24,10 +24,11 @@ from flask import (
 from wtforms import DateField
 
 from portal import db
-from portal.forms.fields import JourneyForm
+from portal.forms.fields import DateParts, JourneyForm
 from talkzone import drafts
 from talkzone.models import utcnow
 
+# The one draft token of the browser session; every journey keeps its draft under it.
 SESSION_KEY = "draft"
 SKIP_FIELDS = {"csrf_token", "submit", "website"}
 
@@ -62,7 +63,7 @@ def form_data(form_class, saved: dict | None) -> dict:
     data = dict(saved or {})
     for name, value in data.items():
         unbound = getattr(form_class, name, None)
-        if value and getattr(unbound, "field_class", None) is DateField:
+        if value and getattr(unbound, "field_class", None) in (DateField, DateParts):
             data[name] = date.fromisoformat(value)
     return data
 
@@ -89,7 +90,8 @@ class Journey:
         session[SESSION_KEY] = token
 
     def discard(self) -> None:
-        drafts.discard(db.session(), session.pop(SESSION_KEY, None))
+        """Delete this journey's draft; the other journeys' drafts stay."""
+        drafts.discard(db.session(), session.get(SESSION_KEY), self.name)
 
     # Navigation ----------------------------------------------------------------------
     def url(self, step: Step | str, **args) -> str:

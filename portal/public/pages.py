@@ -42,7 +42,7 @@ def start():
 
 @bp.get("/exit")
 def exit_page():
-    """Quick exit: forget the answers in progress, end the session, leave for a neutral site."""
+    """Quick exit: delete the answers in progress in every journey, end the session, leave."""
     drafts.discard(db.session(), session.get(SESSION_KEY))
     session.clear()
     response = redirect(NEUTRAL_SITE)

@@ -22,11 +22,13 @@ from portal.forms.contact_preferences import SafeContactForm
 from portal.i18n import current_language
 from portal.public.journey import Journey, Step, form_answers, form_data
 from portal.public.summary import request_summary
-from talkzone.routing import match_postcode
+from talkzone.routing import area_choices, match_postcode
 from talkzone.submissions import submit_request_for_support
 
 bp = Blueprint("request_support", __name__, url_prefix="/request-support")
 MAX_CHILDREN = 10
+# The neighbouring council a family chose on the area question (a shared postcode).
+NEIGHBOUR_KEY = "chosen_neighbour"
 
 
 def _role(answers):
@@ -47,25 +49,46 @@ def _children_first(answers):
     return None
 
 
+def _postcode_match(answers):
+    return match_postcode(_profile(), answers.get("address", {}).get("postcode", ""))
+
+
 def _after_address(answers):
-    answers.pop("area", None)  # a new postcode means the area is confirmed again
-    if match_postcode(_profile(), answers["address"]["postcode"]).outside:
+    # A new postcode means the area is confirmed again.
+    answers.pop("area", None)
+    answers.pop(NEIGHBOUR_KEY, None)
+    if _postcode_match(answers).outside:
+        return url_for("request_support.outside_area")
+    return None
+
+
+def _neighbours_postcode(answers):
+    """None of our areas fits a neighbouring council's postcode: go to that council's page."""
+    if _postcode_match(answers).neighbours_only:
         return url_for("request_support.outside_area")
     return None
 
 
 def _prepare_area(form, answers):
-    profile = _profile()
-    form.area.choices = [(a.code, a.name) for a in profile.areas]
-    if not form.area.data:
-        found = match_postcode(profile, answers.get("address", {}).get("postcode", ""))
-        if found.sure_area:
-            form.area.data = found.sure_area.code
+    found = _postcode_match(answers)
+    form.area.choices = [(place.code, place.name) for place in area_choices(_profile(), found)]
+    if not form.area.data and found.sure_area:
+        form.area.data = found.sure_area.code
+
+
+def _after_area(answers):
+    # A neighbouring council chosen by name: that council's page, and no area recorded.
+    code = answers["area"]["area"]
+    answers.pop(NEIGHBOUR_KEY, None)
+    if _profile().neighbour(code):
+        answers.pop("area")
+        answers[NEIGHBOUR_KEY] = code
+        return url_for("request_support.outside_area")
+    return None
 
 
 def _area_context(answers):
-    found = match_postcode(_profile(), answers.get("address", {}).get("postcode", ""))
-    return {"postcode_match": found}
+    return {"postcode_match": _postcode_match(answers)}
 
 
 def _prepare_contact(form, answers):
@@ -105,8 +128,8 @@ STEPS = [
          after=_after_add_another),
     Step("address", forms.AddressForm, _l("Where does the family live?"), after=_after_address),
     Step("area", forms.AreaForm, _l("Which area does the family live in?"),
-         template="public/request_support/area.html", prepare=_prepare_area,
-         context=_area_context),
+         template="public/request_support/area.html", before=_neighbours_postcode,
+         prepare=_prepare_area, after=_after_area, context=_area_context),
     Step("needs", forms.NeedsForm, _l("What is happening")),
     Step("risk", forms.RiskForm, _l("Is a child at risk?"), after=_after_risk),
     Step("involved", forms.InvolvedForm, _l("Who is already involved")),
@@ -187,8 +210,10 @@ def outside_area():
     if not postcode:
         return redirect(journey.url("address"))
     found = match_postcode(_profile(), postcode)
+    chosen = _profile().neighbour(answers.get(NEIGHBOUR_KEY, ""))
     return render_template("public/request_support/outside_area.html", postcode=postcode,
-                           neighbours=found.neighbours, back_url=journey.url("address"))
+                           neighbours=found.neighbours, chosen=chosen,
+                           may_choose_area=not found.neighbours_only, back_url=journey.url("address"))
 
 
 @bp.get("/at-risk")

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from talkzone.profile import ProfileError, load_profile
-from talkzone.routing import match_postcode, normalise_postcode, request_mailbox
+from talkzone.routing import area_choices, match_postcode, normalise_postcode, request_mailbox
 
 RESERVED = (".example", ".test", ".invalid", "example.com", "example.org", "example.net")
 
@@ -46,6 +46,25 @@ def test_postcode_matches():
     assert match_postcode(profile, "M1 1AA").outside
 
 
+@pytest.mark.parametrize(("name", "postcode", "offered"), [
+    ("lancashire", "BB1 1AA", ["hyndburn", "ribble_valley", "blackburn"]),
+    ("lancashire", "FY2 1AA", ["wyre", "blackpool"]),
+    ("lancashire", "FY1 1AA", ["blackpool"]),
+    ("leicestershire", "LE3 1AA", ["blaby", "leicester"]),
+])
+def test_a_shared_postcode_offers_its_own_places_only(name, postcode, offered):
+    profile = load_profile(name)
+    found = match_postcode(profile, postcode)
+    assert [place.code for place in area_choices(profile, found)] == offered
+    assert found.neighbours_only is (postcode == "FY1 1AA")
+
+
+@pytest.mark.parametrize("postcode", ["PR1 2AB", "M1 1AA"])
+def test_a_sure_or_unknown_postcode_offers_every_area(postcode):
+    profile = load_profile("lancashire")
+    assert area_choices(profile, match_postcode(profile, postcode)) == profile.areas
+
+
 def test_front_door_sends_every_area_to_one_mailbox():
     profile = load_profile("leicestershire")
     assert {request_mailbox(profile, a.code) for a in profile.areas} == {profile.front_door_mailbox}
@@ -67,6 +86,8 @@ def _broken(tmp_path: Path, old: str, new: str) -> Path:
      "areas[0].mailbox: 'not-an-email' is not an email address"),
     ('LA1 = "lancaster"', 'LA1 = "atlantis"', "postcodes.LA1: 'atlantis' is not a code"),
     ('opens = "14:00"', 'opens = "2pm"', "helpline.opens: '2pm' is not a time"),
+    ('code = "blackpool"', 'code = "preston"',
+     "neighbours[0].code: 'preston' is already used by an area or neighbour"),
     ('name = "Lancashire County Council"\n', '', "council.name: is missing"),
 ])
 def test_a_bad_profile_names_file_key_and_problem(tmp_path, old, new, message):

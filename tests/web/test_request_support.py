@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import copy
+import re
 from datetime import timedelta
 
 import pytest
 from flask import session as flask_session
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -77,7 +78,7 @@ def test_answers_live_on_the_server_not_in_the_cookie(app, client, db_session):
         decoded = app.session_interface.get_signing_serializer(app).loads(cookie.value)
     assert set(decoded) <= {"draft", "_fresh", "csrf_token"}
     assert "Jo Bloggs" not in str(decoded)
-    draft = db_session.get(Draft, decoded["draft"])
+    draft = db_session.get(Draft, (decoded["draft"], "request_support"))
     assert draft.answers["about-you"]["name"] == "Jo Bloggs"
 
 
@@ -148,16 +149,69 @@ def test_area_is_preselected_only_when_the_postcode_is_sure(client, postcode, ch
         assert f'value="{checked}" checked' in page
 
 
-@pytest.mark.parametrize(("postcode", "says"), [
-    ("FY1 1AA", "Blackpool Council"), ("BB2 1AA", "Blackburn with Darwen"), ("M1 1AA", "does not look like"),
+@pytest.mark.parametrize(("postcode", "says", "may_choose"), [
+    ("FY1 1AA", "Blackpool Council", False), ("BB2 1AA", "Blackburn with Darwen", False),
+    ("M1 1AA", "does not look like", True),
 ])
-def test_postcode_outside_the_area_gets_told_where_to_go(client, postcode, says):
+def test_postcode_outside_the_area_gets_told_where_to_go(client, postcode, says, may_choose):
     walk_request(client, answers(address={"postcode": postcode}), until="/request-support/address")
     response = client.post("/request-support/address", data={**FAMILY["address"], "postcode": postcode})
     assert response.headers["Location"] == "/request-support/outside-area"
     page = client.get("/request-support/outside-area").get_data(as_text=True)
     assert says in page and "https://www.gov.uk/find-local-council" in page
-    assert 'href="/request-support/area"' in page  # a family who knows better can go on
+    assert 'href="/request-support/address"' in page  # the postcode can be put right
+    # Only a postcode the profile does not know lets a family who knows better choose an area.
+    assert ('href="/request-support/area"' in page) is may_choose
+
+
+def _area_radios(page: str) -> list[str]:
+    return re.findall(r'name="area" type="radio" value="([^"]+)"', page)
+
+
+def test_a_postcode_shared_with_a_neighbour_offers_its_districts_and_the_neighbour(client):
+    walk_request(client, answers(address={"postcode": "BB1 1AA"}), until="/request-support/address")
+    response = client.post("/request-support/address", data={**FAMILY["address"], "postcode": "BB1 1AA"})
+    assert response.headers["Location"] == "/request-support/area"
+    page = client.get("/request-support/area").get_data(as_text=True)
+    assert _area_radios(page) == ["hyndburn", "ribble_valley", "blackburn"]
+    assert "Blackburn with Darwen Borough Council" in page and "Preston" not in page
+    refused = client.post("/request-support/area", data={"area": "preston"})
+    assert refused.status_code == 200
+    assert "Select the area the family lives in" in refused.get_data(as_text=True)
+    # Choosing the neighbour leads to that council, and from there back to choose again.
+    response = client.post("/request-support/area", data={"area": "blackburn"})
+    assert response.headers["Location"] == "/request-support/outside-area"
+    page = client.get("/request-support/outside-area").get_data(as_text=True)
+    assert "You told us the family lives in the area of Blackburn with Darwen Borough Council" in page
+    assert 'href="https://www.blackburn.gov.uk"' in page and 'href="/request-support/area"' in page
+    assert client.get("/request-support/needs").headers["Location"] == "/request-support/area"
+    response = client.post("/request-support/area", data={"area": "hyndburn"})
+    assert response.headers["Location"] == "/request-support/needs"
+
+
+def test_a_neighbours_postcode_offers_none_of_our_districts(client):
+    walk_request(client, answers(address={"postcode": "FY1 1AA"}), until="/request-support/address")
+    client.post("/request-support/address", data={**FAMILY["address"], "postcode": "FY1 1AA"})
+    for response in (client.get("/request-support/area"),
+                     client.post("/request-support/area", data={"area": "preston"})):
+        assert response.headers["Location"] == "/request-support/outside-area"
+    assert client.get("/request-support/needs").headers["Location"] == "/request-support/area"
+    # Putting the postcode right carries on as normal.
+    response = client.post("/request-support/address", data=FAMILY["address"])
+    assert response.headers["Location"] == "/request-support/area"
+
+
+@pytest.mark.parametrize(("postcode", "offered", "checked"), [
+    ("M1 1AA", 12, None), ("PR1 2AB", 12, "preston"), ("PR4 1AA", 4, None),
+])
+def test_the_area_page_offers_what_the_postcode_allows(client, postcode, offered, checked):
+    walk_request(client, answers(address={"postcode": postcode}), until="/request-support/address")
+    client.post("/request-support/address", data={**FAMILY["address"], "postcode": postcode})
+    page = client.get("/request-support/area").get_data(as_text=True)
+    assert len(_area_radios(page)) == offered
+    assert re.findall(r'value="([^"]+)" checked', page) == ([checked] if checked else [])
+    response = client.post("/request-support/area", data={"area": checked or _area_radios(page)[0]})
+    assert response.headers["Location"] == "/request-support/needs"
 
 
 def test_add_another_child_change_and_remove(client, db_session):
@@ -243,3 +297,52 @@ def test_timeout_warning_keeps_answers_when_asked(app, client, db_session):
 
 def test_no_timeout_warning_before_any_answer(client):
     assert 'id="timeout-warning"' not in client.get("/").get_data(as_text=True)
+
+
+def test_exit_deletes_the_drafts_of_every_journey(client, db_session):
+    from tests.complaint_journey import walk_complaint
+    from tests.helpline_journey import CALL
+
+    walk_request(client, copy.deepcopy(FAMILY), until="/request-support/area")  # address answered
+    walk_complaint(client, until="/complaint/care")
+    for step in ("topic", "message"):
+        assert client.post(f"/helpline/{step}", data=CALL[step]).status_code == 302
+    db_session.expire_all()
+    assert {d.journey for d in db_session.scalars(select(Draft))} == {
+        "request_support", "complaint", "helpline"}
+    client.get("/exit")
+    db_session.expire_all()
+    assert db_session.execute(text("SELECT count(*) FROM drafts")).scalar() == 0
+
+
+def test_each_journey_keeps_its_own_draft_in_one_browser_session(client, db_session):
+    from tests.complaint_journey import walk_complaint
+
+    walk_request(client, copy.deepcopy(FAMILY), until="/request-support/area")
+    walk_complaint(client, until="/complaint/care")
+    # Going back to the request finds its answers (the address) still there.
+    page = client.get("/request-support/address").get_data(as_text=True)
+    assert "1 High Street" in page
+    with client.session_transaction() as cookie:
+        tokens = {d.token for d in db_session.scalars(select(Draft))}
+        assert tokens == {cookie["draft"]}  # one random token for the browser session
+
+
+def test_idle_expiry_and_purge_take_each_journeys_draft_on_its_own(app, client, db_session):
+    from tests.complaint_journey import walk_complaint
+
+    walk_request(client, copy.deepcopy(FAMILY), until="/request-support/area")
+    walk_complaint(client, until="/complaint/care")
+    db_session.execute(update(Draft).where(Draft.journey == "request_support")
+                       .values(updated_at=utcnow() - timedelta(minutes=61)))
+    db_session.commit()
+    result = app.test_cli_runner().invoke(args=["drafts", "purge"])
+    assert "deleted 1 expired drafts" in result.output
+    db_session.expire_all()
+    assert [d.journey for d in db_session.scalars(select(Draft))] == ["complaint"]
+    assert client.get("/request-support/address").headers["Location"].endswith("/who")
+    assert client.get("/complaint/care").status_code == 200  # the complaint carries on
+    db_session.execute(update(Draft).values(updated_at=utcnow() - timedelta(minutes=61)))
+    db_session.commit()
+    assert client.get("/complaint/care").status_code == 302  # idle too long: gone on next look
+    assert count(db_session, Draft) == 0

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import copy
 import re
+from datetime import date
 from html import unescape
 
 import pytest
 
 from tests.journeys import FAMILY, PROFESSIONAL, walk_request
+
+THIS_YEAR = date.today().year
+AGES = ("Date of birth must be for a child aged 18 or under, or up to 25 with special educational "
+        "needs or a disability")
 
 CASES = [
     # (journey answers, page, what is posted, message, a value the page must keep)
@@ -29,6 +34,14 @@ CASES = [
     (FAMILY, "child", {"name": "Sam", "dob": ["1", "1", "2099"], "send": "no"},
      "Date of birth must be today or in the past", 'value="Sam"'),
     (FAMILY, "child", {"name": "Sam", "send": "no"}, "Enter date of birth", 'value="Sam"'),
+    (FAMILY, "child", {"name": "Sam", "dob": ["1", "1", "99999999999999999999"], "send": "no"},
+     "Year must include 4 numbers", 'value="99999999999999999999"'),
+    (FAMILY, "child", {"name": "Sam", "dob": ["1", "1", str(THIS_YEAR - 21)], "send": "no"},
+     AGES, f'value="{THIS_YEAR - 21}"'),
+    (FAMILY, "child", {"name": "Sam", "dob": ["1", "1", str(THIS_YEAR - 21)], "send": "not_sure"},
+     AGES, 'value="Sam"'),
+    (FAMILY, "child", {"name": "Sam", "dob": ["1", "1", str(THIS_YEAR - 27)], "send": "yes"},
+     "Date of birth must be for a child or young person aged 25 or under", f'value="{THIS_YEAR - 27}"'),
     (FAMILY, "child", {"name": "Sam", "dob": ["4", "5", "2016"]}, "Select yes, no or not sure",
      'value="Sam"'),
     (FAMILY, "children", {}, "Select yes if you need to add another child", None),
@@ -84,3 +97,27 @@ def test_honeypot_filled_in_is_refused(client):
     response = client.post("/request-support/who", data={"role": "parent", "website": "http://spam"})
     assert response.status_code == 200
     assert "There was a problem with this form" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("dob", "send"), [
+    (["1", "1", str(THIS_YEAR - 21)], "yes"),  # 19 to 25 with SEND
+    ([str(date.today().day), str(date.today().month), str(THIS_YEAR)], "no"),  # born today
+])
+def test_young_people_the_service_is_for_are_accepted(client, dob, send):
+    walk_request(client, copy.deepcopy(FAMILY), until="/request-support/child")
+    response = client.post("/request-support/child", data={"name": "Sam", "dob": dob, "send": send})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+
+
+def test_changing_a_child_from_check_answers_shows_the_date_of_birth_again(client):
+    walk_request(client, copy.deepcopy(FAMILY))
+    check = client.get("/request-support/check-answers").get_data(as_text=True)
+    assert 'href="/request-support/child/0?change=1"' in check
+    page = client.get("/request-support/child/0?change=1").get_data(as_text=True)
+    for part, value in zip(("day", "month", "year"), FAMILY["child"][0]["dob"], strict=True):
+        assert re.search(rf'id="dob-{part}"[^>]*value="{value}"', page), part
+    # Sent back unchanged, the child is kept as it was.
+    response = client.post("/request-support/child/0?change=1", data=FAMILY["child"][0])
+    assert response.headers["Location"] == "/request-support/children?change=1"
+    client.post("/request-support/children?change=1", data={"add_another": "no"})
+    assert "Born Wednesday 4 May 2016" in client.get("/request-support/check-answers").get_data(as_text=True)
