@@ -13,8 +13,9 @@ from sqlalchemy import select
 
 from talkzone import access
 from talkzone.models import AuditEvent, CallbackAttempt, Note, Submission
+from tests.complaint_journey import ON_BEHALF, complaint, submit_complaint
 from tests.factories import make_item, make_user, sign_in_as
-from tests.journeys import FAMILY, answers, submit_request
+from tests.journeys import FAMILY, PROFESSIONAL, answers, submit_request
 from tests.subject_access_journey import (
     DOWNLOAD,
     PAGE,
@@ -198,3 +199,37 @@ def test_a_district_officer_cannot_search_review_or_download_another_district_s_
     # Another administrator did not confirm this release, so cannot download it either.
     other, _other_admin = _admin(app, db_session)
     assert other.post(DOWNLOAD, data={"release": event.id, "format": "json"}).status_code == 404
+
+
+def test_a_professional_gets_their_own_details_and_not_the_family_s(app, db_session):
+    submit_request(app.test_client(), answers(PROFESSIONAL, safety={"must_not_know": FEARED}))
+    item = db_session.scalars(select(Submission)).one()
+    client, _admin_user = _admin(app, db_session)
+    page = search(client, "01632960001")
+    assert found(page.get_data(as_text=True)) == {item.reference}
+    assert "Matched on: Phone number" in _text(page)
+    [record] = released(client, "Pat Teacher")["records"]
+    assert record["matched"] == ["professional_name"]
+    assert record["answers"]["professional"]["work_email"] == "pat@school.example.com"
+    text = json.dumps(record, ensure_ascii=False)
+    for words in (FEARED, "1 High Street", "07700 900123", "jo@example.com", "Sam Bloggs", "16:00"):
+        assert words not in text, words
+    # The family finds the same request by their own email address, and gets their part of it.
+    [family] = released(client, "jo@example.com")["records"]
+    assert family["answers"]["address"]["line_1"] == "1 High Street"
+    assert "pat@school.example.com" not in json.dumps(family)
+
+
+def test_a_complaint_made_for_a_young_person_is_found_by_both_and_not_by_the_carer_named(app, db_session):
+    submit_complaint(app.test_client(), complaint(ON_BEHALF, safety={"must_not_know": "Chris Carer"}))
+    item = db_session.scalars(select(Submission)).one()
+    client, _admin_user = _admin(app, db_session)
+    assert found(search(client, "Chris Carer").get_data(as_text=True)) == set()
+    assert "Matched on: Requester's name" in _text(search(client, "Pat Jones"))
+    page = search(client, "Sam Jones")
+    assert found(page.get_data(as_text=True)) == {item.reference}
+    assert "Matched on: Young person's name" in _text(page)
+    [record] = released(client, "Sam Jones")["records"]
+    text = json.dumps(record, ensure_ascii=False)
+    for words in ("Chris Carer", "Pat Jones", "alex@example.com", "My placement was changed"):
+        assert words not in text, words
