@@ -1,4 +1,4 @@
-"""Subject access: find the records a person is one of the own people of, and release them after review.
+"""Subject access: find the records a person asked for or is the subject of, and release them after review.
 
 A search matches only a record's own people: who it is about (the child or young person) and
 who asked (the parent or carer, the professional, the young person), by name, email address,
@@ -173,7 +173,7 @@ def _matches(session: Session, user: User, query: str) -> list[Match]:
 
 
 def find(session: Session, user: User, query: str) -> list[Match]:
-    """The records the person is one of the own people of, oldest first; the search is audited."""
+    """The records the person asked for or is the subject of, oldest first; the search is audited."""
     found = _matches(session, user, query)
     audit.record(session, "subject_access_search", actor=user, matches=len(found),
                  references=[m.item.reference for m in found])
