@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
-from wtforms.validators import ValidationError
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput
+from wtforms import HiddenField, IntegerField, SelectMultipleField
+from wtforms.validators import AnyOf, InputRequired, NumberRange, ValidationError
+from wtforms.widgets import HiddenInput
 
 from portal.forms.console import optional_select
-from portal.forms.fields import DateParts, long_text, text
+from portal.forms.fields import DateParts, Required, long_text, text
 
 
 class ReportFiltersForm(FlaskForm):
@@ -34,7 +36,32 @@ class SubjectSearchForm(FlaskForm):
 
     q = text(_l("Name, email address, phone number or reference"),
              _l("Enter a name, email address, phone number or reference"), max_length=200,
-             hint=_l("A name finds records where it is the name given, or appears in the answers"))
+             hint=_l("A name finds only records where it is the name of the person who asked or of "
+                     "the child or young person the record is about"))
+
+
+class SubjectReviewForm(FlaskForm):
+    """The records found that go on to the review (talkzone keeps only ones the search finds)."""
+
+    q = HiddenField()
+    reference = SelectMultipleField(_l("Records to include"), choices=[], validate_choice=False,
+                                    widget=GovCheckboxesInput(),
+                                    validators=[Required(_l("Select at least one record to review"))])
+
+
+class SubjectReleaseForm(FlaskForm):
+    """The officer's confirmation of exactly what they reviewed."""
+
+    q = HiddenField()
+    reference = SelectMultipleField(choices=[], validate_choice=False, widget=HiddenInput())
+    digest = HiddenField()
+
+
+class SubjectDownloadForm(FlaskForm):
+    """Which confirmed release to download, and as what."""
+
+    release = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(1, 2**31 - 1)])
+    format = HiddenField(validators=[AnyOf(["json", "html"])])
 
 
 class LegalHoldForm(FlaskForm):

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from talkzone import access
 from talkzone.models import AuditEvent, CallbackAttempt, Kind, Note, OutboxMessage
 from tests.factories import make_item, make_user, sign_in_as
+from tests.subject_access_journey import DOWNLOAD, RELEASE, REVIEW, found, released, search
 
 NAME, EMAIL, PHONE = "Jordan Rivers", "jordan.rivers@example.com", "07700 900321"
 
@@ -19,7 +20,7 @@ def seed(session):
     """Three records about Jordan, found in different fields, and three about other people."""
     request = make_item(session, Kind.REQUEST_FOR_SUPPORT, "preston", subject_name="Kai Rivers",
                         contact={"channels": ["email"], "email": EMAIL}, email=EMAIL,
-                        answers={"who": {"role": "parent", "name": NAME},
+                        answers={"who": {"role": "parent"}, "about-you": {"name": NAME},
                                  "child_list": [{"name": "Kai Rivers"}]})
     complaint = make_item(session, Kind.COMPLAINT, subject_name=NAME, contact={"channels": ["letter"]},
                           phone=None, email=None, answers={"your-name": {"name": NAME}})
@@ -52,11 +53,7 @@ def _admin(app, db_session):
 
 
 def _export(client, query) -> dict:
-    response = client.post("/console/subject-access.json", data={"q": query})
-    assert response.status_code == 200
-    assert response.mimetype == "application/json"
-    assert "attachment" in response.headers["Content-Disposition"]
-    return json.loads(response.get_data(as_text=True))
+    return released(client, query)
 
 
 @pytest.mark.parametrize(("query", "expected"), [
@@ -86,10 +83,13 @@ def test_the_export_holds_every_record_with_its_notes_calls_and_mail(app, db_ses
             found[record["reference"]] = record
     assert set(found) == {item.reference for item in mine.values()}
     complaint, contact, request = (found[mine[k].reference] for k in ("complaint", "contact", "request"))
-    assert complaint["notes"][0]["text"] == "Jordan asked for a letter"
-    assert contact["callback_attempts"][0]["note"] == "Jordan was fine"
+    # Staff notes are for staff: the export says they were withheld rather than releasing them.
+    assert {"field": "notes", "reason": "staff_only"} in complaint["withheld"]
+    assert "Jordan asked for a letter" not in json.dumps(complaint)
+    assert contact["callback_attempts"][0]["result"] == "reached"
+    assert "Jordan was fine" not in json.dumps(contact)
     assert request["messages"][0]["body"] == "Dear Jordan"
-    assert request["answers"]["who"]["name"] == NAME
+    assert request["answers"]["about-you"]["name"] == NAME
     assert request["contact"]["email"] == EMAIL
     events = list(db_session.scalars(select(AuditEvent).where(AuditEvent.action.like("subject_access%"))))
     assert all(e.actor_id == admin.id for e in events)
@@ -102,13 +102,15 @@ def test_the_export_holds_every_record_with_its_notes_calls_and_mail(app, db_ses
 def test_the_printable_page_lists_the_records(app, db_session):
     mine, others = seed(db_session)
     client, _admin_user = _admin(app, db_session)
-    page = client.post("/console/subject-access", data={"q": NAME})
+    page = search(client, NAME)
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    shown = set(re.findall(r'data-record="([A-Z0-9-]+)"', html))
-    assert shown == {mine["request"].reference, mine["complaint"].reference}
-    assert "Jordan asked for a letter" in html
+    assert found(html) == {mine["request"].reference, mine["complaint"].reference}
     assert NAME not in re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    printable = released(client, NAME, kind="html")
+    assert found(printable) == {mine["request"].reference, mine["complaint"].reference}
+    assert "Jordan asked for a letter" not in printable
+    assert NAME not in re.search(r"<title>(.*?)</title>", printable, re.S).group(1)
     empty = client.post("/console/subject-access", data={"q": ""})
     assert "Enter a name, email address, phone number or reference" in empty.get_data(as_text=True)
 
@@ -121,7 +123,8 @@ def test_only_administrators(app, db_session, role):
     sign_in_as(client, db_session, make_user(db_session, role))
     assert client.get("/console/subject-access").status_code == 403
     assert client.post("/console/subject-access", data={"q": NAME}).status_code == 403
-    assert client.post("/console/subject-access.json", data={"q": NAME}).status_code == 403
+    for path in (REVIEW, RELEASE, DOWNLOAD):
+        assert client.post(path, data={"q": NAME}).status_code == 403
     assert db_session.scalars(select(AuditEvent).where(AuditEvent.action.like("subject_access%"))).all() == []
 
 
