@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pyotp
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from portal.mail import transport_for
@@ -32,6 +33,7 @@ def _sign_in(page, base_url, email, secret):
     assert "/console/sign-in/code" in page.url
     page.get_by_label("Security code").fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
 
 
 def test_helpline_adviser_finds_calls_back_and_re_routes_a_contact(page, base_url, live_app, smtp_server,
@@ -39,7 +41,7 @@ def test_helpline_adviser_finds_calls_back_and_re_routes_a_contact(page, base_ur
     email, secret, reference = _seed(live_app)
     _sign_in(page, base_url, email, secret)
     assert page.url.endswith("/console/")
-    assert page.title().startswith("Inbox")
+    expect(page).to_have_title(re.compile(r"^Inbox"))
     assert page.locator(".govuk-exit-this-page").count() == 0
     if page.javascript:
         axe_check(page)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+from playwright.sync_api import expect
+
 from talkzone import access
 from tests.browser.test_console_browser import _sign_in
 from tests.factories import make_item, make_user
@@ -21,7 +25,7 @@ def test_an_administrator_reads_reports_and_exports_a_person(js_page, base_url, 
     email, secret, reference = _seed(live_app)
     _sign_in(page, base_url, email, secret)
     page.get_by_role("link", name="Reports").click()
-    assert page.title().startswith("Reports")
+    expect(page).to_have_title(re.compile(r"^Reports"))
     for legend, values in (("From", ("1", "3", "2026")), ("To", ("30", "6", "2026"))):
         group = page.get_by_role("group", name=legend)
         for label, value in zip(("Day", "Month", "Year"), values, strict=True):
