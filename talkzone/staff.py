@@ -16,7 +16,7 @@ import pyotp
 import segno
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from talkzone import audit
@@ -194,7 +194,7 @@ def _revoke_all(session: Session, user: User, now: datetime) -> None:
                     .values(revoked_at=now))
 
 
-def _use_totp(user: User, code: str, now: datetime) -> bool:
+def _use_totp(session: Session, user: User, code: str, now: datetime) -> bool:
     totp = pyotp.TOTP(user.totp_secret)
     code = "".join(ch for ch in (code or "") if ch.isdigit())
     if len(code) != 6:
@@ -202,8 +202,14 @@ def _use_totp(user: User, code: str, now: datetime) -> bool:
     step = int(now.timestamp()) // totp.interval
     for candidate in (step, step - 1, step + 1):
         if secrets.compare_digest(totp.at(candidate * totp.interval), code):
-            if user.totp_last_step is not None and candidate <= user.totp_last_step:
-                return False  # a code already used, or an older one: replay
+            # One conditional UPDATE decides, so of several sign-ins sent at once with the
+            # same code only one moves the step on; the rest find it used (a replay).
+            claimed = session.execute(
+                update(User).where(User.id == user.id, or_(User.totp_last_step.is_(None),
+                                                           User.totp_last_step < candidate))
+                .values(totp_last_step=candidate).execution_options(synchronize_session=False))
+            if claimed.rowcount != 1:
+                return False
             user.totp_last_step = candidate
             return True
     return False
@@ -234,7 +240,7 @@ def second_factor(session: Session, token: str, code: str, now: datetime | None 
     user = record.user
     if is_locked(user, now):
         return None
-    if not (_use_totp(user, code, now) or _use_recovery_code(session, user, code, now)):
+    if not (_use_totp(session, user, code, now) or _use_recovery_code(session, user, code, now)):
         audit.record(session, "second_factor_failed", actor=user)
         _fail(session, user, now)
         return None
@@ -265,7 +271,7 @@ def enrol(session: Session, token: str, code: str,
     if record is None or record.stage != ENROL:
         return None
     user = record.user
-    if not _use_totp(user, code, now):
+    if not _use_totp(session, user, code, now):
         audit.record(session, "second_factor_failed", actor=user)
         _fail(session, user, now)
         return None
