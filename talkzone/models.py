@@ -87,6 +87,9 @@ class User(Base):
     # The last TOTP time step accepted, so a code cannot be used twice.
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when an administrator chose the password (a reset or a new account): the next
+    # sign-in must replace it before anything else, so only its owner knows it.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Submission(Base):

@@ -36,7 +36,9 @@ ISSUER = "Early help console"
 _hasher = PasswordHasher()
 _dummy_hash: list[str] = []
 
-PASSWORD, ENROL, FULL = "password", "enrol", "full"
+# The stages of a sign-in: second factor due, second factor to set up, a new password to
+# choose (the administrator chose the last one), signed in.
+PASSWORD, ENROL, NEW_PASSWORD, FULL = "password", "enrol", "new_password", "full"
 
 
 class StaffError(ValueError):
@@ -76,7 +78,10 @@ def check_password_rules(password: str) -> None:
 
 def create_user(session: Session, *, email: str, name: str, role: str, password: str,
                 areas: list[str] | None = None, actor: User | None = None) -> User:
-    """Add an account (committed). Every account must enrol a second factor at first sign-in."""
+    """Add an account (committed). Every account must enrol a second factor at first sign-in.
+
+    A password an administrator (``actor``) chose must be replaced at the first sign-in.
+    """
     if role not in ROLES:
         raise StaffError("unknown_role")
     if role == DISTRICT_TRIAGE_OFFICER and not areas:
@@ -87,7 +92,7 @@ def create_user(session: Session, *, email: str, name: str, role: str, password:
         raise StaffError("email_taken")
     user = User(email=email, name=name.strip(), role=role, areas=list(areas or []),
                 password_hash=hash_password(password), is_active=True, failed_logins=0,
-                totp_confirmed=False, password_changed_at=utcnow())
+                totp_confirmed=False, password_changed_at=utcnow(), must_change_password=actor is not None)
     session.add(user)
     session.flush()
     audit.record(session, "user_created", actor=actor, user_id=user.id, role=role)
@@ -146,7 +151,15 @@ def sign_in(session: Session, email: str, password: str, now: datetime | None = 
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    stage = PASSWORD if user.totp_confirmed else ENROL
+    return _next_step(session, user, now)
+
+
+def _next_step(session: Session, user: User, now: datetime) -> SignIn:
+    """Open the session for what the sign-in still needs after a right password (committed)."""
+    if user.must_change_password:
+        stage = NEW_PASSWORD
+    else:
+        stage = PASSWORD if user.totp_confirmed else ENROL
     if stage == ENROL and not user.totp_secret:
         user.totp_secret = pyotp.random_base32()
     token = _open(session, user, stage, now)
@@ -299,28 +312,57 @@ def _new_recovery_codes(session: Session, user: User) -> list[str]:
     return codes
 
 
+def _is_password(user: User, password: str) -> bool:
+    try:
+        return _hasher.verify(user.password_hash, password or "")
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _set_password(session: Session, user: User, new_password: str, now: datetime) -> None:
+    """Replace the password (rules checked, the current one refused) and end every session."""
+    check_password_rules(new_password)
+    if _is_password(user, new_password):
+        raise StaffError("password_unchanged")
+    user.password_hash = hash_password(new_password)
+    user.password_changed_at = now
+    user.must_change_password = False
+    _revoke_all(session, user, now)
+    audit.record(session, "password_changed", actor=user, user_id=user.id)
+
+
 def change_password(session: Session, user: User, current_password: str, new_password: str,
                     now: datetime | None = None) -> str:
     """Change one's own password; every session ends and a new token is returned."""
     now = now or utcnow()
-    try:
-        _hasher.verify(user.password_hash, current_password or "")
-    except (VerificationError, InvalidHashError):
-        raise StaffError("wrong_password") from None
-    check_password_rules(new_password)
-    user.password_hash = hash_password(new_password)
-    user.password_changed_at = now
-    _revoke_all(session, user, now)
-    audit.record(session, "password_changed", actor=user, user_id=user.id)
+    if not _is_password(user, current_password):
+        raise StaffError("wrong_password")
+    _set_password(session, user, new_password, now)
     token = _open(session, user, FULL, now)
     session.commit()
     return token
 
 
+def choose_password(session: Session, token: str, new_password: str,
+                    now: datetime | None = None) -> SignIn | None:
+    """Replace a password an administrator chose, mid sign-in: the session for the next step.
+
+    None if the half-done session has ended or is not at this step; StaffError for a
+    password the rules refuse.
+    """
+    now = now or utcnow()
+    record = current(session, token, now)
+    if record is None or record.stage != NEW_PASSWORD:
+        return None
+    _set_password(session, record.user, new_password, now)
+    return _next_step(session, record.user, now)
+
+
 def reset_account(session: Session, admin: User, user: User, now: datetime | None = None) -> str:
     """An administrator's reset: a new one-time password and a fresh second factor to enrol.
 
-    Returns the temporary password to pass on in person; every session of the user ends.
+    Returns the temporary password to pass on in person; every session of the user ends,
+    and the next sign-in must replace the password before anything else.
     """
     now = now or utcnow()
     temporary = secrets.token_urlsafe(12)
@@ -331,6 +373,7 @@ def reset_account(session: Session, admin: User, user: User, now: datetime | Non
     user.totp_last_step = None
     user.failed_logins = 0
     user.locked_until = None
+    user.must_change_password = True
     for code in session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == user.id,
                                                            RecoveryCode.used_at.is_(None))):
         code.used_at = now

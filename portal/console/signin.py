@@ -7,12 +7,16 @@ from markupsafe import Markup
 
 from portal import db
 from portal.console import bp
+from portal.console.account import MESSAGES
 from portal.console.guard import clear_cookie, requires, set_cookie
 from portal.extensions import limiter
-from portal.forms.console import GENERIC_SIGN_IN_FAILURE, CodeForm, EnrolForm, SignInForm
+from portal.forms.console import GENERIC_SIGN_IN_FAILURE, CodeForm, EnrolForm, NewPasswordForm, SignInForm
 from talkzone import access, staff
 
 LOCK_MINUTES = int(staff.LOCK_FOR.total_seconds() // 60)
+# The page for each stage of a sign-in half done.
+STEPS = {staff.PASSWORD: "console.second_factor", staff.ENROL: "console.enrol",
+         staff.NEW_PASSWORD: "console.new_password"}
 
 
 def _sign_in_limit():
@@ -30,8 +34,7 @@ def sign_in():
     if form.validate_on_submit():
         result = staff.sign_in(db.session(), form.email.data, form.password.data)
         if result is not None:
-            target = "console.second_factor" if result.stage == staff.PASSWORD else "console.enrol"
-            return set_cookie(redirect(url_for(target)), result.token)
+            return set_cookie(redirect(url_for(STEPS[result.stage])), result.token)
         form.email.errors.append(GENERIC_SIGN_IN_FAILURE)
     return render_template("console/sign_in.html", form=form, lock_minutes=LOCK_MINUTES)
 
@@ -42,7 +45,7 @@ def sign_in():
 def second_factor():
     """The second step: a code from the authenticator app, or a recovery code."""
     if g.staff_session.stage != staff.PASSWORD:
-        return redirect(url_for("console.enrol"))
+        return redirect(url_for(STEPS[g.staff_session.stage]))
     form = CodeForm()
     if form.validate_on_submit():
         token = staff.second_factor(db.session(), g.staff_token, form.code.data)
@@ -58,7 +61,7 @@ def second_factor():
 def enrol():
     """First sign-in: set up the authenticator app, then show the recovery codes once."""
     if g.staff_session.stage != staff.ENROL:
-        return redirect(url_for("console.second_factor"))
+        return redirect(url_for(STEPS[g.staff_session.stage]))
     form = EnrolForm()
     if form.validate_on_submit():
         done = staff.enrol(db.session(), g.staff_token, form.code.data)
@@ -71,6 +74,26 @@ def enrol():
     secret = g.staff_session.user.totp_secret
     return render_template("console/enrol.html", form=form, qr=Markup(svg),  # noqa: S704 (segno's own SVG)
                            secret=" ".join(secret[i:i + 4] for i in range(0, len(secret), 4)))
+
+
+@bp.route("/sign-in/new-password", methods=["GET", "POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"])
+@requires(access.SIGNING_IN)
+def new_password():
+    """After an administrator chose the password: one of the person's own, before anything else."""
+    if g.staff_session.stage != staff.NEW_PASSWORD:
+        return redirect(url_for(STEPS[g.staff_session.stage]))
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            result = staff.choose_password(db.session(), g.staff_token, form.new.data)
+        except staff.StaffError as exc:
+            form.new.errors.append(MESSAGES[exc.code]())
+        else:
+            if result is None:
+                return redirect(url_for("console.sign_in"))
+            return set_cookie(redirect(url_for(STEPS[result.stage])), result.token)
+    return render_template("console/new_password.html", form=form)
 
 
 @bp.post("/sign-out")

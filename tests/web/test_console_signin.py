@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
 import pyotp
 
-from tests.factories import PASSWORD, make_user
+from talkzone.access import ADMINISTRATOR, HELPLINE_ADVISER
+from tests.factories import PASSWORD, make_user, sign_in_as
 
 PARALLEL = 8
+UNCHANGED = "Your new password must be different from your current password"
 
 
 def _client(app, address="127.0.0.1"):
@@ -47,3 +50,60 @@ def test_one_code_posted_by_parallel_sign_ins_is_accepted_exactly_once(app, db_s
         thread.join()
     assert sorted(statuses) == [200] * (PARALLEL - 1) + [302]
     assert sum(_is_signed_in(client) for client in clients) == 1
+
+
+def _reset(app, db_session, user) -> str:
+    admin_client = app.test_client()
+    sign_in_as(admin_client, db_session, make_user(db_session, ADMINISTRATOR))
+    page = admin_client.post(f"/console/users/{user.id}/reset").get_data(as_text=True)
+    return re.search(r"data-temporary-password>([^<]+)<", page)[1]
+
+
+def test_after_a_reset_a_new_password_is_needed_before_any_console_page(app, db_session):
+    user = make_user(db_session, HELPLINE_ADVISER)
+    temporary = _reset(app, db_session, user)
+    client = app.test_client()
+    response = _post_password(client, user.email, temporary)
+    assert response.location.endswith("/console/sign-in/new-password")
+    for path in ("/console/", "/console/account/password", "/console/sign-in/set-up",
+                 "/console/sign-in/code"):
+        assert "/console/sign-in" in client.get(path).location, f"{path} was served before the change"
+    assert not _is_signed_in(client)
+    page = client.get("/console/sign-in/new-password").get_data(as_text=True)
+    assert "Choose a new password" in page
+    # The temporary password itself, or anything too short, is refused with a clear message.
+    page = client.post("/console/sign-in/new-password", data={"new": temporary}).get_data(as_text=True)
+    assert UNCHANGED in page and "<title>Error:" in page
+    page = client.post("/console/sign-in/new-password", data={"new": "short"}).get_data(as_text=True)
+    assert "at least 12 characters" in page
+    new_password = "a passphrase only I know"
+    response = client.post("/console/sign-in/new-password", data={"new": new_password})
+    assert response.location.endswith("/console/sign-in/set-up")
+    assert not _is_signed_in(client), "the second factor is still to be set up"
+    db_session.expire_all()
+    secret = db_session.get(type(user), user.id).totp_secret
+    done = client.post("/console/sign-in/set-up", data={"code": pyotp.TOTP(secret).now()})
+    assert done.status_code == 200 and _is_signed_in(client)
+    # The administrator's temporary password no longer opens the account; the new one does.
+    assert _post_password(app.test_client(), user.email, temporary).status_code == 200
+    response = _post_password(app.test_client(), user.email, new_password)
+    assert response.location.endswith("/console/sign-in/code")
+
+
+def test_an_account_an_administrator_made_must_choose_its_own_password_at_first_sign_in(app, db_session):
+    admin_client = app.test_client()
+    sign_in_as(admin_client, db_session, make_user(db_session, ADMINISTRATOR))
+    response = admin_client.post("/console/users/new", data={
+        "email": "new.adviser@council.example", "name": "New Adviser", "role": HELPLINE_ADVISER,
+        "password": "chosen by the administrator"})
+    assert response.status_code == 302
+    client = app.test_client()
+    response = _post_password(client, "new.adviser@council.example", "chosen by the administrator")
+    assert response.location.endswith("/console/sign-in/new-password")
+
+
+def test_changing_to_the_current_password_is_refused(app, db_session):
+    client = app.test_client()
+    sign_in_as(client, db_session, make_user(db_session))
+    page = client.post("/console/account/password", data={"current": PASSWORD, "new": PASSWORD})
+    assert page.status_code == 200 and UNCHANGED in page.get_data(as_text=True)
