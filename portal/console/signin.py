@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, make_response, redirect, render_template, url_for
+import hashlib
+import hmac
+
+from flask import current_app, g, make_response, redirect, render_template, request, url_for
 from markupsafe import Markup
 
 from portal import db
@@ -13,7 +16,8 @@ from portal.extensions import limiter
 from portal.forms.console import GENERIC_SIGN_IN_FAILURE, CodeForm, EnrolForm, NewPasswordForm, SignInForm
 from talkzone import access, staff
 
-LOCK_MINUTES = int(staff.LOCK_FOR.total_seconds() // 60)
+# What the sign-in pages say about failed attempts (talkzone.staff holds the rule).
+DELAYS = {"attempts": staff.FREE_ATTEMPTS, "minutes": int(staff.FIRST_DELAY.total_seconds() // 60)}
 # The page for each stage of a sign-in half done.
 STEPS = {staff.PASSWORD: "console.second_factor", staff.ENROL: "console.enrol",
          staff.NEW_PASSWORD: "console.new_password"}
@@ -21,6 +25,12 @@ STEPS = {staff.PASSWORD: "console.second_factor", staff.ENROL: "console.enrol",
 
 def _sign_in_limit():
     return current_app.config.get("CONSOLE_SIGN_IN_LIMIT", "30 per minute")
+
+
+def _client() -> str:
+    """Where an attempt comes from, for the delays: a keyed hash of the address, never the address."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, (request.remote_addr or "").encode(), hashlib.sha256).hexdigest()
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -32,11 +42,11 @@ def sign_in():
         return redirect(url_for("console.inbox"))
     form = SignInForm()
     if form.validate_on_submit():
-        result = staff.sign_in(db.session(), form.email.data, form.password.data)
+        result = staff.sign_in(db.session(), form.email.data, form.password.data, _client())
         if result is not None:
             return set_cookie(redirect(url_for(STEPS[result.stage])), result.token)
         form.email.errors.append(GENERIC_SIGN_IN_FAILURE)
-    return render_template("console/sign_in.html", form=form, lock_minutes=LOCK_MINUTES)
+    return render_template("console/sign_in.html", form=form, delays=DELAYS)
 
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
@@ -48,11 +58,11 @@ def second_factor():
         return redirect(url_for(STEPS[g.staff_session.stage]))
     form = CodeForm()
     if form.validate_on_submit():
-        token = staff.second_factor(db.session(), g.staff_token, form.code.data)
+        token = staff.second_factor(db.session(), g.staff_token, form.code.data, _client())
         if token is not None:
             return set_cookie(redirect(url_for("console.inbox")), token)
         form.code.errors.append(GENERIC_SIGN_IN_FAILURE)
-    return render_template("console/code.html", form=form, lock_minutes=LOCK_MINUTES)
+    return render_template("console/code.html", form=form, delays=DELAYS)
 
 
 @bp.route("/sign-in/set-up", methods=["GET", "POST"])
@@ -64,7 +74,7 @@ def enrol():
         return redirect(url_for(STEPS[g.staff_session.stage]))
     form = EnrolForm()
     if form.validate_on_submit():
-        done = staff.enrol(db.session(), g.staff_token, form.code.data)
+        done = staff.enrol(db.session(), g.staff_token, form.code.data, _client())
         if done is not None:
             token, codes = done
             response = make_response(render_template("console/recovery_codes.html", codes=codes))
