@@ -107,3 +107,38 @@ def test_changing_to_the_current_password_is_refused(app, db_session):
     sign_in_as(client, db_session, make_user(db_session))
     page = client.post("/console/account/password", data={"current": PASSWORD, "new": PASSWORD})
     assert page.status_code == 200 and UNCHANGED in page.get_data(as_text=True)
+
+
+def test_passwords_are_stored_as_argon2id_hashes_with_strong_parameters(app, db_session):
+    client = app.test_client()
+    user = make_user(db_session)
+    sign_in_as(client, db_session, user)
+    new_password = "a passphrase to be hashed"
+    assert client.post("/console/account/password",
+                       data={"current": PASSWORD, "new": new_password}).status_code == 302
+    db_session.expire_all()
+    stored = db_session.get(type(user), user.id).password_hash
+    found = re.fullmatch(r"\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+", stored)
+    assert found, f"not an argon2id hash: {stored[:20]}"
+    memory, time_cost, _ = map(int, found.groups())
+    # OWASP's password storage minimum for argon2id: 19 MiB of memory and 2 iterations.
+    assert memory >= 19 * 1024 and time_cost >= 2
+    assert new_password not in stored
+
+
+def test_sign_in_issues_a_new_session_token_and_never_adopts_one_planted_before(app, db_session):
+    user = make_user(db_session)
+    client = app.test_client()
+    planted = "a-token-an-attacker-set-in-the-browser"
+    client.set_cookie("eh_staff", planted, path="/console")
+    assert _post_password(client, user.email).status_code == 302
+    half = client.get_cookie("eh_staff", path="/console").value
+    assert half != planted
+    response = client.post("/console/sign-in/code", data={"code": pyotp.TOTP(user.totp_secret).now()})
+    assert response.location.endswith("/console/")
+    full = client.get_cookie("eh_staff", path="/console").value
+    assert full not in (planted, half) and _is_signed_in(client)
+    for old in (planted, half):
+        other = app.test_client()
+        other.set_cookie("eh_staff", old, path="/console")
+        assert not _is_signed_in(other)
