@@ -185,7 +185,8 @@ class NewUserForm(FlaskForm):
     areas = checkboxes(_l("Districts (for a district triage officer)"), [])
     password = password(_l("First password"), _l("Enter a first password"),
                         hint=_l("At least 12 characters. Give it to the person in person; they "
-                                "set up their security code when they first sign in."),
+                                "choose their own password and set up their security code when "
+                                "they first sign in."),
                         autocomplete="new-password")
 
     def validate_areas(self, field):
