@@ -74,7 +74,9 @@ class TestConfig(DevelopmentConfig):
 
 
 class ProductionConfig(Config):
-    pass
+    # Set here, not left to Flask, which would take FLASK_DEBUG from the environment.
+    DEBUG = False
+    TESTING = False
 
 
 CONFIGS = {"development": DevelopmentConfig, "test": TestConfig, "production": ProductionConfig}

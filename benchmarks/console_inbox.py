@@ -102,7 +102,7 @@ def staff(session: Session) -> dict[str, User]:
         "administrator": User(email="a@x.example", name="A", role=access.ADMINISTRATOR, areas=[]),
     }
     for user in people.values():
-        user.password_hash, user.is_active, user.failed_logins = "x", True, 0
+        user.password_hash, user.is_active = "x", True
         session.add(user)
     session.commit()
     return people

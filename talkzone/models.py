@@ -79,14 +79,15 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Set once the first TOTP code has been checked; until then the secret is only on offer.
     totp_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
     # The last TOTP time step accepted, so a code cannot be used twice.
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when an administrator chose the password (a reset or a new account): the next
+    # sign-in must replace it before anything else, so only its owner knows it.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Submission(Base):
@@ -194,6 +195,22 @@ class AuditEvent(Base):
     submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"), index=True)
     action: Mapped[str] = mapped_column(String(40))
     detail: Mapped[dict] = mapped_column(Json, default=dict)
+
+
+class SignInFailures(Base):
+    """Failed sign-in attempts on one account from one client since its last full sign-in.
+
+    They slow that client down for that account with growing delays; nobody else is held
+    up, so failures cannot lock the account holder out. ``client`` is a keyed hash of the
+    client's address, never the address itself.
+    """
+
+    __tablename__ = "sign_in_failures"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    client: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    last_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class StaffSession(Base):

@@ -36,7 +36,7 @@ def make_user(session, role=HELPLINE_ADVISER, areas=None, email=None, name=None,
     if role == DISTRICT_TRIAGE_OFFICER and areas is None:
         areas = ["preston"]
     user = User(email=email or f"staff{n}@council.example", name=name or f"Staff {n}", role=role,
-                areas=list(areas or []), password_hash=_HASH, is_active=active, failed_logins=0,
+                areas=list(areas or []), password_hash=_HASH, is_active=active,
                 totp_secret=pyotp.random_base32() if enrolled else None, totp_confirmed=enrolled)
     session.add(user)
     session.commit()

@@ -14,6 +14,7 @@ from talkzone import access, staff
 MESSAGES = {
     "wrong_password": lambda: _("Your current password is not right"),
     "password_too_short": lambda: _("The new password must be at least 12 characters"),
+    "password_unchanged": lambda: _("Your new password must be different from your current password"),
 }
 
 

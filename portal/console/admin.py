@@ -46,7 +46,8 @@ def new_user():
             field, message = ERRORS[exc.code]
             getattr(form, field).errors.append(message())
         else:
-            flash(_("Account created. The person sets up their security code when they first sign in."))
+            flash(_("Account created. The person chooses their own password and sets up their security code "
+                    "when they first sign in."))
             return redirect(url_for("console.users"))
     return render_template("console/new_user.html", form=form)
 

@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, make_response, redirect, render_template, url_for
+import hashlib
+import hmac
+
+from flask import current_app, g, make_response, redirect, render_template, request, url_for
 from markupsafe import Markup
 
 from portal import db
 from portal.console import bp
+from portal.console.account import MESSAGES
 from portal.console.guard import clear_cookie, requires, set_cookie
 from portal.extensions import limiter
-from portal.forms.console import GENERIC_SIGN_IN_FAILURE, CodeForm, EnrolForm, SignInForm
+from portal.forms.console import GENERIC_SIGN_IN_FAILURE, CodeForm, EnrolForm, NewPasswordForm, SignInForm
 from talkzone import access, staff
 
-LOCK_MINUTES = int(staff.LOCK_FOR.total_seconds() // 60)
+# What the sign-in pages say about failed attempts (talkzone.staff holds the rule).
+DELAYS = {"attempts": staff.FREE_ATTEMPTS, "minutes": int(staff.FIRST_DELAY.total_seconds() // 60)}
+# The page for each stage of a sign-in half done.
+STEPS = {staff.PASSWORD: "console.second_factor", staff.ENROL: "console.enrol",
+         staff.NEW_PASSWORD: "console.new_password"}
 
 
 def _sign_in_limit():
     return current_app.config.get("CONSOLE_SIGN_IN_LIMIT", "30 per minute")
+
+
+def _client() -> str:
+    """Where an attempt comes from, for the delays: a keyed hash of the address, never the address."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, (request.remote_addr or "").encode(), hashlib.sha256).hexdigest()
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -28,12 +42,11 @@ def sign_in():
         return redirect(url_for("console.inbox"))
     form = SignInForm()
     if form.validate_on_submit():
-        result = staff.sign_in(db.session(), form.email.data, form.password.data)
+        result = staff.sign_in(db.session(), form.email.data, form.password.data, _client())
         if result is not None:
-            target = "console.second_factor" if result.stage == staff.PASSWORD else "console.enrol"
-            return set_cookie(redirect(url_for(target)), result.token)
+            return set_cookie(redirect(url_for(STEPS[result.stage])), result.token)
         form.email.errors.append(GENERIC_SIGN_IN_FAILURE)
-    return render_template("console/sign_in.html", form=form, lock_minutes=LOCK_MINUTES)
+    return render_template("console/sign_in.html", form=form, delays=DELAYS)
 
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
@@ -42,14 +55,14 @@ def sign_in():
 def second_factor():
     """The second step: a code from the authenticator app, or a recovery code."""
     if g.staff_session.stage != staff.PASSWORD:
-        return redirect(url_for("console.enrol"))
+        return redirect(url_for(STEPS[g.staff_session.stage]))
     form = CodeForm()
     if form.validate_on_submit():
-        token = staff.second_factor(db.session(), g.staff_token, form.code.data)
+        token = staff.second_factor(db.session(), g.staff_token, form.code.data, _client())
         if token is not None:
             return set_cookie(redirect(url_for("console.inbox")), token)
         form.code.errors.append(GENERIC_SIGN_IN_FAILURE)
-    return render_template("console/code.html", form=form, lock_minutes=LOCK_MINUTES)
+    return render_template("console/code.html", form=form, delays=DELAYS)
 
 
 @bp.route("/sign-in/set-up", methods=["GET", "POST"])
@@ -58,10 +71,10 @@ def second_factor():
 def enrol():
     """First sign-in: set up the authenticator app, then show the recovery codes once."""
     if g.staff_session.stage != staff.ENROL:
-        return redirect(url_for("console.second_factor"))
+        return redirect(url_for(STEPS[g.staff_session.stage]))
     form = EnrolForm()
     if form.validate_on_submit():
-        done = staff.enrol(db.session(), g.staff_token, form.code.data)
+        done = staff.enrol(db.session(), g.staff_token, form.code.data, _client())
         if done is not None:
             token, codes = done
             response = make_response(render_template("console/recovery_codes.html", codes=codes))
@@ -71,6 +84,26 @@ def enrol():
     secret = g.staff_session.user.totp_secret
     return render_template("console/enrol.html", form=form, qr=Markup(svg),  # noqa: S704 (segno's own SVG)
                            secret=" ".join(secret[i:i + 4] for i in range(0, len(secret), 4)))
+
+
+@bp.route("/sign-in/new-password", methods=["GET", "POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"])
+@requires(access.SIGNING_IN)
+def new_password():
+    """After an administrator chose the password: one of the person's own, before anything else."""
+    if g.staff_session.stage != staff.NEW_PASSWORD:
+        return redirect(url_for(STEPS[g.staff_session.stage]))
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            result = staff.choose_password(db.session(), g.staff_token, form.new.data)
+        except staff.StaffError as exc:
+            form.new.errors.append(MESSAGES[exc.code]())
+        else:
+            if result is None:
+                return redirect(url_for("console.sign_in"))
+            return set_cookie(redirect(url_for(STEPS[result.stage])), result.token)
+    return render_template("console/new_password.html", form=form)
 
 
 @bp.post("/sign-out")

@@ -55,13 +55,24 @@ class EnrolForm(FlaskForm):
                 max_length=10, width=5, autocomplete="one-time-code")
 
 
+def new_password():
+    """The new password field, with its rules as the hint."""
+    return password(_l("New password"), _l("Enter a new password"),
+                    hint=_l("At least 12 characters. A few unrelated words are easy to remember."),
+                    autocomplete="new-password")
+
+
 class ChangePasswordForm(FlaskForm):
     """One's current password and a new one."""
 
     current = password(_l("Current password"), _l("Enter your current password"))
-    new = password(_l("New password"), _l("Enter a new password"),
-                   hint=_l("At least 12 characters. A few unrelated words are easy to remember."),
-                   autocomplete="new-password")
+    new = new_password()
+
+
+class NewPasswordForm(FlaskForm):
+    """A password of one's own, in place of one an administrator chose."""
+
+    new = new_password()
 
 
 class VersionedForm(FlaskForm):
@@ -196,7 +207,8 @@ class NewUserForm(FlaskForm):
     areas = checkboxes(_l("Districts (for a district triage officer)"), [])
     password = password(_l("First password"), _l("Enter a first password"),
                         hint=_l("At least 12 characters. Give it to the person in person; they "
-                                "set up their security code when they first sign in."),
+                                "choose their own password and set up their security code when "
+                                "they first sign in."),
                         autocomplete="new-password")
 
     def validate_areas(self, field):
