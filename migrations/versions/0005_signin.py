@@ -1,8 +1,8 @@
 """sign-in: growing delays per account and client instead of a lock-out; a password an
 administrator chose must be changed at the next sign-in
 
-Revision ID: 0004_signin
-Revises: 0003
+Revision ID: 0005_signin
+Revises: 0004_journeys
 Create Date: 2026-12-02 04:40:00
 """
 
@@ -11,8 +11,8 @@ from alembic import op
 
 import talkzone.models
 
-revision = "0004_signin"
-down_revision = "0003"
+revision = "0005_signin"
+down_revision = "0004_journeys"
 branch_labels = None
 depends_on = None
 
