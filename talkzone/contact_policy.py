@@ -28,7 +28,8 @@ PUBLIC = ("family_acknowledgement", "complaint_acknowledgement", "helpline_ackno
 PUBLIC_PURPOSES = frozenset(PUBLIC + tuple(f"{p}_text" for p in PUBLIC))
 PROFESSIONAL_PURPOSES = frozenset({"consent_needed", "referrer_acknowledgement", "advocacy_referral"})
 STAFF_PURPOSES = frozenset({"district_notification", "complaint_notification", "helpline_notification",
-                            "deadline_reminder", "console_safeguarding_alert",
+                            "safeguarding_notification", "deadline_reminder",
+                            "console_safeguarding_alert",
                             "console_complaint_referral"})
 DAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 UK_MOBILE = re.compile(r"^(?:07|447)\d{9}$")

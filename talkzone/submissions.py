@@ -124,6 +124,8 @@ def submit_request_for_support(session: Session, *, profile: Profile, answers: d
     professional = answers.get("professional") if answers["who"]["role"] == "professional" else None
     family_consent = answers.get("family-consent", {}).get("family_consent")
     awaiting_consent = professional is not None and family_consent != "yes"
+    # A child at risk comes first, is due today and goes to the duty mailbox, consent or not.
+    at_risk = answers.get("risk", {}).get("at_risk") == "yes"
     area_code = answers["area"]["area"]
     first_child = (answers.get("child_list") or [{}])[0]
     contact = contact_preferences(answers.get("contact", {}), answers.get("safety", {}))
@@ -144,9 +146,13 @@ def submit_request_for_support(session: Session, *, profile: Profile, answers: d
         postcode=answers["address"]["postcode"],
         phone=contact.get("phone"),
         email=contact.get("email"),
-        due_on=add_working_days(uk_date(now), ALLOCATE_WITHIN_WORKING_DAYS),
+        safeguarding=at_risk,
+        due_on=uk_date(now) if at_risk else add_working_days(uk_date(now), ALLOCATE_WITHIN_WORKING_DAYS),
     )
     store(session, submission)
+    if at_risk:
+        audit.record(session, "safeguarding_flagged", submission=submission, reason="child_at_risk")
+        _queue(session, submission, compose, delivery, "safeguarding_notification", profile.duty_mailbox)
     if awaiting_consent:
         _queue(session, submission, compose, delivery, "consent_needed", professional["work_email"])
     else:

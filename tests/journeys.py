@@ -62,6 +62,10 @@ def walk_request(client, data=FAMILY, until=None):
         if location.startswith("/request-support/check-answers") or location == until:
             return location
         step = location.split("/request-support/")[1].split("?")[0]
+        if step == "at-risk":  # a child at risk: the person reads the page, then carries on
+            page = client.get(location).get_data(as_text=True)
+            location = page[page.index("After you have called"):].split('href="')[1].split('"')[0]
+            continue
         if step == "child" or step.startswith("child/"):
             child = data["child"].pop(0) if len(data["child"]) > 1 else data["child"][0]
             response = post_step(client, location, child)
