@@ -20,21 +20,22 @@ def mail_language(purpose: str, submission, service_language: str) -> str:
 
 
 def composer():
-    """A compose(purpose, submission) -> (subject, body) for talkzone's use cases.
+    """A compose(purpose, submission, neutral=False) -> (subject, body) for talkzone's use cases.
 
-    Each template's first line is the subject; the rest is the body.
+    Each template's first line is the subject; the rest is the body. ``neutral`` is the
+    contact policy's decision that the message must not say who it is from.
     """
     app = current_app._get_current_object()
     profile = app.extensions["profile"]
     base_url = app.config["PUBLIC_BASE_URL"].rstrip("/")
 
-    def compose(purpose: str, submission) -> tuple[str, str]:
+    def compose(purpose: str, submission, neutral: bool = False) -> tuple[str, str]:
         with force_locale(mail_language(purpose, submission, app.config["BABEL_DEFAULT_LOCALE"])):
             text = render_template(
                 f"emails/{purpose}.txt", submission=submission, profile=profile,
                 area=profile.area(submission.area_code) if submission.area_code else None,
                 console_url=f"{base_url}/console/items/{submission.reference}",
-                full_answers=profile.full_answers_in_email,
+                full_answers=profile.full_answers_in_email, neutral=neutral,
             )
         subject, _, body = text.strip().partition("\n")
         return subject.strip(), body.strip() + "\n"

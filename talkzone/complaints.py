@@ -152,6 +152,6 @@ def submit_complaint(session: Session, *, profile: Profile, answers: dict, langu
         _queue(session, submission, compose, delivery, "advocacy_referral", profile.advocacy.mailbox)
     if outcome != NOT_OFFERED:
         audit.record(session, "advocacy", submission=submission, **advocacy)
-    queue_acknowledgements(session, submission, compose, delivery, "complaint_acknowledgement")
+    queue_acknowledgements(session, submission, compose, delivery, "complaint_acknowledgement", now)
     session.commit()
     return submission

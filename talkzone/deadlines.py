@@ -176,7 +176,7 @@ def extend_complaint(session: Session, user: User, reference: str, reason: str, 
     item.due_on = stage_1_due(item.created_at, extended=True)
     item.updated_at = now
     before = len(item.outbox)
-    queue_acknowledgements(session, item, compose, delivery, "complaint_extension")
+    queue_acknowledgements(session, item, compose, delivery, "complaint_extension", now)
     session.flush()
     audit.record(session, EXTENDED, submission=item, actor=user, version=item.version, reason=reason,
                  due_on=item.due_on.isoformat(), notice_queued=len(item.outbox) > before)

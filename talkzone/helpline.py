@@ -223,8 +223,6 @@ def submit_helpline_contact(session: Session, *, profile: Profile, answers: dict
     if method != "none":
         if helpline.mailbox:
             _queue(session, submission, compose, delivery, "helpline_notification", helpline.mailbox)
-        # A text that names the helpline is only safe where the person said we may say who we are.
-        if method == "email" or contact.get("say_who") == "yes":
-            queue_acknowledgements(session, submission, compose, delivery, "helpline_acknowledgement")
+        queue_acknowledgements(session, submission, compose, delivery, "helpline_acknowledgement", now)
     session.commit()
     return submission

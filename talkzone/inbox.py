@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from talkzone import access, audit, outbox
-from talkzone.calendar import add_working_days, uk_date, uk_time
+from talkzone.calendar import add_working_days, uk_date
+from talkzone.contact_policy import callback_windows, in_safe_window  # noqa: F401 (the console's)
 from talkzone.models import AuditEvent, CallbackAttempt, Kind, Note, Submission, User, utcnow
 
 RFS, COMPLAINT, HELPLINE = Kind.REQUEST_FOR_SUPPORT, Kind.COMPLAINT, Kind.HELPLINE_CONTACT
@@ -59,7 +60,6 @@ CALLBACK_RESULTS = ("reached", "no_answer", "unsafe_to_talk", "voicemail_left")
 INITIAL_VISIT_WITHIN_WORKING_DAYS = 7
 REROUTE_TARGETS = (RFS, COMPLAINT)
 AGREED, OVERRIDE = "agreed", "override"
-_DAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 Compose = Callable[[str, Submission], tuple[str, str]]
 
@@ -182,34 +182,6 @@ def add_note(session: Session, user: User, reference: str, text: str) -> Note:
     audit.record(session, "note_added", submission=item, actor=user, note_id=note.id)
     session.commit()
     return note
-
-
-def callback_windows(contact: dict) -> list[tuple[datetime, datetime]]:
-    """A helpline contact's chosen windows as aware (start, end) pairs.
-
-    Stored as {"start": iso, "end": iso} by the helpline journey; [start, end] is read too.
-    """
-    windows = []
-    for window in contact.get("windows") or []:
-        start, end = (window["start"], window["end"]) if isinstance(window, dict) else window
-        windows.append((datetime.fromisoformat(start), datetime.fromisoformat(end)))
-    return windows
-
-
-def in_safe_window(contact: dict, moment: datetime) -> bool | None:
-    """Whether ``moment`` is inside the times the person said are safe; None if any time is."""
-    windows = callback_windows(contact)
-    if windows:
-        return any(start <= moment < end for start, end in windows)
-    days, start, end = contact.get("days") or [], contact.get("start"), contact.get("end")
-    if not days and not start:
-        return None
-    local = uk_time(moment)
-    if days and _DAY_CODES[local.weekday()] not in days:
-        return False
-    if start and end:
-        return start <= local.strftime("%H:%M") < end
-    return True
 
 
 def log_callback(session: Session, user: User, reference: str, result: str, note: str = "",
@@ -382,7 +354,8 @@ def timeline(session: Session, item: Submission) -> list[dict]:
                             "detail": event.detail or {}})
     for message in item.outbox:
         entries.append({"at": message.created_at, "what": "mail_queued", "actor_id": None,
-                        "detail": {"purpose": message.purpose, "recipient": message.recipient}})
+                        "detail": {"purpose": message.purpose, "recipient": message.recipient,
+                                   "held_until": None if message.sent_at else message.held_until}})
         if message.sent_at:
             entries.append({"at": message.sent_at, "what": "mail_sent", "actor_id": None,
                             "detail": {"purpose": message.purpose, "recipient": message.recipient}})

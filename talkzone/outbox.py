@@ -23,6 +23,7 @@ from typing import Protocol
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from talkzone import contact_policy
 from talkzone.models import OutboxMessage, utcnow
 
 log = logging.getLogger(__name__)
@@ -65,8 +66,13 @@ class DeliveryStats:
 
 
 def queue(session: Session, *, submission, purpose: str, recipient: str, subject: str,
-          body: str, domain: str) -> OutboxMessage:
-    """Add a message to the outbox in the caller's transaction."""
+          body: str, domain: str, permit: contact_policy.Permit | None = None) -> OutboxMessage:
+    """Add a message to the outbox in the caller's transaction.
+
+    A message to a member of the public needs the contact policy's permit; one due outside
+    their safe times is held: it is not attempted before the permit's release time.
+    """
+    not_before = contact_policy.release_time(purpose, recipient, subject, body, permit)
     message = OutboxMessage(
         submission=submission,
         purpose=purpose,
@@ -75,7 +81,8 @@ def queue(session: Session, *, submission, purpose: str, recipient: str, subject
         body=body,
         message_id=make_msgid(idstring=secrets.token_hex(6), domain=domain),
         status=QUEUED,
-        next_attempt_at=utcnow(),
+        next_attempt_at=not_before or utcnow(),
+        held_until=not_before,
     )
     session.add(message)
     return message

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from talkzone import audit, outbox
+from talkzone import audit, contact_policy, outbox
 from talkzone.calendar import add_working_days, uk_date
 from talkzone.models import Kind, Submission, utcnow
 from talkzone.profile import Profile
@@ -24,7 +24,8 @@ REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRTVWXYZ2346789"
 REFERENCE_PREFIX = {Kind.REQUEST_FOR_SUPPORT: "RS", Kind.COMPLAINT: "CP", Kind.HELPLINE_CONTACT: "TZ"}
 ALLOCATE_WITHIN_WORKING_DAYS = 5
 
-Compose = Callable[[str, Submission], tuple[str, str]]
+# compose(purpose, submission, neutral=False) -> (subject, body); neutral names no service.
+Compose = Callable[..., tuple[str, str]]
 
 
 @dataclass(frozen=True)
@@ -59,19 +60,25 @@ def contact_preferences(contact: dict, safety: dict) -> dict:
 
 
 def queue_acknowledgements(session: Session, submission: Submission, compose: Compose,
-                           delivery: Delivery, purpose: str) -> None:
-    """Acknowledge on the channels the person marked safe, and only those."""
-    prefs = submission.contact
-    channels = set(prefs.get("channels") or ())
-    if "email" in channels and prefs.get("email"):
-        _queue(session, submission, compose, delivery, purpose, prefs["email"])
-    if "text" in channels and prefs.get("phone") and delivery.sms_gateway:
-        number = "".join(ch for ch in prefs["phone"] if ch.isdigit())
-        _queue(session, submission, compose, delivery, f"{purpose}_text",
-               f"{number}@{delivery.sms_gateway}")
+                           delivery: Delivery, purpose: str, now: datetime | None = None) -> None:
+    """Write to the person only as the contact policy decides: channel, wording and time."""
+    contact = submission.contact or {}
+    for decision in contact_policy.decide(contact, purpose, now or utcnow(), delivery.sms_gateway):
+        permit = contact_policy.approve(
+            decision, contact, lambda p, neutral: compose(p, submission, neutral=neutral))
+        if permit is None:
+            # Even the neutral wording would name someone who must not know: staff see why.
+            audit.record(session, "mail_withheld", submission=submission, purpose=decision.purpose,
+                         reason="must_not_know")
+            continue
+        outbox.queue(session, submission=submission, purpose=permit.purpose,
+                     recipient=permit.recipient, subject=permit.subject, body=permit.body,
+                     domain=delivery.domain, permit=permit)
+        audit.record(session, "mail_queued", submission=submission, purpose=permit.purpose)
 
 
 def _queue(session, submission, compose, delivery, purpose, recipient) -> None:
+    """Mail to a staff mailbox, partner service or professional: no member of the public."""
     subject, body = compose(purpose, submission)
     outbox.queue(session, submission=submission, purpose=purpose, recipient=recipient,
                  subject=subject, body=body, domain=delivery.domain)
@@ -117,6 +124,8 @@ def submit_request_for_support(session: Session, *, profile: Profile, answers: d
     professional = answers.get("professional") if answers["who"]["role"] == "professional" else None
     family_consent = answers.get("family-consent", {}).get("family_consent")
     awaiting_consent = professional is not None and family_consent != "yes"
+    # A child at risk comes first, is due today and goes to the duty mailbox, consent or not.
+    at_risk = answers.get("risk", {}).get("at_risk") == "yes"
     area_code = answers["area"]["area"]
     first_child = (answers.get("child_list") or [{}])[0]
     contact = contact_preferences(answers.get("contact", {}), answers.get("safety", {}))
@@ -137,9 +146,13 @@ def submit_request_for_support(session: Session, *, profile: Profile, answers: d
         postcode=answers["address"]["postcode"],
         phone=contact.get("phone"),
         email=contact.get("email"),
-        due_on=add_working_days(uk_date(now), ALLOCATE_WITHIN_WORKING_DAYS),
+        safeguarding=at_risk,
+        due_on=uk_date(now) if at_risk else add_working_days(uk_date(now), ALLOCATE_WITHIN_WORKING_DAYS),
     )
     store(session, submission)
+    if at_risk:
+        audit.record(session, "safeguarding_flagged", submission=submission, reason="child_at_risk")
+        _queue(session, submission, compose, delivery, "safeguarding_notification", profile.duty_mailbox)
     if awaiting_consent:
         _queue(session, submission, compose, delivery, "consent_needed", professional["work_email"])
     else:
@@ -148,6 +161,7 @@ def submit_request_for_support(session: Session, *, profile: Profile, answers: d
         if professional:
             _queue(session, submission, compose, delivery, "referrer_acknowledgement",
                    professional["work_email"])
-        queue_acknowledgements(session, submission, compose, delivery, "family_acknowledgement")
+        queue_acknowledgements(session, submission, compose, delivery, "family_acknowledgement",
+                               now)
     session.commit()
     return submission

@@ -84,6 +84,11 @@ def day_span(days: list[str]) -> str:
         else ", ".join(str(_DAY_NAMES[d]) for d in r) for r in runs)
 
 
+def uk_moment(moment) -> str:
+    """A moment as staff read it: UK date and clock time, like "Tue 1 Dec 2026 10:00"."""
+    return format_datetime(uk_time(moment), "EEE d MMM y HH:mm")
+
+
 def safe_times(contact: dict) -> str:
     """When it is safe to make contact, in words."""
     windows = callback_windows(contact)

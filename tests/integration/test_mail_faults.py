@@ -129,7 +129,7 @@ def test_worker_killed_ten_times_mid_batch_loses_nothing_and_repeats_at_most_the
     try:
         queued = []
         for number in range(100):
-            message = outbox.queue(db_session, submission=None, purpose="test",
+            message = outbox.queue(db_session, submission=None, purpose="district_notification",
                                    recipient=f"inbox{number % 7}@council.example",
                                    subject=f"Message {number}", body="Body", domain="council.example")
             queued.append(message)

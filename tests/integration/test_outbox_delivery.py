@@ -13,7 +13,7 @@ from portal.mail import transport_for
 from talkzone import outbox
 from talkzone.models import OutboxMessage, utcnow
 from tests.conftest import free_port
-from tests.journeys import answers, submit_request
+from tests.journeys import FAMILY_ANY_TIME, answers, submit_request
 
 
 def _session(app):
@@ -27,7 +27,7 @@ def _messages(app):
 
 def test_smtp_outage_delays_mail_and_loses_none(app, client, smtp_server):
     for postcode, area in (("PR1 2AB", "preston"), ("BB11 1AA", "burnley"), ("LA1 1AA", "lancaster")):
-        submit_request(client, answers(address={"postcode": postcode}, area={"area": area}))
+        submit_request(client, answers(FAMILY_ANY_TIME, address={"postcode": postcode}, area={"area": area}))
     smtp_server.stop()
     with app.app_context(), _session(app) as session:
         stats = outbox.drain(session, transport_for(app))
@@ -54,7 +54,7 @@ def test_smtp_outage_delays_mail_and_loses_none(app, client, smtp_server):
 
 def test_permanent_refusal_is_marked_failed_not_retried(app, client, smtp_server):
     smtp_server.refuse.add("rfs.preston@lancashire.example")
-    submit_request(client)
+    submit_request(client, FAMILY_ANY_TIME)
     with app.app_context(), _session(app) as session:
         stats = outbox.drain(session, transport_for(app))
     assert stats.failed == 1 and stats.sent == 1  # the family's email still goes
@@ -67,7 +67,7 @@ def test_a_hung_server_does_not_hang_delivery(make_app, client):
     listener.bind(("127.0.0.1", free_port()))
     listener.listen(5)  # accepts connections, never says a word
     app = make_app(MAIL_PORT=listener.getsockname()[1], MAIL_TIMEOUT=1)
-    submit_request(app.test_client())
+    submit_request(app.test_client(), FAMILY_ANY_TIME)
     started = time.monotonic()
     with app.app_context(), _session(app) as session:
         stats = outbox.drain(session, transport_for(app))
@@ -78,7 +78,7 @@ def test_a_hung_server_does_not_hang_delivery(make_app, client):
 
 def test_two_workers_never_claim_the_same_message(app, client):
     for _ in range(3):
-        submit_request(client)
+        submit_request(client, FAMILY_ANY_TIME)
     claimed = []
     barrier = threading.Barrier(2)
 
@@ -98,7 +98,7 @@ def test_two_workers_never_claim_the_same_message(app, client):
 
 
 def test_a_crashed_workers_lease_expires_and_the_message_comes_back(app, client, smtp_server):
-    submit_request(client)
+    submit_request(client, FAMILY_ANY_TIME)
     with _session(app) as session:
         _, ids = outbox.claim(session, utcnow(), limit=10)  # then the worker "dies"
         assert len(ids) == 2

@@ -7,16 +7,12 @@ from email.header import decode_header, make_header
 from babel.dates import format_date
 from sqlalchemy import select
 
-from portal.mail import transport_for
-from talkzone import outbox
 from talkzone.models import Submission
-from tests.journeys import answers, submit_request
+from tests.journeys import answers, deliver_within_a_week, submit_request
 
 
 def deliver(app):
-    with app.app_context():
-        with app.extensions["db_sessionmaker"]() as session:
-            return outbox.drain(session, transport_for(app))
+    return deliver_within_a_week(app)  # the safe times in the answers hold acknowledgements
 
 
 def subject_and_body(message) -> tuple[str, str]:

@@ -227,9 +227,9 @@ class Browser:
 
 
 def family_answers() -> dict:
-    from tests.journeys import FAMILY
+    from tests.journeys import FAMILY_ANY_TIME
 
-    data = copy.deepcopy(FAMILY)
+    data = copy.deepcopy(FAMILY_ANY_TIME)
     data.setdefault("risk", {"at_risk": "no"})
     return data
 

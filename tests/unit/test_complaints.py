@@ -31,7 +31,7 @@ def session(database_url):
     engine.dispose()
 
 
-def compose(purpose, submission):
+def compose(purpose, submission, neutral=False):
     return f"{purpose} {submission.reference}", f"body of {purpose}\n"
 
 
@@ -185,10 +185,10 @@ def test_someone_else_complaining_for_a_young_person(session):
 
 
 def test_nothing_is_kept_when_a_message_cannot_be_queued(session):
-    def broken(purpose, submission):
+    def broken(purpose, submission, neutral=False):
         if purpose == "advocacy_referral":
             raise RuntimeError("template missing")
-        return compose(purpose, submission)
+        return compose(purpose, submission, neutral)
 
     with pytest.raises(RuntimeError):
         complaints.submit_complaint(session, profile=LANCASHIRE, answers=copy.deepcopy(YOUNG_PERSON),

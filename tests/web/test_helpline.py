@@ -116,11 +116,17 @@ def test_text_contact_as_soon_as_possible_while_closed(make_app):
     assert ("helpline_acknowledgement_text", "07700900123@sms.example") in mail
 
 
-def test_text_acknowledgement_is_not_sent_when_we_may_not_say_who_we_are(make_app):
+def test_text_acknowledgement_does_not_say_who_we_are_when_we_may_not(make_app):
     app = make_app(CLOCK=frozen(MORNING), SMS_EMAIL_GATEWAY="sms.example")
     submit_helpline(app.test_client(), {**TEXT, "safety": {"say_who": "no"}})
     _submission, mail = stored(app)
-    assert mail == [("helpline_notification", "talkzone-inbox@lancashire.example")]
+    assert mail == [("helpline_notification", "talkzone-inbox@lancashire.example"),
+                    ("helpline_acknowledgement_text", "07700900123@sms.example")]
+    with app.app_context():
+        with app.extensions["db_sessionmaker"]() as session:
+            text = session.scalars(select(OutboxMessage).where(
+                OutboxMessage.purpose == "helpline_acknowledgement_text")).one()
+    assert "Talkzone" not in text.subject + text.body
 
 
 def test_email_contact_is_acknowledged_by_email(morning_app, morning):

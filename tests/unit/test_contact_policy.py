@@ -1,0 +1,108 @@
+"""The contact policy is the one gate to the public: the outbox refuses anything that goes around it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.orm import sessionmaker
+
+from talkzone import contact_policy, outbox
+from talkzone.contact_policy import PolicyBypassed
+from tests.conftest import empty_database
+
+EMAILS = Path(__file__).resolve().parents[2] / "portal" / "templates" / "emails"
+# Every purpose the code can queue has a template: the composer renders emails/<purpose>.txt.
+PURPOSES = sorted(p.stem for p in EMAILS.glob("*.txt"))
+CONTACT = {"channels": ["email", "text"], "email": "jo@example.com", "phone": "07700 900123",
+           "say_who": "yes", "must_not_know": "Dave Smith"}
+NOON = datetime(2026, 11, 24, 12, tzinfo=UTC)
+
+
+@pytest.fixture
+def session(database_url):
+    engine = create_engine(database_url)
+    with sessionmaker(engine)() as session:
+        yield session
+    empty_database(engine)
+    engine.dispose()
+
+
+def _queue(session, purpose, permit=None, recipient="jo@example.com", subject="s", body="b"):
+    return outbox.queue(session, submission=None, purpose=purpose, recipient=recipient,
+                        subject=subject, body=body, domain="lancashire.example", permit=permit)
+
+
+def test_every_purpose_the_code_queues_is_classified_by_the_policy():
+    classified = (contact_policy.PUBLIC_PURPOSES | contact_policy.PROFESSIONAL_PURPOSES
+                  | contact_policy.STAFF_PURPOSES)
+    assert PURPOSES and set(PURPOSES) == classified
+
+
+@pytest.mark.parametrize("purpose", sorted(contact_policy.PUBLIC_PURPOSES))
+def test_the_outbox_refuses_a_message_to_the_public_without_the_policys_permit(session, purpose):
+    with pytest.raises(PolicyBypassed):
+        _queue(session, purpose)
+
+
+def test_the_outbox_refuses_a_purpose_the_policy_does_not_know(session):
+    with pytest.raises(PolicyBypassed, match="not classified"):
+        _queue(session, "new_reminder_to_family")
+
+
+def test_a_permit_covers_only_the_words_it_was_given_for(session):
+    [decision, _text] = contact_policy.decide(CONTACT, "family_acknowledgement", NOON, "sms.example")
+    permit = contact_policy.approve(decision, CONTACT, lambda p, neutral: ("Subject", "Body"))
+    with pytest.raises(PolicyBypassed):
+        _queue(session, permit.purpose, permit, subject="Subject", body="Body, and more")
+    with pytest.raises(PolicyBypassed):
+        _queue(session, permit.purpose, replace(permit, seal=None), subject="Subject", body="Body")
+    assert _queue(session, permit.purpose, permit, subject="Subject", body="Body").held_until is None
+
+
+def test_a_message_naming_someone_who_must_not_know_is_reworded_or_withheld():
+    [decision] = contact_policy.decide(CONTACT, "family_acknowledgement", NOON, None)
+    seen = []
+
+    def render(purpose, neutral):
+        seen.append(neutral)
+        return "Subject", "Hello from Smith House" if not neutral else "Hello"
+
+    assert contact_policy.approve(decision, CONTACT, render).body == "Hello"
+    assert seen == [False, True]
+    assert contact_policy.approve(decision, CONTACT, lambda p, n: ("Dave Smith", "x")) is None
+
+
+@pytest.mark.parametrize(("contact", "expected"), [
+    ({"days": ["tue", "thu"], "start": "10:00", "end": "14:00"}, datetime(2026, 11, 24, 10, tzinfo=UTC)),
+    ({"days": ["mon"], "start": "16:00", "end": "18:00"}, datetime(2026, 11, 30, 16, tzinfo=UTC)),
+    ({"days": ["mon"]}, datetime(2026, 11, 30, 0, tzinfo=UTC)),
+    ({"start": "10:00", "end": "14:00"}, datetime(2026, 11, 24, 10, tzinfo=UTC)),
+    ({}, None),
+    ({"windows": [{"start": "2026-11-24T16:00:00+00:00", "end": "2026-11-24T17:00:00+00:00"}]},
+     datetime(2026, 11, 24, 16, tzinfo=UTC)),
+])
+def test_the_next_safe_moment_in_uk_time(contact, expected):
+    # Tuesday 24 November 2026, 02:06 in the UK.
+    assert contact_policy.next_safe_moment(contact, datetime(2026, 11, 24, 2, 6, tzinfo=UTC)) == expected
+
+
+@pytest.mark.parametrize(("phone", "number"), [
+    ("07700 900123", "07700900123"), ("+44 7700 900123", "447700900123"), ("01632 960 123", None),
+    ("0800 1111", None), ("", None),
+])
+def test_texts_go_only_to_uk_mobiles(phone, number):
+    assert contact_policy.text_number(phone) == number
+
+
+def test_only_the_written_channels_the_person_chose():
+    decisions = contact_policy.decide({"channels": ["call", "letter"], "phone": "07700 900123"},
+                                      "complaint_acknowledgement", NOON, "sms.example")
+    assert decisions == []
+    [text] = contact_policy.decide({"channels": ["text"], "phone": "07700 900123", "say_who": "no"},
+                                   "complaint_acknowledgement", NOON, "sms.example")
+    assert (text.purpose, text.recipient, text.neutral) == (
+        "complaint_acknowledgement_text", "07700900123@sms.example", True)
