@@ -6,7 +6,7 @@ import logging
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
 
 log = logging.getLogger(__name__)
 
@@ -36,11 +36,21 @@ def init_app(app: Flask) -> None:
     def _too_many(_exc):
         return render_template("errors/429.html"), 429
 
-    @app.errorhandler(OperationalError)
+    @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
+    def _value_out_of_range(exc):
+        # A value the database or date() cannot hold came from the request (forms should catch
+        # it first): the request is at fault, not the database.
+        log.warning("value out of range: %s", type(exc).__name__)
+        return render_template("errors/400.html"), 400
+
     @app.errorhandler(DBAPIError)
-    def _database_unavailable(exc):
-        log.error("database unavailable: %s", type(exc).__name__)
-        return render_template("errors/503.html"), 503
+    def _database_error(exc):
+        if isinstance(exc, (OperationalError, InterfaceError)) or exc.connection_invalidated:
+            log.error("database unavailable: %s", type(exc).__name__)
+            return render_template("errors/503.html"), 503
+        log.error("database error: %s", type(exc).__name__)
+        return render_template("errors/500.html"), 500
 
     @app.errorhandler(500)
     def _server_error(_exc):

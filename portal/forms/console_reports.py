@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
 from wtforms.validators import ValidationError
 
-from portal.forms.console import optional_select
+from portal.forms.console import VersionedForm, optional_select
 from portal.forms.fields import DateParts, long_text, text
 
 
@@ -43,10 +42,9 @@ class LegalHoldForm(FlaskForm):
     reason = long_text(_l("Why"), _l("Enter why the hold is being placed or lifted"), max_length=500)
 
 
-class ExtensionForm(FlaskForm):
+class ExtensionForm(VersionedForm):
     """Extend a complaint's stage 1 reply to 20 working days, once, with the reason."""
 
-    version = HiddenField()
     reason = long_text(_l("Why the reply needs more time"),
                        _l("Enter why the stage 1 reply needs more time"), max_length=1000,
                        hint=_l("The young person is told the new date on a channel they said is safe"))
