@@ -40,6 +40,11 @@ class Config:
     PUBLIC_SUBMIT_LIMIT = os.environ.get("PUBLIC_SUBMIT_LIMIT", "10 per hour")
     PUBLIC_FORM_LIMIT = os.environ.get("PUBLIC_FORM_LIMIT", "300 per hour")
 
+    # Every journey's longest page is a few kilobytes; a larger post is refused with its own page.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(256 * 1024)))
+    MAX_FORM_MEMORY_SIZE = MAX_CONTENT_LENGTH
+    MAX_FORM_PARTS = int(os.environ.get("MAX_FORM_PARTS", "300"))
+
     WTF_CSRF_TIME_LIMIT = None
     # Strict mode also demands a same-site Referer on HTTPS posts, but Referrer-Policy:
     # no-referrer means browsers send none; the CSRF token and SameSite cookie protect forms.

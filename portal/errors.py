@@ -32,6 +32,10 @@ def init_app(app: Flask) -> None:
     def _not_allowed(_exc):
         return render_template("errors/404.html"), 405
 
+    @app.errorhandler(413)
+    def _too_large(_exc):
+        return render_template("errors/413.html"), 413
+
     @app.errorhandler(429)
     def _too_many(_exc):
         return render_template("errors/429.html"), 429
