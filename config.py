@@ -1,6 +1,7 @@
 """Configuration classes chosen by PORTAL_ENV (development, test, production), set from the environment."""
 
 import os
+from urllib.parse import urlsplit
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -12,6 +13,10 @@ class Config:
     DATABASE_URL = os.environ.get("DATABASE_URL")
     SERVICE_PROFILE = os.environ.get("SERVICE_PROFILE", "lancashire")
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # Host names answered (comma-separated); any other Host header gets 400, so no redirect is
+    # built from a forged one. Unset in production: PUBLIC_BASE_URL's host alone.
+    TRUSTED_HOSTS = [h for h in os.environ.get("TRUSTED_HOSTS", "").replace(" ", "").split(",") if h] or None
+    HOSTS_FROM_PUBLIC_BASE_URL = False
     # Language codes offered, English first; each needs portal/translations/<code> (docs/languages.md).
     LANGUAGES = tuple(os.environ.get("LANGUAGES", "en,pl,ur").replace(" ", "").split(","))
     BABEL_DEFAULT_LOCALE = "en"
@@ -79,7 +84,13 @@ class TestConfig(DevelopmentConfig):
 
 
 class ProductionConfig(Config):
-    pass
+    HOSTS_FROM_PUBLIC_BASE_URL = True
+
+
+def derive(settings: dict) -> None:
+    """Fill in the settings that follow from others, once the environment and overrides are in."""
+    if settings.get("TRUSTED_HOSTS") is None and settings.get("HOSTS_FROM_PUBLIC_BASE_URL"):
+        settings["TRUSTED_HOSTS"] = [urlsplit(settings["PUBLIC_BASE_URL"]).hostname]
 
 
 CONFIGS = {"development": DevelopmentConfig, "test": TestConfig, "production": ProductionConfig}

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, Response, render_template
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
+from werkzeug.exceptions import SecurityError
 
 log = logging.getLogger(__name__)
 
@@ -15,6 +17,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(_exc):
         return render_template("errors/session_expired.html"), 400
+
+    @app.errorhandler(SecurityError)
+    def _untrusted_host(_exc):
+        # A Host outside TRUSTED_HOSTS: no address can be built for it, so no page with links.
+        return Response(_("Sorry, there is a problem with that request"), 400, mimetype="text/plain")
 
     @app.errorhandler(400)
     def _bad_request(_exc):
