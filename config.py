@@ -1,6 +1,7 @@
 """Configuration classes chosen by PORTAL_ENV (development, test, production), set from the environment."""
 
 import os
+from urllib.parse import urlsplit
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -12,6 +13,10 @@ class Config:
     DATABASE_URL = os.environ.get("DATABASE_URL")
     SERVICE_PROFILE = os.environ.get("SERVICE_PROFILE", "lancashire")
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # Host names answered (comma-separated); any other Host header gets 400, so no redirect is
+    # built from a forged one. Unset in production: PUBLIC_BASE_URL's host alone.
+    TRUSTED_HOSTS = [h for h in os.environ.get("TRUSTED_HOSTS", "").replace(" ", "").split(",") if h] or None
+    HOSTS_FROM_PUBLIC_BASE_URL = False
     # Language codes offered, English first; each needs portal/translations/<code> (docs/languages.md).
     LANGUAGES = tuple(os.environ.get("LANGUAGES", "en,pl,ur").replace(" ", "").split(","))
     BABEL_DEFAULT_LOCALE = "en"
@@ -39,6 +44,11 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     PUBLIC_SUBMIT_LIMIT = os.environ.get("PUBLIC_SUBMIT_LIMIT", "10 per hour")
     PUBLIC_FORM_LIMIT = os.environ.get("PUBLIC_FORM_LIMIT", "300 per hour")
+
+    # Every journey's longest page is a few kilobytes; a larger post is refused with its own page.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(256 * 1024)))
+    MAX_FORM_MEMORY_SIZE = MAX_CONTENT_LENGTH
+    MAX_FORM_PARTS = int(os.environ.get("MAX_FORM_PARTS", "300"))
 
     WTF_CSRF_TIME_LIMIT = None
     # Strict mode also demands a same-site Referer on HTTPS posts, but Referrer-Policy:
@@ -77,6 +87,13 @@ class ProductionConfig(Config):
     # Set here, not left to Flask, which would take FLASK_DEBUG from the environment.
     DEBUG = False
     TESTING = False
+    HOSTS_FROM_PUBLIC_BASE_URL = True
+
+
+def derive(settings: dict) -> None:
+    """Fill in the settings that follow from others, once the environment and overrides are in."""
+    if settings.get("TRUSTED_HOSTS") is None and settings.get("HOSTS_FROM_PUBLIC_BASE_URL"):
+        settings["TRUSTED_HOSTS"] = [urlsplit(settings["PUBLIC_BASE_URL"]).hostname]
 
 
 CONFIGS = {"development": DevelopmentConfig, "test": TestConfig, "production": ProductionConfig}

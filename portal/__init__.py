@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from config import CONFIGS
+from config import CONFIGS, derive
 from talkzone.profile import load_profile
 
 
@@ -22,6 +22,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(CONFIGS[config_name])
     app.config.update(overrides)
+    derive(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("DATABASE_URL") and config_name != "production":
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'portal.db'}"

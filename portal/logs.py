@@ -28,6 +28,8 @@ _SQL_PARAMETERS = re.compile(r"\[parameters: .*?\](?=\n|$)", re.DOTALL)
 _HANDLER_NAME = "portal-json"
 
 access_log = logging.getLogger("portal.access")
+# Flask-Limiter names the client's key (its address) in every breach line.
+LIMITER_LOGGER = "flask-limiter"
 
 
 def scrub(message: str) -> str:
@@ -60,6 +62,21 @@ class JSONFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+class ClientAddressFilter(logging.Filter):
+    """Takes the client's address out of a record's message: logs carry no addresses."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        address = request.remote_addr if has_request_context() else None
+        if address:
+            message = record.getMessage()
+            if address in message:
+                record.msg, record.args = message.replace(address, "[client]"), ()
+        return True
+
+
+_client_address_filter = ClientAddressFilter()
+
+
 def current_request_id() -> str | None:
     """The id of the request being handled, if any."""
     if has_request_context():
@@ -71,6 +88,8 @@ def init_app(app: Flask) -> None:
     """Tag every request with an id (X-Request-ID kept or made), log it, and format logs as JSON."""
     if app.config["LOG_JSON"]:
         install_json_handler(app.config["LOG_LEVEL"])
+    # On the logger, not a handler, so no handler (JSON, test capture, a host's own) sees it.
+    logging.getLogger(LIMITER_LOGGER).addFilter(_client_address_filter)
 
     @app.before_request
     def _start():

@@ -20,6 +20,8 @@ from talkzone.models import Submission, User
 from talkzone.routing import normalise_postcode
 
 PAGE_SIZE = 25
+# Far beyond any queue, and small enough that the page's offset fits an SQL integer.
+MAX_PAGE = 100_000
 DUE_SOON_WORKING_DAYS = 2
 _REFERENCE = re.compile(r"^[A-Z]{2}-?[A-Z0-9]{4}-?[A-Z0-9]{4}$")
 _PHONE = re.compile(r"^\+?[\d\s\-().]{7,}$")
@@ -109,7 +111,7 @@ def inbox(session: Session, user: User, filters: Filters, page: int = 1, today: 
     if filters.due_soon:
         soon = add_working_days(today, DUE_SOON_WORKING_DAYS)
         query = query.where(Submission.due_on >= today, Submission.due_on <= soon)
-    page = max(1, page)
+    page = min(max(1, page), MAX_PAGE)
     order = (Submission.safeguarding.desc(), Submission.created_at.desc(), Submission.id.desc())
     if filters.search:
         # A search is selective by design: find and page its matches through the search indexes

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -14,6 +14,7 @@ from portal.console import bp, words
 from portal.console.guard import requires
 from portal.emails import composer, delivery
 from portal.forms import console as forms
+from portal.forms.fields import single_line
 from talkzone import access, audit, inbox, worklist
 from talkzone.models import Kind, User, utcnow
 
@@ -61,7 +62,18 @@ def _filters() -> worklist.Filters:
         mine=_flag("mine"), unassigned=_flag("unassigned"), overdue=_flag("overdue"),
         due_soon=_flag("due_soon"), safeguarding=_flag("safeguarding"),
         # Search terms may be personal data, so they only ever arrive in a POST body.
-        search=(request.form.get("q") or "").strip()[:200] or None if request.method == "POST" else None)
+        search=single_line(request.form.get("q") or "")[:200] or None if request.method == "POST" else None)
+
+
+def _page_number() -> int:
+    """The page asked for: not a number means the first; one too large for a query is a bad request."""
+    try:
+        number = int(request.values.get("page", "1"))
+    except ValueError:
+        return 1
+    if abs(number) > worklist.MAX_PAGE:
+        abort(400)
+    return max(1, number)
 
 
 @bp.route("/", methods=["GET", "POST"], endpoint="inbox")
@@ -72,11 +84,7 @@ def inbox_page():
     if request.method == "POST" and not form.validate():
         return redirect(url_for("console.inbox"))
     filters = _filters()
-    try:
-        number = max(1, int(request.values.get("page", "1")))
-    except ValueError:
-        number = 1
-    page = worklist.inbox(db.session(), g.staff, filters, number)
+    page = worklist.inbox(db.session(), g.staff, filters, _page_number())
     today = date.today()
     return render_template("console/inbox.html", page=page, filters=filters, form=form, today=today,
                            kinds=worklist.kinds_for(g.staff), words=words,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 
 from talkzone.calendar import uk_time
 from talkzone.inbox import callback_windows
@@ -128,5 +129,7 @@ def contact_panel(contact: dict) -> list[str]:
     elif contact.get("say_who") == "yes":
         lines.append(_("You may say where you are calling from."))
     if contact.get("must_not_know"):
-        lines.append(_("Must not know: %(who)s", who=contact["must_not_know"]))
+        # The name is the person's own words: isolated, so a right-to-left override ends with it.
+        lines.append(escape(_("Must not know: %(who)s")) % {"who": Markup("<bdi>{}</bdi>").format(
+            contact["must_not_know"])})
     return lines

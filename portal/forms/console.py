@@ -9,7 +9,17 @@ from wtforms import BooleanField, HiddenField, PasswordField
 from wtforms.validators import Regexp, ValidationError
 
 from portal.forms.contact_preferences import SafeContactForm
-from portal.forms.fields import EmailAddress, Required, UKPhone, checkboxes, long_text, radios, select, text
+from portal.forms.fields import (
+    EmailAddress,
+    Required,
+    UKPhone,
+    checkboxes,
+    long_text,
+    radios,
+    select,
+    text,
+    whole_number,
+)
 
 GENERIC_SIGN_IN_FAILURE = _l("The details you entered are not right, or this account cannot be used at "
                              "the moment. Check them and try again.")
@@ -81,7 +91,7 @@ class VersionedForm(FlaskForm):
     version = HiddenField()
 
     def validate_version(self, field):
-        if not (field.data or "").isdigit():
+        if whole_number(field.data, 9) is None:  # what an SQL integer column holds
             raise ValidationError(_l("Reload the item and try again"))
 
 

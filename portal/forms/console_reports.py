@@ -9,7 +9,7 @@ from wtforms import HiddenField, IntegerField, SelectMultipleField
 from wtforms.validators import AnyOf, InputRequired, NumberRange, ValidationError
 from wtforms.widgets import HiddenInput
 
-from portal.forms.console import optional_select
+from portal.forms.console import VersionedForm, optional_select
 from portal.forms.fields import DateParts, Required, long_text, text
 
 
@@ -70,10 +70,9 @@ class LegalHoldForm(FlaskForm):
     reason = long_text(_l("Why"), _l("Enter why the hold is being placed or lifted"), max_length=500)
 
 
-class ExtensionForm(FlaskForm):
+class ExtensionForm(VersionedForm):
     """Extend a complaint's stage 1 reply to 20 working days, once, with the reason."""
 
-    version = HiddenField()
     reason = long_text(_l("Why the reply needs more time"),
                        _l("Enter why the stage 1 reply needs more time"), max_length=1000,
                        hint=_l("The young person is told the new date on a channel they said is safe"))

@@ -24,8 +24,10 @@ from wtforms.validators import InputRequired, Length, StopValidation, Validation
 
 from portal.forms.character_count import TranslatedCharacterCount
 
-# Characters that never belong in a typed answer (control characters except tab and newline).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Characters that never belong in a typed answer: C0 and C1 controls except tab and newline.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# What could start a new line in a one-line answer (and so forge a labelled line in an email).
+_LINE_BREAK = re.compile(r"[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
 
 
 class Required(InputRequired):
@@ -43,10 +45,27 @@ class Required(InputRequired):
             raise StopValidation(self.message or field.gettext("This field is required."))
 
 
-def _clean(value):
+def single_line(value):
+    """A one-line answer: line breaks become a space, other control characters go, ends trimmed."""
     if isinstance(value, str):
-        return _CONTROL.sub("", value).strip()
+        return _CONTROL.sub("", _LINE_BREAK.sub(" ", value)).strip()
     return value
+
+
+def multi_line(value):
+    """A multi-line answer: line breaks kept as newlines, tabs kept, other control characters gone."""
+    if isinstance(value, str):
+        return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    return value
+
+
+def whole_number(value, digits: int) -> int | None:
+    """The number typed, or None unless it is a whole number of at most ``digits`` digits.
+
+    Python ints have no limit but ``date()`` and SQL integers do, so a size is checked first.
+    """
+    value = (value or "").strip()
+    return int(value) if value.isdecimal() and len(value) <= digits else None
 
 
 class JourneyForm(FlaskForm):
@@ -83,7 +102,7 @@ def text(label, message=None, max_length=200, hint=None, width=None, autocomplet
     if input_type:
         params["type"] = input_type
     return StringField(label, validators=[*checks, *validators], widget=GovTextInput(),
-                       filters=[_clean],
+                       filters=[single_line],
                        description=hint or "", render_kw={"params": params} if params else None)
 
 
@@ -91,7 +110,7 @@ def long_text(label, message=None, max_length=2000, hint=None) -> TextAreaField:
     checks = [Required(message)] if message else []
     checks.append(Length(max=max_length, message=_l("Must be %(max)d characters or fewer",
                                                     max=max_length)))
-    return TextAreaField(label, validators=checks, widget=TranslatedCharacterCount(), filters=[_clean],
+    return TextAreaField(label, validators=checks, widget=TranslatedCharacterCount(), filters=[multi_line],
                          description=hint or "", render_kw={"params": {"maxlength": max_length}})
 
 
@@ -162,7 +181,7 @@ class DateParts(Field):
         self.anchor = f"{self.id}-day"
 
     def process_formdata(self, valuelist):
-        parts = [_clean(v) for v in valuelist][:3]
+        parts = [single_line(v) for v in valuelist][:3]
         self.parts = tuple(parts + [""] * (3 - len(parts)))
         self.data = None
 
@@ -184,11 +203,12 @@ class DateParts(Field):
         for part, name in ((day, _l("a day")), (month, _l("a month")), (year, _l("a year"))):
             if not part:
                 raise ValidationError(_l("%(label)s must include %(part)s", label=label, part=name))
-        if len(year) != 4:  # checked first: a year of many digits overflows date()
+        if len(year) != 4:  # checked first: a year of many digits is no date
             raise ValidationError(_l("Year must include 4 numbers"))
+        numbers = [whole_number(part, 4) for part in (year, month, day)]
         try:
-            value = date(int(year), int(month), int(day))
-        except (ValueError, OverflowError):
+            value = date(*numbers)
+        except (TypeError, ValueError):  # TypeError: a part that is not a small whole number
             raise ValidationError(_l("%(label)s must be a real date", label=label)) from None
         if self.past_only and value > date.today():
             raise ValidationError(_l("%(label)s must be today or in the past", label=label))

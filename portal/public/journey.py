@@ -24,6 +24,7 @@ from flask import (
 from wtforms import DateField
 
 from portal import db
+from portal.extensions import public_form_limit
 from portal.forms.fields import DateParts, JourneyForm
 from talkzone import drafts
 from talkzone.models import utcnow
@@ -76,7 +77,8 @@ class Journey:
         self.bp = blueprint
         self.steps = steps
         self.by_name = {step.name: step for step in steps}
-        blueprint.add_url_rule("/<step_name>", "step", self.step_view, methods=["GET", "POST"])
+        blueprint.add_url_rule("/<step_name>", "step", public_form_limit(self.step_view),
+                               methods=["GET", "POST"])
 
     # Draft storage -------------------------------------------------------------------
     def _idle(self) -> timedelta:

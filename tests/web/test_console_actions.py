@@ -153,7 +153,7 @@ def test_two_people_saving_one_item_the_second_is_refused_with_what_changed(app,
     assert clash.status_code == 409
     html = clash.get_data(as_text=True)
     assert "Someone else changed this item while you were working on it" in html
-    assert f"Status changed by {first_user.name}" in html and "New → Acknowledged" in html
+    assert f"Status changed by <bdi>{first_user.name}</bdi>" in html and "New → Acknowledged" in html
     assert 'value="no_further_action" selected' in html, "the second person's answers are kept"
     kept = _fresh(db_session, item)
     assert kept.status == "acknowledged" and kept.outcome is None
@@ -235,7 +235,7 @@ def test_logging_a_phone_contact_with_the_privacy_fields(app, db_session, smtp_s
             "end": "18:00", "voicemail": "no", "say_who": "no", "must_not_know": "brother"}
     done = client.post("/console/contacts/new", data=data, follow_redirects=True)
     html = done.get_data(as_text=True)
-    assert "Safe: Mon, Tue 4pm–6pm." in html and "Must not know: brother" in html
+    assert "Safe: Mon, Tue 4pm–6pm." in html and "Must not know: <bdi>brother</bdi>" in html
     item = db_session.scalar(select(Submission).where(Submission.channel == "phone"))
     assert item.contact["voicemail"] == "no" and item.phone == "07700 900321"
     request = dict(data, kind="request_for_support", area="burnley")
