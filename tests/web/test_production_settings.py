@@ -11,7 +11,7 @@ from portal import create_app
 from tests.conftest import empty_database
 from tests.factories import PASSWORD, make_user
 
-HTTPS = "https://localhost"
+HTTPS = "https://help.lancashire.example"
 
 
 @pytest.fixture
@@ -19,7 +19,8 @@ def production_app(database_url, monkeypatch):
     # A debug flag left in the environment (FLASK_DEBUG) must not turn debug on in production.
     monkeypatch.setenv("FLASK_DEBUG", "1")
     app = create_app("production", SECRET_KEY="a production secret of a decent length",
-                     DATABASE_URL=database_url, RATELIMIT_STORAGE_URI="memory://")
+                     DATABASE_URL=database_url, RATELIMIT_STORAGE_URI="memory://",
+                     PUBLIC_BASE_URL=HTTPS)
     yield app
     empty_database(app.extensions["db_engine"])
     app.extensions["db_engine"].dispose()
