@@ -42,11 +42,12 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.jinja_env.lstrip_blocks = True
 
     from portal import cli, db, errors, i18n, mail, security
-    from portal.extensions import csrf, limiter
+    from portal.extensions import csrf, limiter, login_manager
 
     db.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    login_manager.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     mail.init_app(app)

@@ -89,6 +89,15 @@ class User(Base):
     # sign-in must replace it before anything else, so only its owner knows it.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
 
+    # What Flask-Login asks of a signed-in user; only a live, fully signed-in session
+    # yields a User (talkzone.staff.current), so a loaded one is authenticated.
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        """Refused: a user id in Flask's session cookie could not be revoked on the server."""
+        raise NotImplementedError("staff sign in through talkzone.staff sessions, not login_user")
+
 
 class Submission(Base):
     """A request for support, a complaint or a helpline contact, with its routing and workflow."""

@@ -1,13 +1,15 @@
-"""The staff session cookie, the signed-in user, and the permission every route declares."""
+"""The staff session cookie, Flask-Login's user loaded from it, and the permission every route declares."""
 
 from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, current_app, g, redirect, request, url_for
+from flask import abort, current_app, g, redirect, url_for
+from flask_login import current_user, login_required
 
 from portal import db
 from portal.console import bp
+from portal.extensions import login_manager
 from talkzone import access, staff
 
 COOKIE = "eh_staff"
@@ -27,27 +29,42 @@ def clear_cookie(response):
     return response
 
 
-@bp.before_request
-def _load_staff_session():
-    """Check the cookie against the server's session record on every console request."""
+@login_manager.request_loader
+def _load_staff_session(request):
+    """Flask-Login's user: the cookie checked against the server's session record.
+
+    A revoked, idle or expired record loads no one; a sign-in half done is kept on ``g``
+    for its next step but is not a signed-in user.
+    """
     token = request.cookies.get(COOKIE)
     record = staff.current(db.session(), token) if token else None
     g.staff_token = token if record is not None else None
     g.staff_session = record
-    g.staff = record.user if record is not None and record.stage == staff.FULL else None
+    return record.user if record is not None and record.stage == staff.FULL else None
+
+
+@login_manager.unauthorized_handler
+def _to_sign_in():
+    return redirect(url_for("console.sign_in"))
+
+
+@bp.before_request
+def _load_signed_in_user():
+    """Load the session once, first thing, so every console request moves its idle time on."""
+    g.staff = current_staff()
     g.staff_permissions = access.PERMISSIONS.get(g.staff.role, frozenset()) if g.staff else frozenset()
 
 
 def current_staff():
-    """The fully signed-in member of staff for this request, or None."""
-    return g.get("staff")
+    """The fully signed-in member of staff for this request (the User itself), or None."""
+    return current_user._get_current_object() if current_user.is_authenticated else None
 
 
 def requires(permission: str):
     """Declare the permission a console route needs; an architecture test checks every route has one.
 
-    ANONYMOUS: anyone. SIGNING_IN: a sign-in half done. Anything else: a fully signed-in
-    user whose role carries it (403 otherwise); talkzone's NotFound becomes 404.
+    ANONYMOUS: anyone. SIGNING_IN: a sign-in half done. Anything else: login_required,
+    then a role that carries it (403 otherwise); talkzone's NotFound becomes 404.
     """
     def decorate(view):
         @wraps(view)
@@ -56,11 +73,8 @@ def requires(permission: str):
                 record = g.get("staff_session")
                 if record is None or record.stage == staff.FULL:
                     return redirect(url_for("console.sign_in"))
-            elif permission != access.ANONYMOUS:
-                if g.get("staff") is None:
-                    return redirect(url_for("console.sign_in"))
-                if not access.can(g.staff, permission):
-                    abort(403)
+            elif permission != access.ANONYMOUS and not access.can(current_staff(), permission):
+                abort(403)
             try:
                 return view(*args, **kwargs)
             except access.NotFound:
@@ -68,6 +82,8 @@ def requires(permission: str):
             except access.Forbidden:
                 abort(403)
 
+        if permission not in (access.ANONYMOUS, access.SIGNING_IN):
+            guarded = login_required(guarded)
         guarded.permission = permission
         return guarded
 

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 
 from flask import current_app, g, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
 from markupsafe import Markup
 
 from portal import db
@@ -38,7 +39,7 @@ def _client() -> str:
 @requires(access.ANONYMOUS)
 def sign_in():
     """The first step: email and password."""
-    if g.get("staff") is not None:
+    if current_user.is_authenticated:
         return redirect(url_for("console.inbox"))
     form = SignInForm()
     if form.validate_on_submit():
