@@ -61,7 +61,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from portal.public import complaint, helpline, pages, request_support
+    from portal import pages
+    from portal.public import complaint, helpline, request_support
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(request_support.bp)

@@ -10,10 +10,9 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from portal import db
-from portal.console import bp, words
+from portal.console import bp, forms, words
 from portal.console.guard import requires
 from portal.emails import composer, delivery
-from portal.forms import console as forms
 from talkzone import access, audit, inbox, worklist
 from talkzone.models import Kind, User, utcnow
 

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from portal import db
 from portal.console import bp, words
 from portal.console.guard import requires
-from portal.forms.console_reports import ReportFiltersForm
+from portal.console.report_forms import ReportFiltersForm
 from talkzone import access, reports
 from talkzone.calendar import uk_date
 from talkzone.models import utcnow

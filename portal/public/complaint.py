@@ -11,8 +11,8 @@ from portal.extensions import limiter
 from portal.forms import complaint as forms
 from portal.forms.contact_preferences import SafeContactForm
 from portal.i18n import current_language
+from portal.journeys.engine import Journey, Step
 from portal.public.complaint_summary import complaint_summary
-from portal.public.journey import Journey, Step
 from talkzone.complaints import (
     DETAILS_STEP,
     advocacy_offered,

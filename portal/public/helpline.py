@@ -21,8 +21,8 @@ from portal.emails import composer, delivery
 from portal.extensions import limiter
 from portal.forms import helpline as forms
 from portal.i18n import current_language, long_date
+from portal.journeys.engine import Journey, Step
 from portal.public.helpline_summary import helpline_summary
-from portal.public.journey import Journey, Step
 from talkzone.calendar import uk_date, uk_time
 from talkzone.helpline import (
     CALLBACK_METHODS,

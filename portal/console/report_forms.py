@@ -9,7 +9,7 @@ from wtforms import HiddenField, IntegerField, SelectMultipleField
 from wtforms.validators import AnyOf, InputRequired, NumberRange, ValidationError
 from wtforms.widgets import HiddenInput
 
-from portal.forms.console import optional_select
+from portal.console.forms import optional_select
 from portal.forms.fields import DateParts, Required, long_text, text
 
 

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_babel import lazy_gettext as _l
 
 from portal import db
-from portal.public.journey import SESSION_KEY
+from portal.journeys.engine import SESSION_KEY
 from talkzone import drafts
 from talkzone.models import utcnow
 
