@@ -22,7 +22,7 @@ from markupsafe import Markup
 from wtforms import Field, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, StopValidation, ValidationError
 
-from portal.forms.character_count import TranslatedCharacterCount
+from portal.journeys.questions.character_count import TranslatedCharacterCount
 
 # Characters that never belong in a typed answer (control characters except tab and newline).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

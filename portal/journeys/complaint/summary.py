@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portal.forms import complaint as forms
-from portal.public.summary import choice, lines, row, safe_contact_rows
+from portal.journeys.complaint import forms
+from portal.journeys.questions.summary_rows import choice, lines, row, safe_contact_rows
 from talkzone.complaints import advocacy_offered, contact_method, for_someone_else, wants_advocate
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
 
-from portal.forms.address import AddressForm  # noqa: F401 (a question page of this journey)
-from portal.forms.contact_preferences import YES_NO
 from portal.forms.fields import (
     DateParts,
     EmailAddress,
@@ -17,6 +15,8 @@ from portal.forms.fields import (
     radios,
     text,
 )
+from portal.journeys.questions.address import AddressForm  # noqa: F401 (a question page of this journey)
+from portal.journeys.questions.contact_preferences import YES_NO
 from talkzone.calendar import uk_date
 from talkzone.eligibility import TOO_OLD, child_age_problem
 from talkzone.models import utcnow

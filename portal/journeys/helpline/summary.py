@@ -6,8 +6,8 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portal.forms import helpline as forms
-from portal.public.summary import choice, lines, row
+from portal.journeys.helpline import forms
+from portal.journeys.questions.summary_rows import choice, lines, row
 from talkzone.helpline import CALLBACK_METHODS, windows_from_answers
 
 

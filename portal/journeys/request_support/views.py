@@ -17,11 +17,11 @@ from flask_babel import lazy_gettext as _l
 from portal import db
 from portal.emails import composer, delivery
 from portal.extensions import limiter
-from portal.forms import request_support as forms
-from portal.forms.contact_preferences import SafeContactForm
 from portal.i18n import current_language
 from portal.journeys.engine import Journey, Step, form_answers, form_data, now
-from portal.public.summary import request_summary
+from portal.journeys.questions.contact_preferences import SafeContactForm
+from portal.journeys.request_support import forms
+from portal.journeys.request_support.summary import request_summary
 from talkzone.routing import area_choices, match_postcode
 from talkzone.submissions import submit_request_for_support
 

@@ -19,10 +19,10 @@ from flask_babel import lazy_gettext as _l
 from portal import db
 from portal.emails import composer, delivery
 from portal.extensions import limiter
-from portal.forms import helpline as forms
 from portal.i18n import current_language, long_date
 from portal.journeys.engine import Journey, Step
-from portal.public.helpline_summary import helpline_summary
+from portal.journeys.helpline import forms
+from portal.journeys.helpline.summary import helpline_summary
 from talkzone.calendar import uk_date, uk_time
 from talkzone.helpline import (
     CALLBACK_METHODS,

@@ -8,11 +8,11 @@ from flask_babel import lazy_gettext as _l
 from portal import db
 from portal.emails import composer, delivery
 from portal.extensions import limiter
-from portal.forms import complaint as forms
-from portal.forms.contact_preferences import SafeContactForm
 from portal.i18n import current_language
+from portal.journeys.complaint import forms
+from portal.journeys.complaint.summary import complaint_summary
 from portal.journeys.engine import Journey, Step
-from portal.public.complaint_summary import complaint_summary
+from portal.journeys.questions.contact_preferences import SafeContactForm
 from talkzone.complaints import (
     DETAILS_STEP,
     advocacy_offered,

@@ -8,7 +8,6 @@ from flask_babel import format_date, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
 
-from portal.forms.contact_preferences import YES_NO
 from portal.forms.fields import (
     EmailAddress,
     JourneyForm,
@@ -19,6 +18,7 @@ from portal.forms.fields import (
     select,
     text,
 )
+from portal.journeys.questions.contact_preferences import YES_NO
 from talkzone import helpline as rules
 
 TOPICS = [

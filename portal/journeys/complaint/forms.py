@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from portal.forms.address import AddressForm  # noqa: F401 (a question page of this journey)
-from portal.forms.contact_preferences import YES_NO
 from portal.forms.fields import EmailAddress, JourneyForm, UKPhone, long_text, radios, text
+from portal.journeys.questions.address import AddressForm  # noqa: F401 (a question page of this journey)
+from portal.journeys.questions.contact_preferences import YES_NO
 
 AGE_BANDS = [
     ("under_12", _l("Under 12")), ("12_15", _l("12 to 15")), ("16_17", _l("16 or 17")),
