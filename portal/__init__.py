@@ -61,12 +61,13 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from portal import pages
+    from portal import journeys, pages
     from portal.journeys.complaint import views as complaint
     from portal.journeys.helpline import views as helpline
     from portal.journeys.request_support import views as request_support
 
     app.register_blueprint(pages.bp)
+    app.register_blueprint(journeys.bp)
     app.register_blueprint(request_support.bp)
     app.register_blueprint(complaint.bp)
     app.register_blueprint(helpline.bp)

@@ -40,7 +40,7 @@ class Step:
     name: str
     form: type
     title: object
-    template: str = "public/step.html"
+    template: str = "journeys/step.html"
     applies: Callable[[dict], bool] = lambda answers: True
     prepare: Callable | None = None  # (form, answers) -> None: choices, labels
     after: Callable | None = None  # (answers) -> url or None: leave the journey early

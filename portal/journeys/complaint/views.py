@@ -23,7 +23,7 @@ from talkzone.complaints import (
 )
 from talkzone.models import utcnow
 
-bp = Blueprint("complaint", __name__, url_prefix="/complaint")
+bp = Blueprint("complaint", __name__, url_prefix="/complaint", template_folder="templates")
 CONFIRMATION_KEY = "complaint_confirmation"
 
 
@@ -141,14 +141,14 @@ STEPS = [
     Step("email", forms.EmailForm, _l("What is your email address?"), applies=_uses("email")),
     Step("address", forms.AddressForm, _l("Your address"), applies=_uses("address")),
     Step("safety", SafeContactForm, _l("When it is safe to contact you"),
-         template="public/safe_contact.html", prepare=_prepare_safety),
+         template="journeys/safe_contact.html", prepare=_prepare_safety),
     Step("advocate", forms.AdvocateForm, _l("An advocate to help you"),
-         template="public/complaint/advocate.html", applies=_offered, prepare=_prepare_advocate),
+         template="complaint/advocate.html", applies=_offered, prepare=_prepare_advocate),
     Step("advocate-info", forms.AdvocateAgainForm, _l("What an advocate does"),
-         template="public/complaint/advocate_info.html", prepare=_prepare_advocate,
+         template="complaint/advocate_info.html", prepare=_prepare_advocate,
          applies=lambda a: _offered(a) and a.get("advocate", {}).get("advocate") == "tell_me_more"),
     Step("advocacy-consent", forms.AdvocacyConsentForm, _l("Passing on your details"),
-         template="public/complaint/advocacy_consent.html", prepare=_prepare_consent,
+         template="complaint/advocacy_consent.html", prepare=_prepare_consent,
          applies=lambda a: _offered(a) and wants_advocate(a) == "yes"),
 ]
 
@@ -164,7 +164,7 @@ def _needs_complaints_service():
 @bp.get("/")
 def start():
     """The start page: what a complaint is for, the reassurance, and what happens when."""
-    return render_template("public/complaint/start.html")
+    return render_template("complaint/start.html")
 
 
 @bp.route("/check-answers", methods=["GET", "POST"])
@@ -186,7 +186,7 @@ def check():
         }
         return url_for("complaint.confirmation")
 
-    return journey.check_page("public/complaint/check.html",
+    return journey.check_page("complaint/check.html",
                               lambda answers: complaint_summary(answers, journey, _profile()), send)
 
 
@@ -196,4 +196,4 @@ def confirmation():
     details = session.get(CONFIRMATION_KEY)
     if not details:
         return redirect(url_for("complaint.start"))
-    return render_template("public/complaint/confirmation.html", **details)
+    return render_template("complaint/confirmation.html", **details)

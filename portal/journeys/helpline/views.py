@@ -35,7 +35,7 @@ from talkzone.helpline import (
 )
 from talkzone.models import utcnow
 
-bp = Blueprint("helpline", __name__, url_prefix="/helpline")
+bp = Blueprint("helpline", __name__, url_prefix="/helpline", template_folder="templates")
 CONFIRMATION_KEY = "helpline_confirmation"
 
 
@@ -89,16 +89,16 @@ def _hours_context(_answers=None) -> dict:
 
 STEPS = [
     Step("topic", forms.TopicForm, _l("What would you like to talk about?"),
-         template="public/helpline/topic.html",
+         template="helpline/topic.html",
          context=lambda answers: {**side_doors(), **_hours_context()}),
     Step("message", forms.MessageForm, _l("What would you like to tell us?")),
     Step("reply", forms.ReplyForm, _l("How should we get back to you?"),
-         template="public/helpline/reply.html", context=_hours_context),
+         template="helpline/reply.html", context=_hours_context),
     Step("phone", forms.PhoneForm, _l("What is your phone number?"), applies=_by_phone),
     Step("email", forms.EmailForm, _l("What is your email address?"),
          applies=lambda a: _method(a) == "email"),
     Step("windows", forms.WindowsForm, _l("When can we get back to you?"),
-         template="public/helpline/windows.html", applies=_by_phone, prepare=_prepare_windows,
+         template="helpline/windows.html", applies=_by_phone, prepare=_prepare_windows,
          context=_hours_context),
     Step("safety", forms.SafetyForm, _l("Keeping you safe when we get in touch"),
          applies=_by_phone, prepare=_prepare_safety),
@@ -147,7 +147,7 @@ def start():
     if answers:
         missing = journey.first_missing(answers)
         resume = journey.url(missing) if missing else url_for("helpline.check")
-    return render_template("public/helpline/start.html", resume_url=resume,
+    return render_template("helpline/start.html", resume_url=resume,
                            start_url=journey.url(STEPS[0]), **_opening_context(), **side_doors())
 
 
@@ -174,7 +174,7 @@ def check():
         }
         return url_for("helpline.confirmation")
 
-    return journey.check_page("public/helpline/check.html",
+    return journey.check_page("helpline/check.html",
                               lambda answers: helpline_summary(answers, journey, window_words), send)
 
 
@@ -186,6 +186,6 @@ def confirmation():
         return redirect(url_for("helpline.start"))
     moment = now()
     first = first_callback([CallbackWindow.from_iso(w) for w in details["windows"]], moment)
-    return render_template("public/helpline/confirmation.html", reference=details["reference"],
+    return render_template("helpline/confirmation.html", reference=details["reference"],
                            method=details["method"], first_window=window_words(first) if first else None,
                            **_opening_context())

@@ -25,7 +25,7 @@ from portal.journeys.request_support.summary import request_summary
 from talkzone.routing import area_choices, match_postcode
 from talkzone.submissions import submit_request_for_support
 
-bp = Blueprint("request_support", __name__, url_prefix="/request-support")
+bp = Blueprint("request_support", __name__, url_prefix="/request-support", template_folder="templates")
 MAX_CHILDREN = 10
 # The neighbouring council a family chose on the area question (a shared postcode).
 NEIGHBOUR_KEY = "chosen_neighbour"
@@ -120,26 +120,26 @@ STEPS = [
     Step("about-you", forms.AboutYouForm, _l("About you"),
          applies=lambda a: _role(a) in ("parent", "young_person")),
     Step("professional", forms.ProfessionalForm, _l("About you and your organisation"),
-         template="public/request_support/professional.html", applies=_is_professional),
+         template="request_support/professional.html", applies=_is_professional),
     Step("family-consent", forms.FamilyConsentForm, _l("The family's consent"),
          applies=_is_professional),
     Step("children", forms.AddAnotherForm, _l("Children"),
-         template="public/request_support/children.html", before=_children_first,
+         template="request_support/children.html", before=_children_first,
          after=_after_add_another),
     Step("address", forms.AddressForm, _l("Where does the family live?"), after=_after_address),
     Step("area", forms.AreaForm, _l("Which area does the family live in?"),
-         template="public/request_support/area.html", before=_neighbours_postcode,
+         template="request_support/area.html", before=_neighbours_postcode,
          prepare=_prepare_area, after=_after_area, context=_area_context),
     Step("needs", forms.NeedsForm, _l("What is happening")),
     Step("risk", forms.RiskForm, _l("Is a child at risk?"), after=_after_risk),
     Step("involved", forms.InvolvedForm, _l("Who is already involved")),
     Step("language", forms.LanguageForm, _l("Language and access needs")),
     Step("contact", forms.ContactForm, _l("How to contact you"),
-         template="public/request_support/contact.html", prepare=_prepare_contact),
+         template="request_support/contact.html", prepare=_prepare_contact),
     Step("safety", SafeContactForm, _l("When it is safe to contact you"),
-         template="public/safe_contact.html"),
+         template="journeys/safe_contact.html"),
     Step("consent", forms.ConsentForm, _l("Sharing your information"),
-         template="public/request_support/consent.html",
+         template="request_support/consent.html",
          applies=lambda a: not _is_professional(a), after=_after_consent),
 ]
 
@@ -148,7 +148,7 @@ journey = Journey("request_support", bp, STEPS)
 
 @bp.get("/")
 def start():
-    return render_template("public/request_support/start.html")
+    return render_template("request_support/start.html")
 
 
 @bp.route("/child", methods=["GET", "POST"], defaults={"index": None})
@@ -178,7 +178,7 @@ def child(index):
         form = forms.ChildForm(data=form_data(forms.ChildForm, saved))
     back = journey.url("children") if children else journey.url(
         "family-consent" if _is_professional(answers) else "about-you")
-    return render_template("public/request_support/child.html", form=form, index=index,
+    return render_template("request_support/child.html", form=form, index=index,
                            back_url=back, number=(index if index is not None else len(children)) + 1)
 
 
@@ -195,7 +195,7 @@ def remove_child(index):
             answers.pop("children", None)
             journey.save(answers)
         return redirect(journey.url("children", **_change_args()))
-    return render_template("public/request_support/remove_child.html", form=form,
+    return render_template("request_support/remove_child.html", form=form,
                            child=children[index], back_url=journey.url("children"))
 
 
@@ -211,7 +211,7 @@ def outside_area():
         return redirect(journey.url("address"))
     found = match_postcode(_profile(), postcode)
     chosen = _profile().neighbour(answers.get(NEIGHBOUR_KEY, ""))
-    return render_template("public/request_support/outside_area.html", postcode=postcode,
+    return render_template("request_support/outside_area.html", postcode=postcode,
                            neighbours=found.neighbours, chosen=chosen,
                            may_choose_area=not found.neighbours_only, back_url=journey.url("address"))
 
@@ -220,7 +220,7 @@ def outside_area():
 def at_risk():
     """A child at risk: the social care front door and 999 come first, whatever else was said."""
     answers = journey.answers()
-    return render_template("public/request_support/at_risk.html",
+    return render_template("request_support/at_risk.html",
                            next_url=journey.next_url(journey.by_name["risk"], answers, False)
                            if answers.get("risk") else None,
                            back_url=journey.url("risk"))
@@ -229,7 +229,7 @@ def at_risk():
 @bp.get("/no-consent")
 def no_consent():
     journey.discard()
-    return render_template("public/request_support/no_consent.html")
+    return render_template("request_support/no_consent.html")
 
 
 @bp.route("/check-answers", methods=["GET", "POST"])
@@ -249,7 +249,7 @@ def check():
         }
         return url_for("request_support.confirmation")
 
-    return journey.check_page("public/request_support/check.html",
+    return journey.check_page("request_support/check.html",
                               lambda answers: request_summary(answers, journey), send)
 
 
@@ -258,4 +258,4 @@ def confirmation():
     details = session.get("confirmation")
     if not details:
         return redirect(url_for("request_support.start"))
-    return render_template("public/request_support/confirmation.html", **details)
+    return render_template("request_support/confirmation.html", **details)
