@@ -90,7 +90,7 @@ def _register_template_context(app: Flask) -> None:
 
     from govuk_frontend_wtf.main import WTFormsHelpers
 
-    from portal.forms.fields import error_summary, render
+    from portal.fields import error_summary, render
 
     WTFormsHelpers(app)
     app.add_template_global(render, "render_field")

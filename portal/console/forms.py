@@ -8,7 +8,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovPasswordInpu
 from wtforms import BooleanField, HiddenField, PasswordField
 from wtforms.validators import Regexp, ValidationError
 
-from portal.forms.fields import EmailAddress, Required, UKPhone, checkboxes, long_text, radios, select, text
+from portal.fields import EmailAddress, Required, UKPhone, checkboxes, long_text, radios, select, text
 from portal.journeys.questions.contact_preferences import SafeContactForm
 
 GENERIC_SIGN_IN_FAILURE = _l("The details you entered are not right, or this account cannot be used at "

@@ -10,7 +10,7 @@ from wtforms.validators import AnyOf, InputRequired, NumberRange, ValidationErro
 from wtforms.widgets import HiddenInput
 
 from portal.console.forms import optional_select
-from portal.forms.fields import DateParts, Required, long_text, text
+from portal.fields import DateParts, Required, long_text, text
 
 
 class ReportFiltersForm(FlaskForm):

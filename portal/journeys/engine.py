@@ -24,7 +24,7 @@ from flask import (
 from wtforms import DateField
 
 from portal import db
-from portal.forms.fields import DateParts, JourneyForm
+from portal.fields import DateParts, JourneyForm
 from talkzone import drafts
 from talkzone.models import utcnow
 

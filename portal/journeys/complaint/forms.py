@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from portal.forms.fields import EmailAddress, JourneyForm, UKPhone, long_text, radios, text
+from portal.fields import EmailAddress, JourneyForm, UKPhone, long_text, radios, text
 from portal.journeys.questions.address import AddressForm  # noqa: F401 (a question page of this journey)
 from portal.journeys.questions.contact_preferences import YES_NO
 

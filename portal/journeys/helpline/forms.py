@@ -8,7 +8,7 @@ from flask_babel import format_date, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
 
-from portal.forms.fields import (
+from portal.fields import (
     EmailAddress,
     JourneyForm,
     Required,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
 
-from portal.forms.fields import JourneyForm, checkboxes, radios, select, text
+from portal.fields import JourneyForm, checkboxes, radios, select, text
 
 DAYS = [
     ("mon", _l("Monday")), ("tue", _l("Tuesday")), ("wed", _l("Wednesday")),

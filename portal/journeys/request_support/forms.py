@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
 
-from portal.forms.fields import (
+from portal.fields import (
     DateParts,
     EmailAddress,
     JourneyForm,
