@@ -9,7 +9,8 @@ from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from config import CONFIGS
-from talkzone.profile import load_profile
+from portal.profile import current_profile
+from portal.profile import install as install_profile
 
 
 class ConfigError(RuntimeError):
@@ -28,7 +29,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     missing = [key for key in app.config["REQUIRED"] if not app.config.get(key)]
     if missing:
         raise ConfigError(f"set {', '.join(missing)} in the environment before starting")
-    app.extensions["profile"] = load_profile(app.config["SERVICE_PROFILE"])
+    install_profile(app)
 
     app.jinja_loader = ChoiceLoader([
         FileSystemLoader(Path(__file__).parent / "templates"),
@@ -99,4 +100,4 @@ def _register_template_context(app: Flask) -> None:
 
     @app.context_processor
     def _profile():
-        return {"profile": app.extensions["profile"]}
+        return {"profile": current_profile(app)}

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal import db
 from portal.journeys.engine import SESSION_KEY
+from portal.profile import current_profile
 from talkzone import drafts
 from talkzone.models import utcnow
 
@@ -28,7 +29,7 @@ OTHER_JOURNEYS = [
 
 @bp.get("/")
 def start():
-    profile = current_app.extensions["profile"]
+    profile = current_profile()
     journeys = []
     for endpoint, title, description in OTHER_JOURNEYS:
         if endpoint == "helpline.start" and profile.helpline is None:

@@ -13,6 +13,7 @@ from portal.journeys.complaint import forms
 from portal.journeys.complaint.summary import complaint_summary
 from portal.journeys.engine import Journey, Step
 from portal.journeys.questions.contact_preferences import SafeContactForm
+from portal.profile import current_profile
 from talkzone.complaints import (
     DETAILS_STEP,
     advocacy_offered,
@@ -28,7 +29,7 @@ CONFIRMATION_KEY = "complaint_confirmation"
 
 
 def _profile():
-    return current_app.extensions["profile"]
+    return current_profile()
 
 
 def _now():

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal.journeys.helpline import forms
 from portal.journeys.questions.summary_rows import choice, lines, row
+from portal.profile import current_profile
 from talkzone.helpline import CALLBACK_METHODS, windows_from_answers
 
 
@@ -38,7 +38,7 @@ def helpline_summary(answers: dict, journey, window_words) -> list[dict]:
         if method == "call":
             reply.append(row(_l("Voicemail"), choice(forms.SafetyForm, "voicemail", safety.get("voicemail")),
                              change("safety"), _l("whether we can leave a voicemail")))
-        name = current_app.extensions["profile"].helpline.name
+        name = current_profile().helpline.name
         reply.append(row(_("Say we are from %(name)s", name=name),
                          choice(forms.SafetyForm, "say_who", safety.get("say_who")), change("safety"),
                          _l("whether we can say where we are from")))

@@ -23,6 +23,7 @@ from portal.i18n import current_language, long_date
 from portal.journeys.engine import Journey, Step
 from portal.journeys.helpline import forms
 from portal.journeys.helpline.summary import helpline_summary
+from portal.profile import current_profile
 from talkzone.calendar import uk_date, uk_time
 from talkzone.helpline import (
     CALLBACK_METHODS,
@@ -40,7 +41,7 @@ CONFIRMATION_KEY = "helpline_confirmation"
 
 
 def _profile():
-    return current_app.extensions["profile"]
+    return current_profile()
 
 
 def now() -> datetime:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal.i18n import long_date
 from portal.journeys.questions.summary_rows import choice, lines, row, safe_contact_rows
 from portal.journeys.request_support import forms
+from portal.profile import current_profile
 
 
 def request_summary(answers: dict, journey) -> list[dict]:
@@ -108,6 +109,6 @@ def request_summary(answers: dict, journey) -> list[dict]:
 
 
 def journey_area_name(answers) -> str:
-    area = current_app.extensions["profile"].area(answers["area"]["area"])
+    area = current_profile().area(answers["area"]["area"])
     return area.name if area else answers["area"]["area"]
 

@@ -22,6 +22,7 @@ from portal.journeys.engine import Journey, Step, form_answers, form_data, now
 from portal.journeys.questions.contact_preferences import SafeContactForm
 from portal.journeys.request_support import forms
 from portal.journeys.request_support.summary import request_summary
+from portal.profile import current_profile
 from talkzone.routing import area_choices, match_postcode
 from talkzone.submissions import submit_request_for_support
 
@@ -40,7 +41,7 @@ def _is_professional(answers):
 
 
 def _profile():
-    return current_app.extensions["profile"]
+    return current_profile()
 
 
 def _children_first(answers):
