@@ -9,7 +9,8 @@ from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from config import CONFIGS, derive
-from talkzone.profile import load_profile
+from portal.profile import current_profile
+from portal.profile import install as install_profile
 
 
 class ConfigError(RuntimeError):
@@ -29,7 +30,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     missing = [key for key in app.config["REQUIRED"] if not app.config.get(key)]
     if missing:
         raise ConfigError(f"set {', '.join(missing)} in the environment before starting")
-    app.extensions["profile"] = load_profile(app.config["SERVICE_PROFILE"])
+    install_profile(app)
 
     app.jinja_loader = ChoiceLoader([
         FileSystemLoader(Path(__file__).parent / "templates"),
@@ -63,9 +64,13 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from portal.public import complaint, helpline, pages, request_support
+    from portal import journeys, pages
+    from portal.journeys.complaint import views as complaint
+    from portal.journeys.helpline import views as helpline
+    from portal.journeys.request_support import views as request_support
 
     app.register_blueprint(pages.bp)
+    app.register_blueprint(journeys.bp)
     app.register_blueprint(request_support.bp)
     app.register_blueprint(complaint.bp)
     app.register_blueprint(helpline.bp)
@@ -88,7 +93,7 @@ def _register_template_context(app: Flask) -> None:
 
     from govuk_frontend_wtf.main import WTFormsHelpers
 
-    from portal.forms.fields import error_summary, render
+    from portal.fields import error_summary, render
 
     WTFormsHelpers(app)
     app.add_template_global(render, "render_field")
@@ -97,4 +102,4 @@ def _register_template_context(app: Flask) -> None:
 
     @app.context_processor
     def _profile():
-        return {"profile": app.extensions["profile"]}
+        return {"profile": current_profile(app)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from portal.emails import composer, delivery
+from portal.profile import current_profile
 from talkzone.models import Submission
 from talkzone.submissions import submit_request_for_support
 
@@ -36,7 +37,7 @@ def demo_answers(area: str, postcode: str, child: str, details: str) -> dict:
 def seed(session, app) -> str:
     if session.scalar(select(func.count()).select_from(Submission)):
         return "demo data: the database already has submissions; nothing added"
-    profile = app.extensions["profile"]
+    profile = current_profile(app)
     added = 0
     for area, postcode, child, details in FAMILIES:
         if profile.area(area) is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, render_template
 from flask_babel import force_locale
 
+from portal.profile import current_profile
 from talkzone.submissions import Delivery
 
 # Mail to staff mailboxes and partner services is written in the service's own language; only
@@ -26,7 +27,7 @@ def composer():
     contact policy's decision that the message must not say who it is from.
     """
     app = current_app._get_current_object()
-    profile = app.extensions["profile"]
+    profile = current_profile(app)
     base_url = app.config["PUBLIC_BASE_URL"].rstrip("/")
 
     def compose(purpose: str, submission, neutral: bool = False) -> tuple[str, str]:
@@ -44,6 +45,6 @@ def composer():
 
 
 def delivery() -> Delivery:
-    profile = current_app.extensions["profile"]
+    profile = current_profile()
     return Delivery(domain=profile.sender.split("@", 1)[1],
                     sms_gateway=current_app.config.get("SMS_EMAIL_GATEWAY"))

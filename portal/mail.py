@@ -19,6 +19,7 @@ from flask import Flask, current_app
 from flask_mail import Connection
 
 from portal.extensions import mail
+from portal.profile import current_profile
 from talkzone.outbox import OutgoingMail, PermanentFailure, TemporaryFailure
 
 
@@ -88,7 +89,7 @@ class SMTPTransport:
 
     def __init__(self, app: Flask):
         self.app = app
-        self.sender = app.extensions["profile"].sender
+        self.sender = current_profile(app).sender
         self.timeout = app.config["MAIL_TIMEOUT"]
 
     @contextmanager
@@ -129,7 +130,7 @@ class FileTransport:
 
     def __init__(self, app: Flask):
         self.directory = Path(app.instance_path) / "mail"
-        self.sender = app.extensions["profile"].sender
+        self.sender = current_profile(app).sender
 
     @contextmanager
     def open(self):

@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 
 from portal import db
 from portal.console import bp
+from portal.console.forms import ChangePasswordForm
 from portal.console.guard import requires, set_cookie
-from portal.forms.console import ChangePasswordForm
 from talkzone import access, staff
 
 MESSAGES = {

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from portal import db
 from portal.console import bp, words
+from portal.console.forms import NewUserForm
 from portal.console.guard import requires
 from portal.console.items import profile
-from portal.forms.console import NewUserForm
 from talkzone import access, staff
 from talkzone.models import AuditEvent, Submission, User
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup
 
 from portal import db
+from portal.profile import current_profile
 from talkzone import access, staff
 
 users_cli = AppGroup("users", help="Staff accounts for the console.")
@@ -24,7 +25,7 @@ def create(email, name, is_admin, role, areas, password):
     role = access.ADMINISTRATOR if is_admin else role
     if role is None:
         raise click.UsageError("give --admin or --role")
-    profile = current_app.extensions["profile"]
+    profile = current_profile()
     unknown = [a for a in areas if profile.area(a) is None]
     if unknown:
         raise click.UsageError(f"unknown district(s): {', '.join(unknown)}")

@@ -6,10 +6,9 @@ from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from portal import db
-from portal.console import bp, words
+from portal.console import bp, forms, words
 from portal.console.guard import requires
 from portal.console.items import REFUSALS, mailing, profile
-from portal.forms import console as forms
 from talkzone import inbox
 from talkzone.routing import normalise_postcode
 from talkzone.submissions import contact_preferences

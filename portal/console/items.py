@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from portal import db
-from portal.console import bp, words
+from portal.console import bp, forms, words
 from portal.console.guard import requires
 from portal.emails import composer, delivery
-from portal.forms import console as forms
-from portal.forms.fields import single_line
+from portal.fields import single_line
+from portal.profile import current_profile
 from talkzone import access, audit, inbox, worklist
 from talkzone.models import Kind, User, utcnow
 
@@ -41,7 +41,7 @@ REFUSALS = {
 
 def profile():
     """The council's service profile."""
-    return current_app.extensions["profile"]
+    return current_profile()
 
 
 def mailing() -> inbox.Mailing:

@@ -10,6 +10,7 @@ from flask_babel import force_locale
 from portal import db
 from portal.console import words
 from portal.emails import delivery
+from portal.profile import current_profile
 from talkzone import deadlines, retention
 from talkzone.calendar import uk_date
 from talkzone.models import utcnow
@@ -20,7 +21,7 @@ retention_cli = AppGroup("retention", help="Keeping records no longer than neede
 
 def compose_reminder(team: deadlines.Team, items: list[deadlines.DueItem], today) -> tuple[str, str]:
     """The reminder mail for one team: references, types, dates and states only, nothing personal."""
-    profile = current_app.extensions["profile"]
+    profile = current_profile()
     base_url = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
     with force_locale("en"):
         text = render_template("emails/deadline_reminder.txt", team=team, items=items, today=today,
@@ -33,7 +34,7 @@ def compose_reminder(team: deadlines.Team, items: list[deadlines.DueItem], today
 def remind():
     """Mail each team its list of what is due soon or overdue, through the outbox (run daily)."""
     with db.new_session() as session:
-        counts = deadlines.remind(session, current_app.extensions["profile"], uk_date(utcnow()),
+        counts = deadlines.remind(session, current_profile(), uk_date(utcnow()),
                                   compose_reminder, delivery().domain)
     for team, listed in counts.items():
         click.echo(f"{team}: {listed} item(s) due soon or overdue")
@@ -50,7 +51,7 @@ def purge(dry_run):
             click.echo(f"{kind}: {done}/{total}")
 
     with db.new_session() as session:
-        result = retention.purge(session, current_app.extensions["profile"], utcnow(), dry_run, progress)
+        result = retention.purge(session, current_profile(), utcnow(), dry_run, progress)
     for kind, count in result.counts.items():
         cutoff = result.cutoffs[kind].date().isoformat()
         verb = "would anonymise" if dry_run else "anonymised"

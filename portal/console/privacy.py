@@ -13,8 +13,7 @@ from portal import db
 from portal.console import bp, words
 from portal.console.guard import requires
 from portal.console.items import _action_page, _conflict
-from portal.emails import composer, delivery
-from portal.forms.console_reports import (
+from portal.console.report_forms import (
     ExtensionForm,
     LegalHoldForm,
     SubjectDownloadForm,
@@ -22,6 +21,7 @@ from portal.forms.console_reports import (
     SubjectReviewForm,
     SubjectSearchForm,
 )
+from portal.emails import composer, delivery
 from talkzone import access, deadlines, disclosure, inbox, retention, subject_access
 
 EXTENSION_REFUSALS = {

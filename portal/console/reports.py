@@ -6,14 +6,15 @@ import csv
 import io
 from datetime import timedelta
 
-from flask import Response, current_app, g, render_template, request
+from flask import Response, g, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal import db
 from portal.console import bp, words
 from portal.console.guard import requires
-from portal.forms.console_reports import ReportFiltersForm
+from portal.console.report_forms import ReportFiltersForm
+from portal.profile import current_profile
 from talkzone import access, reports
 from talkzone.calendar import uk_date
 from talkzone.models import utcnow
@@ -40,7 +41,7 @@ CHANNELS = {"online": _l("Online"), "helpline": _l("Helpline"), "phone": _l("Pho
 
 
 def _areas() -> list:
-    areas = current_app.extensions["profile"].areas
+    areas = current_profile().areas
     if g.staff.role == access.DISTRICT_TRIAGE_OFFICER:
         return [a for a in areas if a.code in (g.staff.areas or [])]
     return list(areas)
@@ -55,7 +56,7 @@ def _filters(form: ReportFiltersForm) -> reports.Filters:
 
 def label(section: str, key: str) -> str:
     """The words for one row of a section."""
-    profile = current_app.extensions["profile"]
+    profile = current_profile()
     if section == "by_kind":
         return words.label(words.KINDS, key)
     if section == "by_area":

@@ -12,9 +12,9 @@ from markupsafe import Markup
 from portal import db
 from portal.console import bp
 from portal.console.account import MESSAGES
+from portal.console.forms import GENERIC_SIGN_IN_FAILURE, CodeForm, EnrolForm, NewPasswordForm, SignInForm
 from portal.console.guard import clear_cookie, requires, set_cookie
 from portal.extensions import limiter
-from portal.forms.console import GENERIC_SIGN_IN_FAILURE, CodeForm, EnrolForm, NewPasswordForm, SignInForm
 from talkzone import access, staff
 
 # What the sign-in pages say about failed attempts (talkzone.staff holds the rule).

@@ -14,7 +14,10 @@ from babel.messages.pofile import read_po
 from config import Config
 from portal.translate_cli import TRANSLATIONS, extract_to
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "portal" / "templates"
+PORTAL = Path(__file__).resolve().parents[2] / "portal"
+# The app's templates and each journey's own (portal/journeys/**/templates).
+TEMPLATES = sorted(p for p in PORTAL.rglob("*") if p.suffix in (".html", ".txt")
+                   and "templates" in p.relative_to(PORTAL).parts)
 LANGUAGES = [code for code in Config.LANGUAGES if code != Config.BABEL_DEFAULT_LOCALE]
 # Words that are the same in every language: cookie names are identifiers, not prose. (The
 # language switcher names each language in itself from portal.i18n, so needs no entry.)
@@ -155,7 +158,6 @@ def test_the_text_checker_finds_stray_words(tmp_path):
     assert untranslated_text(email) == ["Thanks"]
 
 
-@pytest.mark.parametrize("path", sorted(p for p in TEMPLATES.rglob("*") if p.suffix in (".html", ".txt")),
-                         ids=lambda p: str(p.relative_to(TEMPLATES)))
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: str(p.relative_to(PORTAL)))
 def test_templates_have_no_text_outside_translation_functions(path):
     assert untranslated_text(path) == []

@@ -1,1 +1,0 @@
-"""Flask-WTF forms for the public journeys and the console, rendered with GOV.UK macros."""

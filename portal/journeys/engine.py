@@ -1,0 +1,165 @@
+"""A small engine for GOV.UK question-page journeys.
+
+A journey is an ordered list of steps; each step is a form on its own page. Answers are
+kept in a server-side draft (the cookie holds only its random token), so they survive
+language changes and "change" links, and are deleted on submit, exit or expiry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from wtforms import DateField
+
+from portal import db
+from portal.extensions import public_form_limit
+from portal.fields import DateParts, JourneyForm
+from talkzone import drafts
+from talkzone.models import utcnow
+
+# The one draft token of the browser session; every journey keeps its draft under it.
+SESSION_KEY = "draft"
+SKIP_FIELDS = {"csrf_token", "submit", "website"}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One question page. ``applies`` decides from earlier answers whether it is asked."""
+
+    name: str
+    form: type
+    title: object
+    template: str = "journeys/step.html"
+    applies: Callable[[dict], bool] = lambda answers: True
+    prepare: Callable | None = None  # (form, answers) -> None: choices, labels
+    after: Callable | None = None  # (answers) -> url or None: leave the journey early
+    before: Callable | None = None  # (answers) -> url or None: somewhere to go first
+    context: Callable[[dict], dict] = field(default=lambda answers: {})
+
+
+def form_answers(form) -> dict:
+    """A form's data as JSON-safe values (dates as ISO strings)."""
+    data = {}
+    for name, value in form.data.items():
+        if name in SKIP_FIELDS:
+            continue
+        data[name] = value.isoformat() if isinstance(value, date) else value
+    return data
+
+
+def form_data(form_class, saved: dict | None) -> dict:
+    """Saved answers made ready to fill ``form_class`` again (ISO strings back to dates)."""
+    data = dict(saved or {})
+    for name, value in data.items():
+        unbound = getattr(form_class, name, None)
+        if value and getattr(unbound, "field_class", None) in (DateField, DateParts):
+            data[name] = date.fromisoformat(value)
+    return data
+
+
+class Journey:
+    """Registers the step pages and check-your-answers page of one journey on a blueprint."""
+
+    def __init__(self, name: str, blueprint: Blueprint, steps: list[Step]):
+        self.name = name
+        self.bp = blueprint
+        self.steps = steps
+        self.by_name = {step.name: step for step in steps}
+        blueprint.add_url_rule("/<step_name>", "step", public_form_limit(self.step_view),
+                               methods=["GET", "POST"])
+
+    # Draft storage -------------------------------------------------------------------
+    def _idle(self) -> timedelta:
+        return timedelta(minutes=current_app.config["DRAFT_IDLE_MINUTES"])
+
+    def answers(self) -> dict:
+        return drafts.load(db.session(), session.get(SESSION_KEY), self.name, utcnow(), self._idle())
+
+    def save(self, answers: dict) -> None:
+        token = drafts.save(db.session(), session.get(SESSION_KEY), self.name, answers, utcnow())
+        session[SESSION_KEY] = token
+
+    def discard(self) -> None:
+        """Delete this journey's draft; the other journeys' drafts stay."""
+        drafts.discard(db.session(), session.get(SESSION_KEY), self.name)
+
+    # Navigation ----------------------------------------------------------------------
+    def url(self, step: Step | str, **args) -> str:
+        name = step if isinstance(step, str) else step.name
+        return url_for(f"{self.bp.name}.step", step_name=name, **args)
+
+    def applicable(self, answers: dict) -> list[Step]:
+        return [step for step in self.steps if step.applies(answers)]
+
+    def first_missing(self, answers: dict) -> Step | None:
+        return next((s for s in self.applicable(answers) if s.name not in answers), None)
+
+    def next_url(self, current: Step, answers: dict, changing: bool) -> str:
+        if changing:
+            missing = self.first_missing(answers)
+            return self.url(missing, change=1) if missing else url_for(f"{self.bp.name}.check")
+        steps = self.applicable(answers)
+        later = steps[steps.index(current) + 1:] if current in steps else []
+        return self.url(later[0]) if later else url_for(f"{self.bp.name}.check")
+
+    def back_url(self, current: Step, answers: dict, changing: bool) -> str:
+        if changing:
+            return url_for(f"{self.bp.name}.check")
+        steps = self.applicable(answers)
+        index = steps.index(current) if current in steps else 0
+        return self.url(steps[index - 1]) if index > 0 else url_for(f"{self.bp.name}.start")
+
+    # Views ---------------------------------------------------------------------------
+    def check_page(self, template: str, summary: Callable[[dict], list], send: Callable[[dict], str]):
+        """Check your answers: sends once every question is answered; ``send`` returns where to go."""
+        answers = self.answers()
+        missing = self.first_missing(answers)
+        if missing is not None:
+            return redirect(self.url(missing))
+        form = JourneyForm()
+        if form.validate_on_submit():
+            return redirect(send(answers))
+        return render_template(template, form=form, sections=summary(answers),
+                               back_url=self.url(self.applicable(answers)[-1]))
+
+    def step_view(self, step_name: str):
+        step = self.by_name.get(step_name) or abort(404)
+        answers = self.answers()
+        changing = bool(request.args.get("change"))
+        missing = self.first_missing(answers)
+        if missing is not None and self.steps.index(missing) < self.steps.index(step):
+            return redirect(self.url(missing))  # nobody skips ahead by editing the URL
+        if not step.applies(answers):
+            return redirect(self.next_url(step, answers, changing))
+        if step.before and (elsewhere := step.before(answers)):
+            return redirect(elsewhere)
+        form = step.form() if request.method == "POST" else step.form(
+            data=form_data(step.form, answers.get(step.name)))
+        if step.prepare:
+            step.prepare(form, answers)
+        if request.method == "POST" and form.validate():
+            answers[step.name] = form_answers(form)
+            early_exit = step.after(answers) if step.after else None
+            self.save(answers)
+            return redirect(early_exit or self.next_url(step, answers, changing))
+        return render_template(
+            step.template, form=form, step=step, answers=answers, journey=self,
+            back_url=self.back_url(step, answers, changing), **step.context(answers),
+        )
+
+
+def now() -> datetime:
+    """Now, or the moment a test has frozen the clock at through the CLOCK setting."""
+    return (current_app.config.get("CLOCK") or utcnow)()

@@ -1,0 +1,43 @@
+"""The contact-preferences fieldset shared by every journey: when and how it is safe to get in touch."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms.validators import ValidationError
+
+from portal.fields import JourneyForm, checkboxes, radios, select, text
+
+DAYS = [
+    ("mon", _l("Monday")), ("tue", _l("Tuesday")), ("wed", _l("Wednesday")),
+    ("thu", _l("Thursday")), ("fri", _l("Friday")), ("sat", _l("Saturday")), ("sun", _l("Sunday")),
+]
+HOURS = [f"{h:02d}:00" for h in range(8, 23)]
+YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
+
+
+def time_choices(blank):
+    return [("", blank)] + [(h, h) for h in HOURS]
+
+
+class SafeContactForm(JourneyForm):
+    """Safe days and times, voicemail, whether we may say who is calling, who must not know."""
+
+    days = checkboxes(_l("Which days is it safe to contact you?"), DAYS,
+                      hint=_l("Leave blank if any day is safe"))
+    start = select(_l("From"), time_choices(_l("Any time")), _l("Choose a time from the list"))
+    end = select(_l("Until"), time_choices(_l("Any time")), _l("Choose a time from the list"))
+    voicemail = radios(_l("Can we leave a voicemail or message?"), YES_NO,
+                       _l("Select yes if we can leave a message"))
+    say_who = radios(_l("Can we say who we are when we call?"), YES_NO,
+                     _l("Select yes if we can say where we are calling from"),
+                     hint=_l("For example, if someone else answers the phone"))
+    must_not_know = text(_l("Is there anyone who must not know you have contacted us? (optional)"),
+                         max_length=300,
+                         hint=_l("For example, a partner or family member. We will be careful "
+                                 "not to let them find out."))
+
+    def validate_end(self, field):
+        if self.start.data and field.data and field.data <= self.start.data:
+            raise ValidationError(_l("The end time must be after the start time"))
+        if bool(self.start.data) != bool(field.data):
+            raise ValidationError(_l("Choose both a start and an end time, or neither"))

@@ -1,0 +1,262 @@
+"""Journey 1: a family, or a professional for a family, asks for early help."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import lazy_gettext as _l
+
+from portal import db
+from portal.emails import composer, delivery
+from portal.extensions import limiter
+from portal.i18n import current_language
+from portal.journeys.engine import Journey, Step, form_answers, form_data, now
+from portal.journeys.questions.contact_preferences import SafeContactForm
+from portal.journeys.request_support import forms
+from portal.journeys.request_support.summary import request_summary
+from portal.profile import current_profile
+from talkzone.routing import area_choices, match_postcode
+from talkzone.submissions import submit_request_for_support
+
+bp = Blueprint("request_support", __name__, url_prefix="/request-support", template_folder="templates")
+MAX_CHILDREN = 10
+# The neighbouring council a family chose on the area question (a shared postcode).
+NEIGHBOUR_KEY = "chosen_neighbour"
+
+
+def _role(answers):
+    return answers.get("who", {}).get("role")
+
+
+def _is_professional(answers):
+    return _role(answers) == "professional"
+
+
+def _profile():
+    return current_profile()
+
+
+def _children_first(answers):
+    if not answers.get("child_list"):
+        return url_for("request_support.child")
+    return None
+
+
+def _postcode_match(answers):
+    return match_postcode(_profile(), answers.get("address", {}).get("postcode", ""))
+
+
+def _after_address(answers):
+    # A new postcode means the area is confirmed again.
+    answers.pop("area", None)
+    answers.pop(NEIGHBOUR_KEY, None)
+    if _postcode_match(answers).outside:
+        return url_for("request_support.outside_area")
+    return None
+
+
+def _neighbours_postcode(answers):
+    """None of our areas fits a neighbouring council's postcode: go to that council's page."""
+    if _postcode_match(answers).neighbours_only:
+        return url_for("request_support.outside_area")
+    return None
+
+
+def _prepare_area(form, answers):
+    found = _postcode_match(answers)
+    form.area.choices = [(place.code, place.name) for place in area_choices(_profile(), found)]
+    if not form.area.data and found.sure_area:
+        form.area.data = found.sure_area.code
+
+
+def _after_area(answers):
+    # A neighbouring council chosen by name: that council's page, and no area recorded.
+    code = answers["area"]["area"]
+    answers.pop(NEIGHBOUR_KEY, None)
+    if _profile().neighbour(code):
+        answers.pop("area")
+        answers[NEIGHBOUR_KEY] = code
+        return url_for("request_support.outside_area")
+    return None
+
+
+def _area_context(answers):
+    return {"postcode_match": _postcode_match(answers)}
+
+
+def _prepare_contact(form, answers):
+    if _is_professional(answers):
+        form.channels.label.text = _l("How can we safely contact the family?")
+
+
+def _after_add_another(answers):
+    if answers["children"]["add_another"] == "yes":
+        answers.pop("children")
+        return url_for("request_support.child", **_change_args())
+    return None
+
+
+def _after_risk(answers):
+    if answers["risk"]["at_risk"] == "yes":
+        return url_for("request_support.at_risk")
+    return None
+
+
+def _after_consent(answers):
+    if answers["consent"]["consent"] == "no":
+        return url_for("request_support.no_consent")
+    return None
+
+
+STEPS = [
+    Step("who", forms.WhoForm, _l("Who is asking for support?")),
+    Step("about-you", forms.AboutYouForm, _l("About you"),
+         applies=lambda a: _role(a) in ("parent", "young_person")),
+    Step("professional", forms.ProfessionalForm, _l("About you and your organisation"),
+         template="request_support/professional.html", applies=_is_professional),
+    Step("family-consent", forms.FamilyConsentForm, _l("The family's consent"),
+         applies=_is_professional),
+    Step("children", forms.AddAnotherForm, _l("Children"),
+         template="request_support/children.html", before=_children_first,
+         after=_after_add_another),
+    Step("address", forms.AddressForm, _l("Where does the family live?"), after=_after_address),
+    Step("area", forms.AreaForm, _l("Which area does the family live in?"),
+         template="request_support/area.html", before=_neighbours_postcode,
+         prepare=_prepare_area, after=_after_area, context=_area_context),
+    Step("needs", forms.NeedsForm, _l("What is happening")),
+    Step("risk", forms.RiskForm, _l("Is a child at risk?"), after=_after_risk),
+    Step("involved", forms.InvolvedForm, _l("Who is already involved")),
+    Step("language", forms.LanguageForm, _l("Language and access needs")),
+    Step("contact", forms.ContactForm, _l("How to contact you"),
+         template="request_support/contact.html", prepare=_prepare_contact),
+    Step("safety", SafeContactForm, _l("When it is safe to contact you"),
+         template="journeys/safe_contact.html"),
+    Step("consent", forms.ConsentForm, _l("Sharing your information"),
+         template="request_support/consent.html",
+         applies=lambda a: not _is_professional(a), after=_after_consent),
+]
+
+journey = Journey("request_support", bp, STEPS)
+
+
+@bp.get("/")
+def start():
+    return render_template("request_support/start.html")
+
+
+@bp.route("/child", methods=["GET", "POST"], defaults={"index": None})
+@bp.route("/child/<int:index>", methods=["GET", "POST"])
+def child(index):
+    """Add a child, or change one already added (the "add another" pattern)."""
+    answers = journey.answers()
+    if "who" not in answers:
+        return redirect(journey.url("who"))
+    children = answers.setdefault("child_list", [])
+    if index is not None and not 0 <= index < len(children):
+        abort(404)
+    if index is None and len(children) >= MAX_CHILDREN:
+        return redirect(journey.url("children"))
+    if request.method == "POST":
+        form = forms.ChildForm()
+        if form.validate():
+            if index is None:
+                children.append(form_answers(form))
+            else:
+                children[index] = form_answers(form)
+            answers.pop("children", None)  # ask "add another?" again
+            journey.save(answers)
+            return redirect(journey.url("children", **_change_args()))
+    else:
+        saved = children[index] if index is not None else None
+        form = forms.ChildForm(data=form_data(forms.ChildForm, saved))
+    back = journey.url("children") if children else journey.url(
+        "family-consent" if _is_professional(answers) else "about-you")
+    return render_template("request_support/child.html", form=form, index=index,
+                           back_url=back, number=(index if index is not None else len(children)) + 1)
+
+
+@bp.route("/child/<int:index>/remove", methods=["GET", "POST"])
+def remove_child(index):
+    answers = journey.answers()
+    children = answers.get("child_list") or []
+    if not 0 <= index < len(children):
+        abort(404)
+    form = forms.RemoveChildForm()
+    if form.validate_on_submit():
+        if form.confirm.data == "yes":
+            children.pop(index)
+            answers.pop("children", None)
+            journey.save(answers)
+        return redirect(journey.url("children", **_change_args()))
+    return render_template("request_support/remove_child.html", form=form,
+                           child=children[index], back_url=journey.url("children"))
+
+
+def _change_args():
+    return {"change": 1} if request.args.get("change") else {}
+
+
+@bp.get("/outside-area")
+def outside_area():
+    answers = journey.answers()
+    postcode = answers.get("address", {}).get("postcode")
+    if not postcode:
+        return redirect(journey.url("address"))
+    found = match_postcode(_profile(), postcode)
+    chosen = _profile().neighbour(answers.get(NEIGHBOUR_KEY, ""))
+    return render_template("request_support/outside_area.html", postcode=postcode,
+                           neighbours=found.neighbours, chosen=chosen,
+                           may_choose_area=not found.neighbours_only, back_url=journey.url("address"))
+
+
+@bp.get("/at-risk")
+def at_risk():
+    """A child at risk: the social care front door and 999 come first, whatever else was said."""
+    answers = journey.answers()
+    return render_template("request_support/at_risk.html",
+                           next_url=journey.next_url(journey.by_name["risk"], answers, False)
+                           if answers.get("risk") else None,
+                           back_url=journey.url("risk"))
+
+
+@bp.get("/no-consent")
+def no_consent():
+    journey.discard()
+    return render_template("request_support/no_consent.html")
+
+
+@bp.route("/check-answers", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["PUBLIC_SUBMIT_LIMIT"], methods=["POST"])
+def check():
+    """Check your answers, then send: one talkzone use case stores, routes and queues the mail."""
+    def send(answers):
+        submission = submit_request_for_support(
+            db.session(), profile=_profile(), answers=answers, language=current_language(),
+            compose=composer(), delivery=delivery(), now=now())
+        journey.discard()
+        session["confirmation"] = {
+            "reference": submission.reference,
+            "status": submission.status,
+            "due_on": submission.due_on.isoformat(),
+            "acknowledged": bool(submission.email and "email" in submission.contact["channels"]),
+        }
+        return url_for("request_support.confirmation")
+
+    return journey.check_page("request_support/check.html",
+                              lambda answers: request_summary(answers, journey), send)
+
+
+@bp.get("/confirmation")
+def confirmation():
+    details = session.get("confirmation")
+    if not details:
+        return redirect(url_for("request_support.start"))
+    return render_template("request_support/confirmation.html", **details)
