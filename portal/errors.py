@@ -10,38 +10,30 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 log = logging.getLogger(__name__)
 
+# What is caught -> (page in errors/error.html, status sent). 405 shows the not-found page.
+PAGES = {
+    CSRFError: ("session_expired", 400),
+    400: ("bad_request", 400),
+    403: ("forbidden", 403),
+    404: ("not_found", 404),
+    405: ("not_found", 405),
+    429: ("too_many", 429),
+    OperationalError: ("unavailable", 503),
+    DBAPIError: ("unavailable", 503),
+    500: ("server_error", 500),
+}
+
 
 def init_app(app: Flask) -> None:
-    @app.errorhandler(CSRFError)
-    def _csrf(_exc):
-        return render_template("errors/session_expired.html"), 400
+    """Register one handler for every error the portal shows a page for."""
+    for caught, (page, status) in PAGES.items():
+        app.register_error_handler(caught, _handler(page, status))
 
-    @app.errorhandler(400)
-    def _bad_request(_exc):
-        return render_template("errors/400.html"), 400
 
-    @app.errorhandler(403)
-    def _forbidden(_exc):
-        return render_template("errors/403.html"), 403
+def _handler(page: str, status: int):
+    def handle(exc):
+        if status == 503:
+            log.error("database unavailable: %s", type(exc).__name__)
+        return render_template("errors/error.html", page=page), status
 
-    @app.errorhandler(404)
-    def _not_found(_exc):
-        return render_template("errors/404.html"), 404
-
-    @app.errorhandler(405)
-    def _not_allowed(_exc):
-        return render_template("errors/404.html"), 405
-
-    @app.errorhandler(429)
-    def _too_many(_exc):
-        return render_template("errors/429.html"), 429
-
-    @app.errorhandler(OperationalError)
-    @app.errorhandler(DBAPIError)
-    def _database_unavailable(exc):
-        log.error("database unavailable: %s", type(exc).__name__)
-        return render_template("errors/503.html"), 503
-
-    @app.errorhandler(500)
-    def _server_error(_exc):
-        return render_template("errors/500.html"), 500
+    return handle
