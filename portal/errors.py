@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, Response, render_template
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
+from werkzeug.exceptions import SecurityError
 
 log = logging.getLogger(__name__)
 
@@ -17,23 +19,39 @@ PAGES = {
     403: ("forbidden", 403),
     404: ("not_found", 404),
     405: ("not_found", 405),
+    413: ("too_large", 413),
     429: ("too_many", 429),
-    OperationalError: ("unavailable", 503),
-    DBAPIError: ("unavailable", 503),
     500: ("server_error", 500),
 }
 
 
 def init_app(app: Flask) -> None:
-    """Register one handler for every error the portal shows a page for."""
+    """Register one page per error, and the few errors that need more than a page."""
     for caught, (page, status) in PAGES.items():
-        app.register_error_handler(caught, _handler(page, status))
+        app.register_error_handler(caught, lambda _exc, page=page, status=status: error_page(page, status))
 
+    @app.errorhandler(SecurityError)
+    def _untrusted_host(_exc):
+        # A Host outside TRUSTED_HOSTS: no address can be built for it, so no page with links.
+        return Response(_("Sorry, there is a problem with that request"), 400, mimetype="text/plain")
 
-def _handler(page: str, status: int):
-    def handle(exc):
-        if status == 503:
+    @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
+    def _value_out_of_range(exc):
+        # A value the database or date() cannot hold came from the request (forms should catch
+        # it first): the request is at fault, not the database.
+        log.warning("value out of range: %s", type(exc).__name__)
+        return error_page("bad_request", 400)
+
+    @app.errorhandler(DBAPIError)
+    def _database_error(exc):
+        if isinstance(exc, (OperationalError, InterfaceError)) or exc.connection_invalidated:
             log.error("database unavailable: %s", type(exc).__name__)
-        return render_template("errors/error.html", page=page), status
+            return error_page("unavailable", 503)
+        log.error("database error: %s", type(exc).__name__)
+        return error_page("server_error", 500)
 
-    return handle
+
+def error_page(page: str, status: int):
+    """The error page named `page` (a key in errors/error.html) with its status."""
+    return render_template("errors/error.html", page=page), status
