@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 import holidays
 
 UK = ZoneInfo("Europe/London")
+# The codes stored for safe contact days, Monday first so that DAY_CODES[date.weekday()] is that day.
+DAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 @lru_cache(maxsize=64)

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from talkzone.calendar import UK, uk_time
+from talkzone.calendar import DAY_CODES, UK, uk_time
 
 # Messages to the person who asked: each has a text variant, "<purpose>_text".
 PUBLIC = ("family_acknowledgement", "complaint_acknowledgement", "helpline_acknowledgement",
@@ -31,7 +31,6 @@ STAFF_PURPOSES = frozenset({"district_notification", "complaint_notification", "
                             "safeguarding_notification", "deadline_reminder",
                             "console_safeguarding_alert",
                             "console_complaint_referral"})
-DAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 UK_MOBILE = re.compile(r"^(?:07|447)\d{9}$")
 # Capitalised words in a must-not-know answer that are not names ("Her ex-partner", "My carer").
 NOT_NAMES = frozenset("her his him she he they them their my our your the mum dad mother father "

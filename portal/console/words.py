@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from talkzone.calendar import uk_time
+from talkzone.calendar import DAY_CODES, uk_time
 from talkzone.inbox import callback_windows
 
 KINDS = {
@@ -51,9 +51,8 @@ EVENTS = {
     "referred_from_helpline": _l("Sent on from the helpline"),
 }
 CHANNELS = {"call": _l("phone call"), "text": _l("text message"), "email": _l("email")}
-_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_DAY_NAMES = {"mon": _l("Mon"), "tue": _l("Tue"), "wed": _l("Wed"), "thu": _l("Thu"),
-              "fri": _l("Fri"), "sat": _l("Sat"), "sun": _l("Sun")}
+_DAY_NAMES = dict(zip(DAY_CODES, (_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"),
+                                 _l("Fri"), _l("Sat"), _l("Sun")), strict=True))
 
 
 def label(table: dict, value) -> str:
@@ -71,10 +70,10 @@ def hour(text: str) -> str:
 
 def day_span(days: list[str]) -> str:
     """Consecutive days as a range ("Tue–Thu"), others listed ("Mon, Wed")."""
-    picked = [d for d in _DAYS if d in days]
+    picked = [d for d in DAY_CODES if d in days]
     runs, run = [], []
     for day in picked:
-        if run and _DAYS.index(day) != _DAYS.index(run[-1]) + 1:
+        if run and DAY_CODES.index(day) != DAY_CODES.index(run[-1]) + 1:
             runs.append(run)
             run = []
         run.append(day)

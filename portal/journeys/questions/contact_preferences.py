@@ -6,11 +6,10 @@ from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
 
 from portal.fields import JourneyForm, checkboxes, radios, select, text
+from talkzone.calendar import DAY_CODES
 
-DAYS = [
-    ("mon", _l("Monday")), ("tue", _l("Tuesday")), ("wed", _l("Wednesday")),
-    ("thu", _l("Thursday")), ("fri", _l("Friday")), ("sat", _l("Saturday")), ("sun", _l("Sunday")),
-]
+DAYS = list(zip(DAY_CODES, (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"),
+                            _l("Friday"), _l("Saturday"), _l("Sunday")), strict=True))
 HOURS = [f"{h:02d}:00" for h in range(8, 23)]
 YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
 
