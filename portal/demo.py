@@ -33,7 +33,9 @@ def demo_answers(area: str, postcode: str, child: str, details: str) -> dict:
     }
 
 
-def seed(session, app) -> str:
+def seed(uow, app) -> str:
+    """Add the demonstration requests in one unit of work, unless there are submissions already."""
+    session = uow.session
     if session.scalar(select(func.count()).select_from(Submission)):
         return "demo data: the database already has submissions; nothing added"
     profile = app.extensions["profile"]
@@ -45,4 +47,5 @@ def seed(session, app) -> str:
                                    answers=demo_answers(area, postcode, child, details),
                                    language="en", compose=composer(), delivery=delivery())
         added += 1
+    uow.commit()
     return f"demo data: added {added} requests for support"

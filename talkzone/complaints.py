@@ -114,7 +114,7 @@ def stage_1_due(now: datetime):
 
 def submit_complaint(session: Session, *, profile: Profile, answers: dict, language: str,
                      compose: Compose, delivery: Delivery, now: datetime | None = None) -> Submission:
-    """Store a complaint with its routing, signposting and mail, committed together."""
+    """Store a complaint with its routing, signposting and mail, for one commit by the caller."""
     if profile.complaints is None:
         raise ValueError(f"profile {profile.code} has no complaints service")
     now = now or utcnow()
@@ -153,5 +153,4 @@ def submit_complaint(session: Session, *, profile: Profile, answers: dict, langu
     if outcome != NOT_OFFERED:
         audit.record(session, "advocacy", submission=submission, **advocacy)
     queue_acknowledgements(session, submission, compose, delivery, "complaint_acknowledgement", now)
-    session.commit()
     return submission

@@ -145,7 +145,6 @@ def remind(session: Session, profile, today: date, compose: ComposeList, domain:
                      subject=subject, body=body, domain=domain)
         audit.record(session, "deadline_reminder", team=team.code, day=today.isoformat(), items=len(listed))
         counts[team.code] = len(listed)
-    session.commit()
     return counts
 
 
@@ -180,5 +179,4 @@ def extend_complaint(session: Session, user: User, reference: str, reason: str, 
     session.flush()
     audit.record(session, EXTENDED, submission=item, actor=user, version=item.version, reason=reason,
                  due_on=item.due_on.isoformat(), notice_queued=len(item.outbox) > before)
-    session.commit()
     return item

@@ -185,7 +185,7 @@ def _contact(answers: dict, windows: list[CallbackWindow]) -> dict:
 def submit_helpline_contact(session: Session, *, profile: Profile, answers: dict, language: str,
                             compose: Compose, delivery: Delivery,
                             now: datetime | None = None) -> Submission:
-    """Store a helpline contact with its routing and any mail, committed together.
+    """Store a helpline contact with its routing and any mail, for one commit by the caller.
 
     Windows that ended while the person was checking their answers are dropped (the team
     then replies as soon as it can); any other problem with a window is refused.
@@ -224,5 +224,4 @@ def submit_helpline_contact(session: Session, *, profile: Profile, answers: dict
         if helpline.mailbox:
             _queue(session, submission, compose, delivery, "helpline_notification", helpline.mailbox)
         queue_acknowledgements(session, submission, compose, delivery, "helpline_acknowledgement", now)
-    session.commit()
     return submission

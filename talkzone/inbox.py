@@ -99,14 +99,12 @@ def view(session: Session, user: User, reference: str) -> Submission:
     """Open an item: the view itself goes to the audit trail."""
     item = access.get_item(session, user, reference, "view_item")
     audit.record(session, "viewed", submission=item, actor=user)
-    session.commit()
     return item
 
 
 def viewed_for_action(session: Session, user: User, item: Submission, action: str) -> None:
     """An action's page shows the item's contact details too: that view is audited as well."""
     audit.record(session, "viewed", submission=item, actor=user, page=action)
-    session.commit()
 
 
 def _changes_since(session: Session, item: Submission, version: int) -> list[AuditEvent]:
@@ -121,7 +119,7 @@ def _load(session: Session, user: User, reference: str, permission: str, version
 
 
 def _save(session: Session, item: Submission, user: User, action: str, seen: int | None, **detail):
-    """Flush the change with the version check in the UPDATE itself, audit it, commit."""
+    """Flush the change with the version check in the UPDATE itself, and audit it."""
     item.updated_at = utcnow()
     try:
         session.flush()
@@ -130,7 +128,6 @@ def _save(session: Session, item: Submission, user: User, action: str, seen: int
         fresh = session.scalars(select(Submission).where(Submission.id == item.id)).one()
         raise Conflict(fresh, _changes_since(session, fresh, seen or 0)) from None
     audit.record(session, action, submission=item, actor=user, version=item.version, **detail)
-    session.commit()
     return item
 
 
@@ -180,7 +177,6 @@ def add_note(session: Session, user: User, reference: str, text: str) -> Note:
     session.add(note)
     session.flush()
     audit.record(session, "note_added", submission=item, actor=user, note_id=note.id)
-    session.commit()
     return note
 
 
@@ -203,7 +199,6 @@ def log_callback(session: Session, user: User, reference: str, result: str, note
     session.flush()
     audit.record(session, "callback_logged", submission=item, actor=user, attempt_id=attempt.id,
                  result=result, outside_safe_window=outside)
-    session.commit()
     return attempt
 
 
@@ -340,7 +335,6 @@ def log_contact(session: Session, user: User, *, kind: str, channel: str, mailin
     item = _new_item(session, user, kind=kind, channel=channel, mailing=mailing,
                      area_code=area_code if kind == RFS else None, answers=answers, contact=contact,
                      subject_name=name or None, now=now, postcode=postcode)
-    session.commit()
     return item
 
 

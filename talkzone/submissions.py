@@ -115,7 +115,7 @@ def consent_record(answers: dict, professional: dict | None, now: datetime) -> d
 def submit_request_for_support(session: Session, *, profile: Profile, answers: dict,
                                language: str, compose: Compose, delivery: Delivery,
                                now: datetime | None = None) -> Submission:
-    """Store a request for support with its routing and mail, committed together.
+    """Store a request for support with its routing and mail, for one commit by the caller.
 
     A professional whose family has not consented gets the request held as awaiting
     consent: nothing goes to the district, and the professional is asked for consent.
@@ -163,5 +163,4 @@ def submit_request_for_support(session: Session, *, profile: Profile, answers: d
                    professional["work_email"])
         queue_acknowledgements(session, submission, compose, delivery, "family_acknowledgement",
                                now)
-    session.commit()
     return submission

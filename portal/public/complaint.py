@@ -175,7 +175,7 @@ def check():
         submission = submit_complaint(
             db.session(), profile=_profile(), answers=answers, language=current_language(),
             compose=composer(), delivery=delivery(), now=_now())
-        journey.discard()
+        journey.complete()
         session[CONFIRMATION_KEY] = {
             "reference": submission.reference,
             "due_on": submission.due_on.isoformat(),

@@ -161,12 +161,12 @@ def check():
                 db.session(), profile=_profile(), answers=answers, language=current_language(),
                 compose=composer(), delivery=delivery(), now=now())
         except CallbackWindowsRefused:
-            # Only a draft older than a change to the opening hours gets here: ask again.
-            db.session().rollback()
+            # Only a draft older than a change to the opening hours gets here (before anything
+            # is stored): ask again.
             answers.pop("windows")
             journey.save(answers)
             return journey.url("windows", change=1)
-        journey.discard()
+        journey.complete()
         session[CONFIRMATION_KEY] = {
             "reference": submission.reference,
             "method": _method(answers),

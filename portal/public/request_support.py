@@ -240,7 +240,7 @@ def check():
         submission = submit_request_for_support(
             db.session(), profile=_profile(), answers=answers, language=current_language(),
             compose=composer(), delivery=delivery(), now=now())
-        journey.discard()
+        journey.complete()
         session["confirmation"] = {
             "reference": submission.reference,
             "status": submission.status,
