@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from portal.emails import composer, delivery
+from portal.emails import mailing
 from talkzone.models import Submission
 from talkzone.submissions import submit_request_for_support
 
@@ -45,7 +45,7 @@ def seed(uow, app) -> str:
             continue
         submit_request_for_support(session, profile=profile,
                                    answers=demo_answers(area, postcode, child, details),
-                                   language="en", compose=composer(), delivery=delivery())
+                                   language="en", mailing=mailing())
         added += 1
     uow.commit()
     return f"demo data: added {added} requests for support"

@@ -8,8 +8,6 @@ Every view and change is written to the audit trail in the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
@@ -19,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from talkzone import access, audit, outbox
 from talkzone.calendar import add_working_days, uk_date
 from talkzone.contact_policy import callback_windows, in_safe_window  # noqa: F401 (the console's)
+from talkzone.mailing import Mailing, queue_to_staff
 from talkzone.models import AuditEvent, CallbackAttempt, Kind, Note, Submission, User, utcnow
 
 RFS, COMPLAINT, HELPLINE = Kind.REQUEST_FOR_SUPPORT, Kind.COMPLAINT, Kind.HELPLINE_CONTACT
@@ -61,9 +60,6 @@ INITIAL_VISIT_WITHIN_WORKING_DAYS = 7
 REROUTE_TARGETS = (RFS, COMPLAINT)
 AGREED, OVERRIDE = "agreed", "override"
 
-Compose = Callable[[str, Submission], tuple[str, str]]
-
-
 class Refused(ValueError):
     """An action that the item's rules do not allow; ``code`` says which rule."""
 
@@ -78,15 +74,6 @@ class Conflict(RuntimeError):
     def __init__(self, item: Submission, changes: list[AuditEvent]):
         super().__init__(item.reference)
         self.item, self.changes = item, changes
-
-
-@dataclass(frozen=True)
-class Mailing:
-    """How the console's mail is written and addressed: passed in by the portal."""
-
-    compose: Compose
-    domain: str
-    profile: object = field(repr=False)
 
 
 def transitions(item: Submission) -> tuple[str, ...]:
@@ -202,13 +189,6 @@ def log_callback(session: Session, user: User, reference: str, result: str, note
     return attempt
 
 
-def _mail(session, item: Submission, mailing: Mailing, purpose: str, recipient: str) -> None:
-    subject, body = mailing.compose(purpose, item)
-    outbox.queue(session, submission=item, purpose=purpose, recipient=recipient, subject=subject,
-                 body=body, domain=mailing.domain)
-    audit.record(session, "mail_queued", submission=item, purpose=purpose)
-
-
 def flag_safeguarding(session: Session, user: User, reference: str, reason: str, version: int | None,
                       mailing: Mailing) -> Submission:
     """Put the item at the top of every inbox and tell the duty mailbox, through the outbox."""
@@ -222,7 +202,7 @@ def flag_safeguarding(session: Session, user: User, reference: str, reason: str,
 def _raise_flag(session: Session, item: Submission, user: User, reason: str, mailing: Mailing) -> None:
     item.safeguarding = True
     session.add(Note(submission_id=item.id, author_id=user.id, at=utcnow(), text=reason.strip()))
-    _mail(session, item, mailing, "console_safeguarding_alert", mailing.profile.duty_mailbox)
+    queue_to_staff(session, item, mailing, "console_safeguarding_alert", mailing.profile.duty_mailbox)
 
 
 def _new_item(session: Session, user: User, *, kind: str, channel: str, mailing: Mailing,
@@ -252,7 +232,7 @@ def _new_item(session: Session, user: User, *, kind: str, channel: str, mailing:
     store(session, item)
     audit.record(session, "logged_by_staff", submission=item, actor=user, channel=channel)
     if purpose:
-        _mail(session, item, mailing, purpose, destination)
+        queue_to_staff(session, item, mailing, purpose, destination)
     return item
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from portal import db
 from portal.console import bp, words
 from portal.console.guard import requires
-from portal.emails import composer, delivery
+from portal.emails import mailing
 from portal.forms import console as forms
 from talkzone import access, audit, inbox, worklist
 from talkzone.models import Kind, User, utcnow
@@ -41,11 +41,6 @@ REFUSALS = {
 def profile():
     """The council's service profile."""
     return current_app.extensions["profile"]
-
-
-def mailing() -> inbox.Mailing:
-    """How the console's mail is written and addressed, for talkzone's use cases."""
-    return inbox.Mailing(compose=composer(), domain=delivery().domain, profile=profile())
 
 
 def _flag(name: str) -> bool:

@@ -9,7 +9,7 @@ from flask_babel import force_locale
 
 from portal import db
 from portal.console import words
-from portal.emails import delivery
+from portal.emails import mailing
 from talkzone import deadlines, retention
 from talkzone.calendar import uk_date
 from talkzone.models import utcnow
@@ -34,7 +34,7 @@ def remind():
     """Mail each team its list of what is due soon or overdue, through the outbox (run daily)."""
     with db.new_uow() as uow:
         counts = deadlines.remind(uow.session, current_app.extensions["profile"], uk_date(utcnow()),
-                                  compose_reminder, delivery().domain)
+                                  compose_reminder, mailing().domain)
         uow.commit()
     for team, listed in counts.items():
         click.echo(f"{team}: {listed} item(s) due soon or overdue")

@@ -13,7 +13,7 @@ from portal import db
 from portal.console import bp, words
 from portal.console.guard import requires
 from portal.console.items import _action_page, _conflict
-from portal.emails import composer, delivery
+from portal.emails import mailing
 from portal.forms.console_reports import (
     ExtensionForm,
     LegalHoldForm,
@@ -169,7 +169,7 @@ def extend_complaint(reference):
     if form.validate_on_submit():
         try:
             item = deadlines.extend_complaint(session, g.staff, reference, form.reason.data,
-                                              int(form.version.data), composer(), delivery())
+                                              int(form.version.data), mailing())
         except inbox.Conflict as exc:
             return _conflict(form, exc, title)
         except inbox.Refused as exc:

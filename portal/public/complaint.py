@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, sess
 from flask_babel import lazy_gettext as _l
 
 from portal import db
-from portal.emails import composer, delivery
+from portal.emails import mailing
 from portal.extensions import limiter
 from portal.forms import complaint as forms
 from portal.forms.contact_preferences import SafeContactForm
@@ -174,7 +174,7 @@ def check():
     def send(answers):
         submission = submit_complaint(
             db.session(), profile=_profile(), answers=answers, language=current_language(),
-            compose=composer(), delivery=delivery(), now=_now())
+            mailing=mailing(), now=_now())
         journey.complete()
         session[CONFIRMATION_KEY] = {
             "reference": submission.reference,

@@ -15,7 +15,7 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 
 from portal import db
-from portal.emails import composer, delivery
+from portal.emails import mailing
 from portal.extensions import limiter
 from portal.forms import request_support as forms
 from portal.forms.contact_preferences import SafeContactForm
@@ -239,7 +239,7 @@ def check():
     def send(answers):
         submission = submit_request_for_support(
             db.session(), profile=_profile(), answers=answers, language=current_language(),
-            compose=composer(), delivery=delivery(), now=now())
+            mailing=mailing(), now=now())
         journey.complete()
         session["confirmation"] = {
             "reference": submission.reference,
