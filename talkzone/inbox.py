@@ -60,6 +60,7 @@ INITIAL_VISIT_WITHIN_WORKING_DAYS = 7
 REROUTE_TARGETS = (RFS, COMPLAINT)
 AGREED, OVERRIDE = "agreed", "override"
 
+
 class Refused(ValueError):
     """An action that the item's rules do not allow; ``code`` says which rule."""
 
@@ -167,6 +168,12 @@ def add_note(session: Session, user: User, reference: str, text: str) -> Note:
     return note
 
 
+def callback_results(item: Submission) -> tuple[str, ...]:
+    """What staff may record a call back as: no voicemail where the person said it is not safe."""
+    voicemail_ok = (item.contact or {}).get("voicemail") == "yes"
+    return tuple(r for r in CALLBACK_RESULTS if voicemail_ok or r != "voicemail_left")
+
+
 def log_callback(session: Session, user: User, reference: str, result: str, note: str = "",
                  now: datetime | None = None) -> CallbackAttempt:
     """Record a call back; a voicemail where the person said no is refused, not recorded.
@@ -177,7 +184,7 @@ def log_callback(session: Session, user: User, reference: str, result: str, note
     item = access.get_item(session, user, reference, "log_callback")
     if result not in CALLBACK_RESULTS:
         raise Refused("unknown_result")
-    if result == "voicemail_left" and (item.contact or {}).get("voicemail") != "yes":
+    if result not in callback_results(item):
         raise Refused("voicemail_not_allowed")
     outside = in_safe_window(item.contact or {}, now) is False
     attempt = CallbackAttempt(submission_id=item.id, actor_id=user.id, at=now, result=result,

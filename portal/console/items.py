@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
@@ -15,6 +13,7 @@ from portal.console.guard import requires
 from portal.emails import mailing
 from portal.forms import console as forms
 from talkzone import access, audit, inbox, worklist
+from talkzone.calendar import uk_date
 from talkzone.models import Kind, User, utcnow
 
 REFUSALS = {
@@ -71,13 +70,14 @@ def inbox_page():
         number = max(1, int(request.values.get("page", "1")))
     except ValueError:
         number = 1
-    page = worklist.inbox(db.session(), g.staff, filters, number)
-    today = date.today()
+    today = uk_date(utcnow())
+    page = worklist.inbox(db.session(), g.staff, filters, number, today)
+    kinds = worklist.kinds_for(g.staff)
     return render_template("console/inbox.html", page=page, filters=filters, form=form, today=today,
-                           kinds=worklist.kinds_for(g.staff), words=words,
+                           kinds=kinds, words=words,
                            overdue=worklist.overdue, due_soon=worklist.due_soon,
-                           areas=profile().areas, statuses=sorted({s for k in worklist.kinds_for(g.staff)
-                                                                  for s in inbox.STATUSES[k]}))
+                           areas=access.districts_for(g.staff, profile().areas),
+                           statuses=sorted({s for k in kinds for s in inbox.STATUSES[k]}))
 
 
 
@@ -199,9 +199,8 @@ def callback(reference):
     session = db.session()
     found = access.get_item(session, g.staff, reference, "log_callback")
     form = forms.CallbackForm()
-    voicemail_ok = (found.contact or {}).get("voicemail") == "yes"
-    form.result.choices = [(r, words.label(words.CALLBACK_RESULTS, r)) for r in inbox.CALLBACK_RESULTS
-                           if voicemail_ok or r != "voicemail_left"]
+    offered = [(r, words.label(words.CALLBACK_RESULTS, r)) for r in inbox.callback_results(found)]
+    form.result.choices = offered
     title = _("Log a callback attempt for %(reference)s", reference=found.reference)
     outside = inbox.in_safe_window(found.contact or {}, utcnow()) is False
     if request.method == "POST":
@@ -211,8 +210,7 @@ def callback(reference):
         try:
             attempt = inbox.log_callback(session, g.staff, reference, form.result.data, form.note.data)
         except inbox.Refused as exc:
-            form.result.choices = [(r, words.label(words.CALLBACK_RESULTS, r)) for r in inbox.CALLBACK_RESULTS
-                                   if voicemail_ok or r != "voicemail_left"]
+            form.result.choices = offered
             return _action_page(found, form, title, template="console/callback.html",
                                 outside=outside, refused=REFUSALS[exc.code]())
         flash(_("Callback attempt logged outside the safe times") if attempt.outside_safe_window

@@ -23,6 +23,8 @@ from wtforms import Field, RadioField, SelectField, SelectMultipleField, StringF
 from wtforms.validators import InputRequired, Length, StopValidation, ValidationError
 
 from portal.forms.character_count import TranslatedCharacterCount
+from talkzone.calendar import uk_date
+from talkzone.models import utcnow
 
 # Characters that never belong in a typed answer (control characters except tab and newline).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -190,7 +192,7 @@ class DateParts(Field):
             value = date(int(year), int(month), int(day))
         except (ValueError, OverflowError):
             raise ValidationError(_l("%(label)s must be a real date", label=label)) from None
-        if self.past_only and value > date.today():
+        if self.past_only and value > uk_date(utcnow()):
             raise ValidationError(_l("%(label)s must be today or in the past", label=label))
         if value.year < 1900:
             raise ValidationError(_l("%(label)s must be after 1900", label=label))

@@ -21,6 +21,7 @@ from talkzone.complaints import (
     submit_complaint,
     wants_advocate,
 )
+from talkzone.contact_policy import writes_by_email
 from talkzone.models import utcnow
 
 bp = Blueprint("complaint", __name__, url_prefix="/complaint")
@@ -181,7 +182,7 @@ def check():
             "due_on": submission.due_on.isoformat(),
             "method": submission.contact["channels"][0],
             "advocacy": submission.answers["advocacy"]["outcome"],
-            "acknowledged": "email" in submission.contact["channels"],
+            "acknowledged": writes_by_email(submission.contact),
             "behalf": for_someone_else(answers),
         }
         return url_for("complaint.confirmation")

@@ -22,6 +22,7 @@ from portal.forms.contact_preferences import SafeContactForm
 from portal.i18n import current_language
 from portal.public.journey import Journey, Step, form_answers, form_data, now
 from portal.public.summary import request_summary
+from talkzone.contact_policy import writes_by_email
 from talkzone.routing import area_choices, match_postcode
 from talkzone.submissions import submit_request_for_support
 
@@ -245,7 +246,7 @@ def check():
             "reference": submission.reference,
             "status": submission.status,
             "due_on": submission.due_on.isoformat(),
-            "acknowledged": bool(submission.email and "email" in submission.contact["channels"]),
+            "acknowledged": writes_by_email(submission.contact),
         }
         return url_for("request_support.confirmation")
 
