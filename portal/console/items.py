@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
@@ -119,9 +121,24 @@ def _conflict(form, exc: inbox.Conflict, title):
     return _action_page(exc.item, form, title, status=409, conflict=exc.changes, names=names)
 
 
-def _refused(form, field, exc: inbox.Refused, item, title):
-    getattr(form, field).errors.append(REFUSALS[exc.code]())
-    return _action_page(item, form, title, status=200)
+def act(found, form, title, change: Callable[[], object], done, field: str,
+        fields: dict[str, str] | None = None, refusals: dict = REFUSALS):
+    """Take one action on an item and answer as every action does.
+
+    Someone else's change first: the form again with what changed (409). A refusal: its
+    message on the field it concerns (``fields`` maps a refusal's code to that field, else
+    ``field``). Done: ``done`` (a message, or a function of what ``change`` returned) is
+    flashed and the item shown again.
+    """
+    try:
+        result = change()
+    except inbox.Conflict as exc:
+        return _conflict(form, exc, title)
+    except inbox.Refused as exc:
+        getattr(form, (fields or {}).get(exc.code, field)).errors.append(refusals[exc.code]())
+        return _action_page(found, form, title)
+    flash(done(result) if callable(done) else done)
+    return redirect(url_for("console.item", reference=found.reference))
 
 
 @bp.route("/items/<reference>/assign", methods=["GET", "POST"])
@@ -138,15 +155,9 @@ def assign(reference):
         form.assignee.data = str(found.assigned_to_id or "")
     title = _("Assign %(reference)s", reference=found.reference)
     if form.validate_on_submit():
-        try:
-            inbox.assign(session, g.staff, reference, int(form.assignee.data) if form.assignee.data else None,
-                         int(form.version.data))
-        except inbox.Conflict as exc:
-            return _conflict(form, exc, title)
-        except inbox.Refused as exc:
-            return _refused(form, "assignee", exc, found, title)
-        flash(_("Assignment saved"))
-        return redirect(url_for("console.item", reference=reference))
+        assignee = int(form.assignee.data) if form.assignee.data else None
+        return act(found, form, title, lambda: inbox.assign(
+            session, g.staff, reference, assignee, int(form.version.data)), _("Assignment saved"), "assignee")
     return _action_page(found, form, title)
 
 
@@ -164,17 +175,11 @@ def status(reference):
         (str(n), _("Level %(n)s", n=n)) for n in inbox.CON_LEVELS]
     title = _("Change the status of %(reference)s", reference=found.reference)
     if form.validate_on_submit():
-        try:
-            inbox.change_status(session, g.staff, reference, form.status.data, int(form.version.data),
-                                outcome=form.outcome.data or None,
-                                con_level=int(form.con_level.data) if form.con_level.data else None)
-        except inbox.Conflict as exc:
-            return _conflict(form, exc, title)
-        except inbox.Refused as exc:
-            field = {"outcome_needed": "outcome", "con_level_needed": "con_level"}.get(exc.code, "status")
-            return _refused(form, field, exc, found, title)
-        flash(_("Status saved"))
-        return redirect(url_for("console.item", reference=reference))
+        return act(found, form, title, lambda: inbox.change_status(
+            session, g.staff, reference, form.status.data, int(form.version.data),
+            outcome=form.outcome.data or None,
+            con_level=int(form.con_level.data) if form.con_level.data else None),
+            _("Status saved"), "status", {"outcome_needed": "outcome", "con_level_needed": "con_level"})
     return _action_page(found, form, title)
 
 
@@ -228,15 +233,9 @@ def safeguarding(reference):
     form = forms.SafeguardingForm(version=str(found.version))
     title = _("Flag %(reference)s for safeguarding", reference=found.reference)
     if form.validate_on_submit():
-        try:
-            inbox.flag_safeguarding(session, g.staff, reference, form.reason.data, int(form.version.data),
-                                    mailing())
-        except inbox.Conflict as exc:
-            return _conflict(form, exc, title)
-        except inbox.Refused as exc:
-            return _refused(form, "reason", exc, found, title)
-        flash(_("Flagged for safeguarding. The duty team has been told."))
-        return redirect(url_for("console.item", reference=reference))
+        return act(found, form, title, lambda: inbox.flag_safeguarding(
+            session, g.staff, reference, form.reason.data, int(form.version.data), mailing()),
+            _("Flagged for safeguarding. The duty team has been told."), "reason")
     return _action_page(found, form, title, duty=profile().duty_mailbox)
 
 
@@ -258,18 +257,12 @@ def reroute(reference):
     title = _("Send %(reference)s on", reference=found.reference)
     if form.validate_on_submit():
         hand_over = "hand_over_callback" in form and form.hand_over_callback.data
-        try:
-            new = inbox.reroute(session, g.staff, reference, form.target.data, int(form.version.data),
-                                mailing(), area_code=form.area.data or None,
-                                iyss_number=form.iyss_number.data, basis=form.basis.data,
-                                how_agreed=form.how_agreed.data, override_reason=form.override_reason.data,
-                                hand_over_callback=hand_over)
-        except inbox.Conflict as exc:
-            return _conflict(form, exc, title)
-        except inbox.Refused as exc:
-            field = {"area_needed": "area", "agreement_needed": "basis", "how_agreed_needed": "how_agreed",
-                     "override_reason_needed": "override_reason"}.get(exc.code, "target")
-            return _refused(form, field, exc, found, title)
-        flash(_("Sent on as %(reference)s", reference=new.reference))
-        return redirect(url_for("console.item", reference=reference))
+        return act(found, form, title, lambda: inbox.reroute(
+            session, g.staff, reference, form.target.data, int(form.version.data), mailing(),
+            area_code=form.area.data or None, iyss_number=form.iyss_number.data, basis=form.basis.data,
+            how_agreed=form.how_agreed.data, override_reason=form.override_reason.data,
+            hand_over_callback=hand_over),
+            lambda new: _("Sent on as %(reference)s", reference=new.reference), "target",
+            {"area_needed": "area", "agreement_needed": "basis", "how_agreed_needed": "how_agreed",
+             "override_reason_needed": "override_reason"})
     return _action_page(found, form, title)
