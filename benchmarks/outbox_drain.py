@@ -24,6 +24,7 @@ from benchmarks._section import write_part  # noqa: E402
 from portal import create_app  # noqa: E402
 from portal.mail import transport_for  # noqa: E402
 from talkzone import outbox  # noqa: E402
+from talkzone.uow import UnitOfWork  # noqa: E402
 from tests.load.harness import PrivatePostgres, free_port, migrate  # noqa: E402
 from tests.smtp import SMTPServer  # noqa: E402
 
@@ -48,7 +49,7 @@ def main() -> None:
                              domain="x.example")
             session.commit()
             began = time.perf_counter()
-            stats = outbox.drain(session, transport_for(app))
+            stats = outbox.drain(UnitOfWork(session), transport_for(app))
             elapsed = time.perf_counter() - began
             session.close()
         app.extensions["db_engine"].dispose()

@@ -51,11 +51,11 @@ def db_downgrade(revision):
 @outbox_cli.command("send")
 def outbox_send():
     """Deliver everything due now, once, and report what happened."""
-    with db.new_session() as session:
+    with db.new_uow() as uow:
         # Held mail goes once its safe window opens; tests move the clock through CLOCK.
-        stats = outbox.drain(session, transport_for(current_app),
+        stats = outbox.drain(uow, transport_for(current_app),
                              now=current_app.config.get("CLOCK") or utcnow)
-        remaining = outbox.backlog(session)
+        remaining = outbox.backlog(uow.session)
     click.echo(f"sent {stats.sent}, to retry {stats.retried}, failed {stats.failed}; "
                f"queue now: {remaining or 'empty'}")
 
@@ -80,8 +80,10 @@ def outbox_worker(poll):
 def drafts_purge():
     """Delete answers in progress that have been idle too long."""
     idle = timedelta(minutes=current_app.config["DRAFT_IDLE_MINUTES"])
-    with db.new_session() as session:
-        click.echo(f"deleted {drafts.purge_expired(session, utcnow(), idle)} expired drafts")
+    with db.new_uow() as uow:
+        deleted = drafts.purge_expired(uow.session, utcnow(), idle)
+        uow.commit()
+    click.echo(f"deleted {deleted} expired drafts")
 
 
 @click.command("seed-demo")
@@ -89,8 +91,8 @@ def seed_demo():
     """Add a few demonstration requests (only to an empty database)."""
     from portal.demo import seed
 
-    with db.new_session() as session:
-        click.echo(seed(session, current_app))
+    with db.new_uow() as uow:
+        click.echo(seed(uow, current_app))
 
 
 def init_app(app: Flask) -> None:

@@ -1,4 +1,8 @@
-"""The database engine, and one session per request closed on teardown."""
+"""The database engine, and one unit of work per request.
+
+The request's unit of work commits once, when the view (its use case) returns and before
+the response leaves; a server error rolls everything back instead.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ from flask import Flask, current_app, g
 from sqlalchemy import create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+
+from talkzone.uow import UnitOfWork
 
 
 def make_engine(url: str):
@@ -29,6 +35,8 @@ def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["db_engine"] = engine
     app.extensions["db_sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
+    _commit_when_the_view_returns(app)
+    app.after_request(_commit)
     app.teardown_request(_close_session)
     app.teardown_appcontext(_close_session)
 
@@ -38,19 +46,56 @@ def new_session() -> Session:
     return current_app.extensions["db_sessionmaker"]()
 
 
+def new_uow() -> UnitOfWork:
+    """A unit of work of its own (for workers and commands); ``with`` it, and commit."""
+    return UnitOfWork(new_session)
+
+
+def uow() -> UnitOfWork:
+    """The request's unit of work, opened on first use."""
+    if "db_uow" not in g:
+        g.db_uow = new_uow()
+    return g.db_uow
+
+
 def session() -> Session:
-    """The request's session, opened on first use."""
-    if "db_session" not in g:
-        g.db_session = new_session()
-    return g.db_session
+    """The request's session: the one its unit of work commits."""
+    return uow().session
+
+
+def _commit_when_the_view_returns(app: Flask) -> None:
+    # Committing inside dispatch means a failed commit reaches the error handlers (the
+    # "nothing has been sent" page) like any other database error, not a bare 500.
+    dispatch = app.dispatch_request
+
+    def dispatch_and_commit():
+        response = dispatch()
+        work = g.get("db_uow")
+        if work is not None:
+            work.commit()
+        return response
+
+    app.dispatch_request = dispatch_and_commit
+
+
+def _commit(response):
+    # What before-request hooks and handled 4xx errors wrote (a revoked staff session, a
+    # refused sign-in) is kept, as the view's own work is; a 5xx keeps nothing.
+    work = g.get("db_uow")
+    if work is not None:
+        if response.status_code < 500:
+            work.commit()
+        else:
+            work.rollback()
+    return response
 
 
 def _close_session(_exc) -> None:
-    db_session = g.pop("db_session", None)
-    if db_session is not None:
+    work = g.pop("db_uow", None)
+    if work is not None:
         try:
-            db_session.close()
+            work.close()
         except DBAPIError:
             # The connection died under the request (the database restarted): closing rolls
             # back on it and fails. Drop the connection rather than fail the response.
-            db_session.invalidate()
+            work.session.invalidate()

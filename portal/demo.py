@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from portal.emails import composer, delivery
+from portal.emails import mailing
 from portal.profile import current_profile
 from talkzone.models import Submission
 from talkzone.submissions import submit_request_for_support
@@ -34,7 +34,9 @@ def demo_answers(area: str, postcode: str, child: str, details: str) -> dict:
     }
 
 
-def seed(session, app) -> str:
+def seed(uow, app) -> str:
+    """Add the demonstration requests in one unit of work, unless there are submissions already."""
+    session = uow.session
     if session.scalar(select(func.count()).select_from(Submission)):
         return "demo data: the database already has submissions; nothing added"
     profile = current_profile(app)
@@ -44,6 +46,7 @@ def seed(session, app) -> str:
             continue
         submit_request_for_support(session, profile=profile,
                                    answers=demo_answers(area, postcode, child, details),
-                                   language="en", compose=composer(), delivery=delivery())
+                                   language="en", mailing=mailing())
         added += 1
+    uow.commit()
     return f"demo data: added {added} requests for support"

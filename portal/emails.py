@@ -6,7 +6,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 
 from portal.profile import current_profile
-from talkzone.submissions import Delivery
+from talkzone.mailing import Mailing
 
 # Mail to staff mailboxes and partner services is written in the service's own language; only
 # what goes back to the person who asked follows the language they used.
@@ -44,7 +44,8 @@ def composer():
     return compose
 
 
-def delivery() -> Delivery:
+def mailing() -> Mailing:
+    """The mail port talkzone's use cases write through: composer, sender's domain, SMS gateway, profile."""
     profile = current_profile()
-    return Delivery(domain=profile.sender.split("@", 1)[1],
-                    sms_gateway=current_app.config.get("SMS_EMAIL_GATEWAY"))
+    return Mailing(compose=composer(), domain=profile.sender.split("@", 1)[1],
+                   sms_gateway=current_app.config.get("SMS_EMAIL_GATEWAY"), profile=profile)

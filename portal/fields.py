@@ -23,6 +23,8 @@ from wtforms import Field, RadioField, SelectField, SelectMultipleField, StringF
 from wtforms.validators import InputRequired, Length, StopValidation, ValidationError
 
 from portal.journeys.questions.character_count import TranslatedCharacterCount
+from talkzone.calendar import uk_date
+from talkzone.models import utcnow
 
 # Characters that never belong in a typed answer: C0 and C1 controls except tab and newline.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -210,7 +212,7 @@ class DateParts(Field):
             value = date(*numbers)
         except (TypeError, ValueError):  # TypeError: a part that is not a small whole number
             raise ValidationError(_l("%(label)s must be a real date", label=label)) from None
-        if self.past_only and value > date.today():
+        if self.past_only and value > uk_date(utcnow()):
             raise ValidationError(_l("%(label)s must be today or in the past", label=label))
         if value.year < 1900:
             raise ValidationError(_l("%(label)s must be after 1900", label=label))

@@ -70,6 +70,13 @@ def can(user: User | None, permission: str) -> bool:
     return permission in PERMISSIONS.get(user.role, frozenset())
 
 
+def districts_for(user: User, districts: list) -> list:
+    """The districts a user works in, to filter by: a district triage officer's own, else every one."""
+    if user.role == DISTRICT_TRIAGE_OFFICER:
+        return [d for d in districts if d.code in (user.areas or [])]
+    return list(districts)
+
+
 def require(user: User | None, permission: str) -> None:
     """Raise Forbidden unless the user may take the action."""
     if not can(user, permission):

@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 
 from talkzone import audit
 from talkzone.calendar import add_working_days, uk_date
+from talkzone.mailing import Mailing, queue_acknowledgements, queue_to_staff
 from talkzone.models import Kind, Submission, utcnow
 from talkzone.profile import Profile
-from talkzone.submissions import Compose, Delivery, _queue, contact_preferences, queue_acknowledgements, store
+from talkzone.submissions import contact_preferences, store
 
 # Statutory children's complaints in England: stage 1 is answered within 10 working days.
 STAGE_1_WORKING_DAYS = 10
@@ -113,8 +114,8 @@ def stage_1_due(now: datetime):
 
 
 def submit_complaint(session: Session, *, profile: Profile, answers: dict, language: str,
-                     compose: Compose, delivery: Delivery, now: datetime | None = None) -> Submission:
-    """Store a complaint with its routing, signposting and mail, committed together."""
+                     mailing: Mailing, now: datetime | None = None) -> Submission:
+    """Store a complaint with its routing, signposting and mail, for one commit by the caller."""
     if profile.complaints is None:
         raise ValueError(f"profile {profile.code} has no complaints service")
     now = now or utcnow()
@@ -147,11 +148,10 @@ def submit_complaint(session: Session, *, profile: Profile, answers: dict, langu
         due_on=stage_1_due(now),
     )
     store(session, submission)
-    _queue(session, submission, compose, delivery, "complaint_notification", submission.destination)
+    queue_to_staff(session, submission, mailing, "complaint_notification", submission.destination)
     if outcome == REFERRED:
-        _queue(session, submission, compose, delivery, "advocacy_referral", profile.advocacy.mailbox)
+        queue_to_staff(session, submission, mailing, "advocacy_referral", profile.advocacy.mailbox)
     if outcome != NOT_OFFERED:
         audit.record(session, "advocacy", submission=submission, **advocacy)
-    queue_acknowledgements(session, submission, compose, delivery, "complaint_acknowledgement", now)
-    session.commit()
+    queue_acknowledgements(session, submission, mailing, "complaint_acknowledgement", now)
     return submission

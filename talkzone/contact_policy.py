@@ -120,6 +120,11 @@ def text_number(phone: str | None) -> str | None:
     return digits if UK_MOBILE.match(digits) else None
 
 
+def writes_by_email(contact: dict) -> bool:
+    """Whether the person's written messages go by email: they chose email and gave an address."""
+    return "email" in (contact.get("channels") or ()) and bool(contact.get("email"))
+
+
 def decide(contact: dict, purpose: str, now: datetime, sms_gateway: str | None) -> list[Decision]:
     """The messages a person may get for ``purpose``: one per written channel they chose."""
     if purpose not in PUBLIC:
@@ -128,7 +133,7 @@ def decide(contact: dict, purpose: str, now: datetime, sms_gateway: str | None) 
     neutral = contact.get("say_who") == "no"
     release = next_safe_moment(contact, now)
     decisions = []
-    if "email" in channels and contact.get("email"):
+    if writes_by_email(contact):
         decisions.append(Decision(purpose, "email", contact["email"], neutral, release))
     number = text_number(contact.get("phone")) if "text" in channels else None
     if number and sms_gateway:

@@ -19,8 +19,9 @@ from talkzone import access, audit, outbox
 from talkzone.calendar import add_working_days, uk_date
 from talkzone.complaints import STAGE_1_WORKING_DAYS
 from talkzone.inbox import CLOSED, INITIAL_VISIT_WITHIN_WORKING_DAYS, Conflict, Refused
+from talkzone.mailing import Mailing, queue_acknowledgements
 from talkzone.models import AuditEvent, Kind, Submission, User, utcnow
-from talkzone.submissions import ALLOCATE_WITHIN_WORKING_DAYS, Compose, Delivery, queue_acknowledgements
+from talkzone.submissions import ALLOCATE_WITHIN_WORKING_DAYS
 from talkzone.worklist import DUE_SOON_WORKING_DAYS
 
 STAGE_1_EXTENDED_WORKING_DAYS = 20
@@ -145,7 +146,6 @@ def remind(session: Session, profile, today: date, compose: ComposeList, domain:
                      subject=subject, body=body, domain=domain)
         audit.record(session, "deadline_reminder", team=team.code, day=today.isoformat(), items=len(listed))
         counts[team.code] = len(listed)
-    session.commit()
     return counts
 
 
@@ -156,7 +156,7 @@ def extended(session: Session, item: Submission) -> bool:
 
 
 def extend_complaint(session: Session, user: User, reference: str, reason: str, version: int | None,
-                     compose: Compose, delivery: Delivery, now: datetime | None = None) -> Submission:
+                     mailing: Mailing, now: datetime | None = None) -> Submission:
     """Extend a complaint's stage 1 once, to 20 working days, with the reason recorded.
 
     The complainant is told on the channels they chose and marked safe, and only those;
@@ -176,9 +176,8 @@ def extend_complaint(session: Session, user: User, reference: str, reason: str, 
     item.due_on = stage_1_due(item.created_at, extended=True)
     item.updated_at = now
     before = len(item.outbox)
-    queue_acknowledgements(session, item, compose, delivery, "complaint_extension", now)
+    queue_acknowledgements(session, item, mailing, "complaint_extension", now)
     session.flush()
     audit.record(session, EXTENDED, submission=item, actor=user, version=item.version, reason=reason,
                  due_on=item.due_on.isoformat(), notice_queued=len(item.outbox) > before)
-    session.commit()
     return item

@@ -29,7 +29,6 @@ def load(session: Session, token: str | None, journey: str, now: datetime, idle:
         return {}
     if draft.updated_at + idle < now:
         session.delete(draft)
-        session.commit()
         return {}
     return dict(draft.answers)
 
@@ -43,31 +42,25 @@ def save(session: Session, token: str | None, journey: str, answers: dict, now: 
         session.add(draft)
     draft.answers = answers
     draft.updated_at = now
-    session.commit()
     return token
 
 
 def touch(session: Session, token: str, now: datetime) -> bool:
     """Mark every draft under ``token`` as active now; False if none is left."""
     result = session.execute(update(Draft).where(Draft.token == token).values(updated_at=now))
-    session.commit()
     return result.rowcount > 0
 
 
-def discard(session: Session, token: str | None, journey: str | None = None, *,
-            commit: bool = True) -> None:
+def discard(session: Session, token: str | None, journey: str | None = None) -> None:
     """Delete one journey's draft under ``token``, or every draft under it when no journey is named."""
     if token:
         query = delete(Draft).where(Draft.token == token)
         if journey is not None:
             query = query.where(Draft.journey == journey)
         session.execute(query)
-        if commit:
-            session.commit()
 
 
 def purge_expired(session: Session, now: datetime, idle: timedelta) -> int:
     """Delete every draft idle for longer than ``idle``; returns how many went."""
     result = session.execute(delete(Draft).where(Draft.updated_at < now - idle))
-    session.commit()
     return result.rowcount

@@ -12,9 +12,10 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy.orm import Session
 
 from talkzone.calendar import UK, is_open, next_opening, uk_date, uk_time
+from talkzone.mailing import Mailing, queue_acknowledgements, queue_to_staff
 from talkzone.models import Kind, Submission, utcnow
 from talkzone.profile import Helpline, Profile
-from talkzone.submissions import Compose, Delivery, _queue, queue_acknowledgements, store
+from talkzone.submissions import store
 
 WINDOW_DAYS = 7
 MAX_WINDOWS = 3
@@ -183,9 +184,9 @@ def _contact(answers: dict, windows: list[CallbackWindow]) -> dict:
 
 
 def submit_helpline_contact(session: Session, *, profile: Profile, answers: dict, language: str,
-                            compose: Compose, delivery: Delivery,
+                            mailing: Mailing,
                             now: datetime | None = None) -> Submission:
-    """Store a helpline contact with its routing and any mail, committed together.
+    """Store a helpline contact with its routing and any mail, for one commit by the caller.
 
     Windows that ended while the person was checking their answers are dropped (the team
     then replies as soon as it can); any other problem with a window is refused.
@@ -222,7 +223,6 @@ def submit_helpline_contact(session: Session, *, profile: Profile, answers: dict
     store(session, submission)
     if method != "none":
         if helpline.mailbox:
-            _queue(session, submission, compose, delivery, "helpline_notification", helpline.mailbox)
-        queue_acknowledgements(session, submission, compose, delivery, "helpline_acknowledgement", now)
-    session.commit()
+            queue_to_staff(session, submission, mailing, "helpline_notification", helpline.mailbox)
+        queue_acknowledgements(session, submission, mailing, "helpline_acknowledgement", now)
     return submission

@@ -8,8 +8,6 @@ Every view and change is written to the audit trail in the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
@@ -19,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from talkzone import access, audit, outbox
 from talkzone.calendar import add_working_days, uk_date
 from talkzone.contact_policy import callback_windows, in_safe_window  # noqa: F401 (the console's)
+from talkzone.mailing import Mailing, queue_to_staff
 from talkzone.models import AuditEvent, CallbackAttempt, Kind, Note, Submission, User, utcnow
 
 RFS, COMPLAINT, HELPLINE = Kind.REQUEST_FOR_SUPPORT, Kind.COMPLAINT, Kind.HELPLINE_CONTACT
@@ -61,8 +60,6 @@ INITIAL_VISIT_WITHIN_WORKING_DAYS = 7
 REROUTE_TARGETS = (RFS, COMPLAINT)
 AGREED, OVERRIDE = "agreed", "override"
 
-Compose = Callable[[str, Submission], tuple[str, str]]
-
 
 class Refused(ValueError):
     """An action that the item's rules do not allow; ``code`` says which rule."""
@@ -80,15 +77,6 @@ class Conflict(RuntimeError):
         self.item, self.changes = item, changes
 
 
-@dataclass(frozen=True)
-class Mailing:
-    """How the console's mail is written and addressed: passed in by the portal."""
-
-    compose: Compose
-    domain: str
-    profile: object = field(repr=False)
-
-
 def transitions(item: Submission) -> tuple[str, ...]:
     """The statuses this item may move to next."""
     steps = TRANSITIONS.get(item.kind, {})
@@ -99,14 +87,12 @@ def view(session: Session, user: User, reference: str) -> Submission:
     """Open an item: the view itself goes to the audit trail."""
     item = access.get_item(session, user, reference, "view_item")
     audit.record(session, "viewed", submission=item, actor=user)
-    session.commit()
     return item
 
 
 def viewed_for_action(session: Session, user: User, item: Submission, action: str) -> None:
     """An action's page shows the item's contact details too: that view is audited as well."""
     audit.record(session, "viewed", submission=item, actor=user, page=action)
-    session.commit()
 
 
 def _changes_since(session: Session, item: Submission, version: int) -> list[AuditEvent]:
@@ -121,7 +107,7 @@ def _load(session: Session, user: User, reference: str, permission: str, version
 
 
 def _save(session: Session, item: Submission, user: User, action: str, seen: int | None, **detail):
-    """Flush the change with the version check in the UPDATE itself, audit it, commit."""
+    """Flush the change with the version check in the UPDATE itself, and audit it."""
     item.updated_at = utcnow()
     try:
         session.flush()
@@ -130,7 +116,6 @@ def _save(session: Session, item: Submission, user: User, action: str, seen: int
         fresh = session.scalars(select(Submission).where(Submission.id == item.id)).one()
         raise Conflict(fresh, _changes_since(session, fresh, seen or 0)) from None
     audit.record(session, action, submission=item, actor=user, version=item.version, **detail)
-    session.commit()
     return item
 
 
@@ -180,8 +165,13 @@ def add_note(session: Session, user: User, reference: str, text: str) -> Note:
     session.add(note)
     session.flush()
     audit.record(session, "note_added", submission=item, actor=user, note_id=note.id)
-    session.commit()
     return note
+
+
+def callback_results(item: Submission) -> tuple[str, ...]:
+    """What staff may record a call back as: no voicemail where the person said it is not safe."""
+    voicemail_ok = (item.contact or {}).get("voicemail") == "yes"
+    return tuple(r for r in CALLBACK_RESULTS if voicemail_ok or r != "voicemail_left")
 
 
 def log_callback(session: Session, user: User, reference: str, result: str, note: str = "",
@@ -194,7 +184,7 @@ def log_callback(session: Session, user: User, reference: str, result: str, note
     item = access.get_item(session, user, reference, "log_callback")
     if result not in CALLBACK_RESULTS:
         raise Refused("unknown_result")
-    if result == "voicemail_left" and (item.contact or {}).get("voicemail") != "yes":
+    if result not in callback_results(item):
         raise Refused("voicemail_not_allowed")
     outside = in_safe_window(item.contact or {}, now) is False
     attempt = CallbackAttempt(submission_id=item.id, actor_id=user.id, at=now, result=result,
@@ -203,15 +193,7 @@ def log_callback(session: Session, user: User, reference: str, result: str, note
     session.flush()
     audit.record(session, "callback_logged", submission=item, actor=user, attempt_id=attempt.id,
                  result=result, outside_safe_window=outside)
-    session.commit()
     return attempt
-
-
-def _mail(session, item: Submission, mailing: Mailing, purpose: str, recipient: str) -> None:
-    subject, body = mailing.compose(purpose, item)
-    outbox.queue(session, submission=item, purpose=purpose, recipient=recipient, subject=subject,
-                 body=body, domain=mailing.domain)
-    audit.record(session, "mail_queued", submission=item, purpose=purpose)
 
 
 def flag_safeguarding(session: Session, user: User, reference: str, reason: str, version: int | None,
@@ -227,7 +209,7 @@ def flag_safeguarding(session: Session, user: User, reference: str, reason: str,
 def _raise_flag(session: Session, item: Submission, user: User, reason: str, mailing: Mailing) -> None:
     item.safeguarding = True
     session.add(Note(submission_id=item.id, author_id=user.id, at=utcnow(), text=reason.strip()))
-    _mail(session, item, mailing, "console_safeguarding_alert", mailing.profile.duty_mailbox)
+    queue_to_staff(session, item, mailing, "console_safeguarding_alert", mailing.profile.duty_mailbox)
 
 
 def _new_item(session: Session, user: User, *, kind: str, channel: str, mailing: Mailing,
@@ -257,7 +239,7 @@ def _new_item(session: Session, user: User, *, kind: str, channel: str, mailing:
     store(session, item)
     audit.record(session, "logged_by_staff", submission=item, actor=user, channel=channel)
     if purpose:
-        _mail(session, item, mailing, purpose, destination)
+        queue_to_staff(session, item, mailing, purpose, destination)
     return item
 
 
@@ -340,7 +322,6 @@ def log_contact(session: Session, user: User, *, kind: str, channel: str, mailin
     item = _new_item(session, user, kind=kind, channel=channel, mailing=mailing,
                      area_code=area_code if kind == RFS else None, answers=answers, contact=contact,
                      subject_name=name or None, now=now, postcode=postcode)
-    session.commit()
     return item
 
 

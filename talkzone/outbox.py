@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from talkzone import contact_policy
 from talkzone.models import OutboxMessage, utcnow
+from talkzone.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -100,13 +101,15 @@ def _due(now: datetime):
     )
 
 
-def claim(session: Session, now: datetime, limit: int = 50, lease: timedelta = LEASE
+def claim(uow: UnitOfWork, now: datetime, limit: int = 50, lease: timedelta = LEASE
           ) -> tuple[str, list[int]]:
     """Claim up to ``limit`` due messages; returns the claim token and the ids claimed.
 
     PostgreSQL skips rows another worker has locked. SQLite ignores FOR UPDATE, so each
-    row is claimed by a conditional update whose row count says whether it was won.
+    row is claimed by a conditional update whose row count says whether it was won. The
+    claim is committed at once: the lease must be visible to other workers before sending.
     """
+    session = uow.session
     token = secrets.token_hex(8)
     candidates = session.scalars(
         select(OutboxMessage.id)
@@ -125,34 +128,35 @@ def claim(session: Session, now: datetime, limit: int = 50, lease: timedelta = L
         )
         if result.rowcount == 1:
             won.append(message_id)
-    session.commit()
+    uow.commit()
     return token, won
 
 
-def _settle(session: Session, message_id: int, token: str, **values) -> None:
-    result = session.execute(
+def _settle(uow: UnitOfWork, message_id: int, token: str, **values) -> None:
+    # Each message is settled in a commit of its own, so one message's fate never waits on the next.
+    result = uow.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.claim_token == token)
         .values(claim_token=None, lease_until=None, attempts=OutboxMessage.attempts + 1, **values)
         .execution_options(synchronize_session=False)
     )
-    session.commit()
+    uow.commit()
     if result.rowcount != 1:
         log.warning("outbox message %s: lease lost before it was settled", message_id)
 
 
-def deliver_due(session: Session, transport: Transport, *, now: Callable[[], datetime] = utcnow,
+def deliver_due(uow: UnitOfWork, transport: Transport, *, now: Callable[[], datetime] = utcnow,
                 limit: int = 50) -> DeliveryStats:
     """Claim one batch of due messages and try to send each over one connection."""
     stats = DeliveryStats()
-    token, ids = claim(session, now(), limit)
+    token, ids = claim(uow, now(), limit)
     if not ids:
         return stats
-    rows = session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))
+    rows = uow.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))
                            .order_by(OutboxMessage.id)).all()
     mails = [(m.id, m.attempts, OutgoingMail(m.message_id, m.recipient, m.subject, m.body))
              for m in rows]
-    session.commit()
+    uow.commit()
     pending: Iterator = iter(mails)
     try:
         with transport.open() as send:
@@ -160,25 +164,25 @@ def deliver_due(session: Session, transport: Transport, *, now: Callable[[], dat
                 try:
                     send(mail)
                 except TemporaryFailure as exc:
-                    _retry(session, message_id, token, attempts, exc, now())
+                    _retry(uow, message_id, token, attempts, exc, now())
                     stats.retried += 1
                 except Exception as exc:  # one message, whatever it raises, never stops its batch
-                    _fail(session, message_id, token, exc)
+                    _fail(uow, message_id, token, exc)
                     stats.failed += 1
                 else:
-                    _settle(session, message_id, token, status=SENT, sent_at=now(), last_error=None)
+                    _settle(uow, message_id, token, status=SENT, sent_at=now(), last_error=None)
                     stats.sent += 1
     except Exception as exc:
         # The connection itself failed: every message not yet settled waits and tries again.
         log.warning("outbox: could not open or keep a mail connection (%s); the batch waits",
                     type(exc).__name__)
         for message_id, attempts, _mail in pending:
-            _retry(session, message_id, token, attempts, exc, now())
+            _retry(uow, message_id, token, attempts, exc, now())
             stats.retried += 1
     return stats
 
 
-def _fail(session, message_id, token, exc: Exception) -> None:
+def _fail(uow, message_id, token, exc: Exception) -> None:
     if isinstance(exc, PermanentFailure):
         reason = str(exc)
     else:
@@ -186,20 +190,20 @@ def _fail(session, message_id, token, exc: Exception) -> None:
         reason = f"unexpected error while sending: {type(exc).__name__}"
         log.error("outbox message %s: %s while sending; marked failed", message_id,
                   type(exc).__name__)
-    _settle(session, message_id, token, status=FAILED, last_error=reason[:500])
+    _settle(uow, message_id, token, status=FAILED, last_error=reason[:500])
 
 
-def _retry(session, message_id, token, attempts, exc, now) -> None:
-    _settle(session, message_id, token, status=QUEUED, last_error=str(exc)[:500] or repr(exc),
+def _retry(uow, message_id, token, attempts, exc, now) -> None:
+    _settle(uow, message_id, token, status=QUEUED, last_error=str(exc)[:500] or repr(exc),
             next_attempt_at=now + backoff(attempts + 1))
 
 
-def drain(session: Session, transport: Transport, *, now: Callable[[], datetime] = utcnow,
+def drain(uow: UnitOfWork, transport: Transport, *, now: Callable[[], datetime] = utcnow,
           limit: int = 50, stop: threading.Event | None = None) -> DeliveryStats:
     """Deliver batches until nothing is due now (or ``stop`` is set); returns the totals."""
     total = DeliveryStats()
     while stop is None or not stop.is_set():
-        stats = deliver_due(session, transport, now=now, limit=limit)
+        stats = deliver_due(uow, transport, now=now, limit=limit)
         total.sent += stats.sent
         total.retried += stats.retried
         total.failed += stats.failed
@@ -214,8 +218,8 @@ def run_worker(session_factory: Callable[[], Session], transport: Transport, *,
     """Keep delivering until ``stop`` is set, sleeping when nothing is due."""
     while not stop.is_set():
         try:
-            with session_factory() as session:
-                stats = drain(session, transport, stop=stop)
+            with UnitOfWork(session_factory) as uow:
+                stats = drain(uow, transport, stop=stop)
         except Exception:  # a database outage must not end the worker
             log.exception("outbox worker: delivery round failed; will try again")
             stats = DeliveryStats()

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from talkzone import access, audit
 from talkzone.models import AuditEvent, CallbackAttempt, Note, OutboxMessage, Submission, User, utcnow
+from talkzone.uow import UnitOfWork
 
 BATCH = 500
 Progress = Callable[[str, int, int], None]
@@ -67,13 +68,14 @@ def _anonymise(session: Session, ids: list[int], now: datetime) -> None:
                     .values(body="", recipient="").execution_options(synchronize_session=False))
 
 
-def purge(session: Session, profile, now: datetime | None = None, dry_run: bool = False,
+def purge(uow: UnitOfWork, profile, now: datetime | None = None, dry_run: bool = False,
           progress: Progress | None = None) -> PurgeResult:
     """Anonymise every expired item not under legal hold; with ``dry_run``, only count them.
 
     Works in batches of BATCH items, each committed with its audit events, so a purge that
     stops half way leaves what it did recorded and the rest for the next run.
     """
+    session = uow.session
     now = now or utcnow()
     result = PurgeResult(dry_run=dry_run)
     for kind, months in sorted(profile.retention_months.items()):
@@ -100,7 +102,7 @@ def purge(session: Session, profile, now: datetime | None = None, dry_run: bool 
             for row in batch:
                 session.add(AuditEvent(at=now, action="anonymised", submission_id=row.id,
                                              detail={"kind": kind, "retention_months": months}))
-            session.commit()
+            uow.commit()
             done += len(batch)
             if progress:
                 progress(kind, done, total)
@@ -108,7 +110,7 @@ def purge(session: Session, profile, now: datetime | None = None, dry_run: bool 
     if not dry_run and result.total:
         audit.record(session, "retention_purge", counts=result.counts, held=result.held,
                      cutoffs={k: v.isoformat() for k, v in result.cutoffs.items()})
-        session.commit()
+        uow.commit()
     return result
 
 
@@ -120,5 +122,4 @@ def set_legal_hold(session: Session, user: User, reference: str, hold: bool, rea
     session.flush()
     audit.record(session, "legal_hold_placed" if hold else "legal_hold_lifted", submission=item, actor=user,
                  version=item.version, reason=(reason or "").strip())
-    session.commit()
     return item

@@ -88,7 +88,7 @@ def check_password_rules(password: str) -> None:
 
 def create_user(session: Session, *, email: str, name: str, role: str, password: str,
                 areas: list[str] | None = None, actor: User | None = None) -> User:
-    """Add an account (committed). Every account must enrol a second factor at first sign-in.
+    """Add an account (for the caller to commit). Every account must enrol a second factor at first sign-in.
 
     A password an administrator (``actor``) chose must be replaced at the first sign-in.
     """
@@ -106,7 +106,6 @@ def create_user(session: Session, *, email: str, name: str, role: str, password:
     session.add(user)
     session.flush()
     audit.record(session, "user_created", actor=actor, user_id=user.id, role=role)
-    session.commit()
     return user
 
 
@@ -149,7 +148,6 @@ def _must_wait(failures: SignInFailures, now: datetime) -> bool:
 def _fail(session: Session, failures: SignInFailures, now: datetime) -> None:
     failures.count += 1
     failures.last_at = now
-    session.commit()
 
 
 def _check_nothing(password: str) -> None:
@@ -177,7 +175,6 @@ def sign_in(session: Session, email: str, password: str, client: str,
     if not user.is_active or _must_wait(failures, now):
         _check_nothing(password)
         audit.record(session, "sign_in_refused" if not user.is_active else "sign_in_delayed", actor=user)
-        session.commit()
         return None
     if not _is_password(user, password):
         audit.record(session, "sign_in_failed", actor=user)
@@ -197,7 +194,6 @@ def _next_step(session: Session, user: User, now: datetime) -> SignIn:
     if stage == ENROL and not user.totp_secret:
         user.totp_secret = pyotp.random_base32()
     token = _open(session, user, stage, now)
-    session.commit()
     return SignIn(user, token, stage)
 
 
@@ -217,10 +213,8 @@ def current(session: Session, token: str | None, now: datetime | None = None) ->
     if (now - record.last_seen_at > idle or now - record.created_at > ABSOLUTE_TIMEOUT
             or not record.user.is_active):
         record.revoked_at = now
-        session.commit()
         return None
     record.last_seen_at = now
-    session.commit()
     return record
 
 
@@ -232,7 +226,6 @@ def revoke(session: Session, token: str | None, now: datetime | None = None) -> 
     if record is not None and record.revoked_at is None:
         record.revoked_at = now or utcnow()
         audit.record(session, "signed_out", actor=record.user)
-    session.commit()
 
 
 def _revoke_all(session: Session, user: User, now: datetime) -> None:
@@ -275,11 +268,10 @@ def _use_recovery_code(session: Session, user: User, code: str, now: datetime) -
 
 
 def _code_refused(session: Session, user: User, client: str, now: datetime) -> SignInFailures | None:
-    """The client's failure record if it may try a code now; None (committed) if it must wait."""
+    """The client's failure record if it may try a code now; None (its delay recorded) if it must wait."""
     failures = _failures(session, user, client, now)
     if _must_wait(failures, now):
         audit.record(session, "sign_in_delayed", actor=user)
-        session.commit()
         return None
     return failures
 
@@ -307,7 +299,6 @@ def second_factor(session: Session, token: str, code: str, client: str,
     session.delete(failures)
     audit.record(session, "signed_in", actor=user)
     new_token = _open(session, user, FULL, now)
-    session.commit()
     return new_token
 
 
@@ -344,7 +335,6 @@ def enrol(session: Session, token: str, code: str, client: str,
     audit.record(session, "second_factor_enrolled", actor=user)
     audit.record(session, "signed_in", actor=user)
     new_token = _open(session, user, FULL, now)
-    session.commit()
     return new_token, codes
 
 
@@ -388,7 +378,6 @@ def change_password(session: Session, user: User, current_password: str, new_pas
         raise StaffError("wrong_password")
     _set_password(session, user, new_password, now)
     token = _open(session, user, FULL, now)
-    session.commit()
     return token
 
 
@@ -427,7 +416,6 @@ def reset_account(session: Session, admin: User, user: User, now: datetime | Non
         code.used_at = now
     _revoke_all(session, user, now)
     audit.record(session, "account_reset", actor=admin, user_id=user.id)
-    session.commit()
     return temporary
 
 
@@ -441,7 +429,6 @@ def set_active(session: Session, admin: User, user: User, active: bool, now: dat
         _revoke_all(session, user, now)
     audit.record(session, "account_enabled" if active else "account_disabled", actor=admin,
                  user_id=user.id)
-    session.commit()
 
 
 def users(session: Session) -> list[User]:

@@ -177,7 +177,6 @@ def find(session: Session, user: User, query: str) -> list[Match]:
     found = _matches(session, user, query)
     audit.record(session, "subject_access_search", actor=user, matches=len(found),
                  references=[m.item.reference for m in found])
-    session.commit()
     return found
 
 
@@ -198,7 +197,6 @@ def review(session: Session, user: User, query: str, references) -> Review:
     result = _review(session, _chosen(session, user, query, references))
     audit.record(session, "subject_access_review", actor=user,
                  references=[m.item.reference for m in result.matches])
-    session.commit()
     return result
 
 
@@ -216,7 +214,6 @@ def release(session: Session, user: User, query: str, references, digest: str) -
                          references=[m.item.reference for m in result.matches],
                          matched={m.item.reference: {"fields": list(m.fields), "owners": sorted(m.owners)}
                                   for m in result.matches})
-    session.commit()
     return event
 
 
@@ -249,6 +246,5 @@ def download(session: Session, user: User, release_id: int, kind: str) -> dict:
         raise Changed
     audit.record(session, "subject_access_download", actor=user, release=event.id, format=kind,
                  references=detail["references"])
-    session.commit()
     return {"released_at": event.at.isoformat(), "released_by": user.email, "count": len(result.records),
             "records": result.records}

@@ -1,20 +1,19 @@
 """Use cases that store a submission, route it and queue its mail in one transaction.
 
-The portal passes in a ``compose`` function that renders each message (subject, body) in
-the submission's language; which messages go, and where, is decided here.
+The portal passes in a ``Mailing`` (talkzone.mailing) that renders each message in the
+submission's language; which messages go, and where, is decided here.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from talkzone import audit, contact_policy, outbox
+from talkzone import audit
 from talkzone.calendar import add_working_days, uk_date
+from talkzone.mailing import Mailing, queue_acknowledgements, queue_to_staff
 from talkzone.models import Kind, Submission, utcnow
 from talkzone.profile import Profile
 from talkzone.routing import request_mailbox
@@ -23,18 +22,6 @@ from talkzone.routing import request_mailbox
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRTVWXYZ2346789"
 REFERENCE_PREFIX = {Kind.REQUEST_FOR_SUPPORT: "RS", Kind.COMPLAINT: "CP", Kind.HELPLINE_CONTACT: "TZ"}
 ALLOCATE_WITHIN_WORKING_DAYS = 5
-
-# compose(purpose, submission, neutral=False) -> (subject, body); neutral names no service.
-Compose = Callable[..., tuple[str, str]]
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """Where mail is addressed from, and how texts reach an email-to-SMS gateway if any."""
-
-    domain: str
-    sms_gateway: str | None = None
-
 
 def new_reference(kind: str) -> str:
     """A reference like RS-7K4M-2Q9P: 8 characters from 28, about 3.8e11 possibilities."""
@@ -57,32 +44,6 @@ def contact_preferences(contact: dict, safety: dict) -> dict:
         if safety.get(key) not in (None, "", []):
             prefs[key] = safety[key]
     return prefs
-
-
-def queue_acknowledgements(session: Session, submission: Submission, compose: Compose,
-                           delivery: Delivery, purpose: str, now: datetime | None = None) -> None:
-    """Write to the person only as the contact policy decides: channel, wording and time."""
-    contact = submission.contact or {}
-    for decision in contact_policy.decide(contact, purpose, now or utcnow(), delivery.sms_gateway):
-        permit = contact_policy.approve(
-            decision, contact, lambda p, neutral: compose(p, submission, neutral=neutral))
-        if permit is None:
-            # Even the neutral wording would name someone who must not know: staff see why.
-            audit.record(session, "mail_withheld", submission=submission, purpose=decision.purpose,
-                         reason="must_not_know")
-            continue
-        outbox.queue(session, submission=submission, purpose=permit.purpose,
-                     recipient=permit.recipient, subject=permit.subject, body=permit.body,
-                     domain=delivery.domain, permit=permit)
-        audit.record(session, "mail_queued", submission=submission, purpose=permit.purpose)
-
-
-def _queue(session, submission, compose, delivery, purpose, recipient) -> None:
-    """Mail to a staff mailbox, partner service or professional: no member of the public."""
-    subject, body = compose(purpose, submission)
-    outbox.queue(session, submission=submission, purpose=purpose, recipient=recipient,
-                 subject=subject, body=body, domain=delivery.domain)
-    audit.record(session, "mail_queued", submission=submission, purpose=purpose)
 
 
 def store(session: Session, submission: Submission) -> Submission:
@@ -113,9 +74,9 @@ def consent_record(answers: dict, professional: dict | None, now: datetime) -> d
 
 
 def submit_request_for_support(session: Session, *, profile: Profile, answers: dict,
-                               language: str, compose: Compose, delivery: Delivery,
+                               language: str, mailing: Mailing,
                                now: datetime | None = None) -> Submission:
-    """Store a request for support with its routing and mail, committed together.
+    """Store a request for support with its routing and mail, for one commit by the caller.
 
     A professional whose family has not consented gets the request held as awaiting
     consent: nothing goes to the district, and the professional is asked for consent.
@@ -152,16 +113,15 @@ def submit_request_for_support(session: Session, *, profile: Profile, answers: d
     store(session, submission)
     if at_risk:
         audit.record(session, "safeguarding_flagged", submission=submission, reason="child_at_risk")
-        _queue(session, submission, compose, delivery, "safeguarding_notification", profile.duty_mailbox)
+        queue_to_staff(session, submission, mailing, "safeguarding_notification", profile.duty_mailbox)
     if awaiting_consent:
-        _queue(session, submission, compose, delivery, "consent_needed", professional["work_email"])
+        queue_to_staff(session, submission, mailing, "consent_needed", professional["work_email"])
     else:
-        _queue(session, submission, compose, delivery, "district_notification",
+        queue_to_staff(session, submission, mailing, "district_notification",
                submission.destination)
         if professional:
-            _queue(session, submission, compose, delivery, "referrer_acknowledgement",
+            queue_to_staff(session, submission, mailing, "referrer_acknowledgement",
                    professional["work_email"])
-        queue_acknowledgements(session, submission, compose, delivery, "family_acknowledgement",
+        queue_acknowledgements(session, submission, mailing, "family_acknowledgement",
                                now)
-    session.commit()
     return submission

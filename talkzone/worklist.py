@@ -14,9 +14,9 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from talkzone import access
-from talkzone.calendar import add_working_days
+from talkzone.calendar import add_working_days, uk_date
 from talkzone.inbox import CLOSED
-from talkzone.models import Submission, User
+from talkzone.models import Submission, User, utcnow
 from talkzone.routing import normalise_postcode
 
 PAGE_SIZE = 25
@@ -87,7 +87,7 @@ def _name_condition(query: str):
 def inbox(session: Session, user: User, filters: Filters, page: int = 1, today: date | None = None,
           page_size: int = PAGE_SIZE) -> Page:
     """One page of the items the user may see, narrowed by the filters."""
-    today = today or date.today()
+    today = today or uk_date(utcnow())
     query = access.items(user)
     if filters.kind:
         query = query.where(Submission.kind == filters.kind)

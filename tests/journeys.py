@@ -93,7 +93,8 @@ def deliver_within_a_week(app):
     from portal.mail import transport_for
     from talkzone import outbox
     from talkzone.models import utcnow
+    from talkzone.uow import UnitOfWork
 
     with app.app_context():
-        with app.extensions["db_sessionmaker"]() as session:
-            return outbox.drain(session, transport_for(app), now=lambda: utcnow() + timedelta(days=7))
+        with UnitOfWork(app.extensions["db_sessionmaker"]) as uow:
+            return outbox.drain(uow, transport_for(app), now=lambda: utcnow() + timedelta(days=7))

@@ -29,12 +29,13 @@ def create(email, name, is_admin, role, areas, password):
     unknown = [a for a in areas if profile.area(a) is None]
     if unknown:
         raise click.UsageError(f"unknown district(s): {', '.join(unknown)}")
-    with db.new_session() as session:
+    with db.new_uow() as uow:
         try:
-            user = staff.create_user(session, email=email, name=name, role=role, password=password,
+            user = staff.create_user(uow.session, email=email, name=name, role=role, password=password,
                                      areas=list(areas))
         except staff.StaffError as exc:
             raise click.ClickException(exc.code.replace("_", " ")) from None
+        uow.commit()
         click.echo(f"created {user.role} {user.email}; set up the security code at first sign-in")
 
 

@@ -8,7 +8,8 @@ from flask_babel import gettext as _
 from portal import db
 from portal.console import bp, forms, words
 from portal.console.guard import requires
-from portal.console.items import REFUSALS, mailing, profile
+from portal.console.items import REFUSALS, profile
+from portal.emails import mailing
 from talkzone import inbox
 from talkzone.routing import normalise_postcode
 from talkzone.submissions import contact_preferences

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -12,10 +12,11 @@ from sqlalchemy import select
 from portal import db
 from portal.console import bp, forms, words
 from portal.console.guard import requires
-from portal.emails import composer, delivery
+from portal.emails import mailing
 from portal.fields import single_line
 from portal.profile import current_profile
 from talkzone import access, audit, inbox, worklist
+from talkzone.calendar import uk_date
 from talkzone.models import Kind, User, utcnow
 
 REFUSALS = {
@@ -42,11 +43,6 @@ REFUSALS = {
 def profile():
     """The council's service profile."""
     return current_profile()
-
-
-def mailing() -> inbox.Mailing:
-    """How the console's mail is written and addressed, for talkzone's use cases."""
-    return inbox.Mailing(compose=composer(), domain=delivery().domain, profile=profile())
 
 
 def _flag(name: str) -> bool:
@@ -84,13 +80,14 @@ def inbox_page():
     if request.method == "POST" and not form.validate():
         return redirect(url_for("console.inbox"))
     filters = _filters()
-    page = worklist.inbox(db.session(), g.staff, filters, _page_number())
-    today = date.today()
+    today = uk_date(utcnow())
+    page = worklist.inbox(db.session(), g.staff, filters, _page_number(), today)
+    kinds = worklist.kinds_for(g.staff)
     return render_template("console/inbox.html", page=page, filters=filters, form=form, today=today,
-                           kinds=worklist.kinds_for(g.staff), words=words,
+                           kinds=kinds, words=words,
                            overdue=worklist.overdue, due_soon=worklist.due_soon,
-                           areas=profile().areas, statuses=sorted({s for k in worklist.kinds_for(g.staff)
-                                                                  for s in inbox.STATUSES[k]}))
+                           areas=access.districts_for(g.staff, profile().areas),
+                           statuses=sorted({s for k in kinds for s in inbox.STATUSES[k]}))
 
 
 
@@ -132,9 +129,24 @@ def _conflict(form, exc: inbox.Conflict, title):
     return _action_page(exc.item, form, title, status=409, conflict=exc.changes, names=names)
 
 
-def _refused(form, field, exc: inbox.Refused, item, title):
-    getattr(form, field).errors.append(REFUSALS[exc.code]())
-    return _action_page(item, form, title, status=200)
+def act(found, form, title, change: Callable[[], object], done, field: str,
+        fields: dict[str, str] | None = None, refusals: dict = REFUSALS):
+    """Take one action on an item and answer as every action does.
+
+    Someone else's change first: the form again with what changed (409). A refusal: its
+    message on the field it concerns (``fields`` maps a refusal's code to that field, else
+    ``field``). Done: ``done`` (a message, or a function of what ``change`` returned) is
+    flashed and the item shown again.
+    """
+    try:
+        result = change()
+    except inbox.Conflict as exc:
+        return _conflict(form, exc, title)
+    except inbox.Refused as exc:
+        getattr(form, (fields or {}).get(exc.code, field)).errors.append(refusals[exc.code]())
+        return _action_page(found, form, title)
+    flash(done(result) if callable(done) else done)
+    return redirect(url_for("console.item", reference=found.reference))
 
 
 @bp.route("/items/<reference>/assign", methods=["GET", "POST"])
@@ -151,15 +163,9 @@ def assign(reference):
         form.assignee.data = str(found.assigned_to_id or "")
     title = _("Assign %(reference)s", reference=found.reference)
     if form.validate_on_submit():
-        try:
-            inbox.assign(session, g.staff, reference, int(form.assignee.data) if form.assignee.data else None,
-                         int(form.version.data))
-        except inbox.Conflict as exc:
-            return _conflict(form, exc, title)
-        except inbox.Refused as exc:
-            return _refused(form, "assignee", exc, found, title)
-        flash(_("Assignment saved"))
-        return redirect(url_for("console.item", reference=reference))
+        assignee = int(form.assignee.data) if form.assignee.data else None
+        return act(found, form, title, lambda: inbox.assign(
+            session, g.staff, reference, assignee, int(form.version.data)), _("Assignment saved"), "assignee")
     return _action_page(found, form, title)
 
 
@@ -177,17 +183,11 @@ def status(reference):
         (str(n), _("Level %(n)s", n=n)) for n in inbox.CON_LEVELS]
     title = _("Change the status of %(reference)s", reference=found.reference)
     if form.validate_on_submit():
-        try:
-            inbox.change_status(session, g.staff, reference, form.status.data, int(form.version.data),
-                                outcome=form.outcome.data or None,
-                                con_level=int(form.con_level.data) if form.con_level.data else None)
-        except inbox.Conflict as exc:
-            return _conflict(form, exc, title)
-        except inbox.Refused as exc:
-            field = {"outcome_needed": "outcome", "con_level_needed": "con_level"}.get(exc.code, "status")
-            return _refused(form, field, exc, found, title)
-        flash(_("Status saved"))
-        return redirect(url_for("console.item", reference=reference))
+        return act(found, form, title, lambda: inbox.change_status(
+            session, g.staff, reference, form.status.data, int(form.version.data),
+            outcome=form.outcome.data or None,
+            con_level=int(form.con_level.data) if form.con_level.data else None),
+            _("Status saved"), "status", {"outcome_needed": "outcome", "con_level_needed": "con_level"})
     return _action_page(found, form, title)
 
 
@@ -212,9 +212,8 @@ def callback(reference):
     session = db.session()
     found = access.get_item(session, g.staff, reference, "log_callback")
     form = forms.CallbackForm()
-    voicemail_ok = (found.contact or {}).get("voicemail") == "yes"
-    form.result.choices = [(r, words.label(words.CALLBACK_RESULTS, r)) for r in inbox.CALLBACK_RESULTS
-                           if voicemail_ok or r != "voicemail_left"]
+    offered = [(r, words.label(words.CALLBACK_RESULTS, r)) for r in inbox.callback_results(found)]
+    form.result.choices = offered
     title = _("Log a callback attempt for %(reference)s", reference=found.reference)
     outside = inbox.in_safe_window(found.contact or {}, utcnow()) is False
     if request.method == "POST":
@@ -224,8 +223,7 @@ def callback(reference):
         try:
             attempt = inbox.log_callback(session, g.staff, reference, form.result.data, form.note.data)
         except inbox.Refused as exc:
-            form.result.choices = [(r, words.label(words.CALLBACK_RESULTS, r)) for r in inbox.CALLBACK_RESULTS
-                                   if voicemail_ok or r != "voicemail_left"]
+            form.result.choices = offered
             return _action_page(found, form, title, template="console/callback.html",
                                 outside=outside, refused=REFUSALS[exc.code]())
         flash(_("Callback attempt logged outside the safe times") if attempt.outside_safe_window
@@ -243,15 +241,9 @@ def safeguarding(reference):
     form = forms.SafeguardingForm(version=str(found.version))
     title = _("Flag %(reference)s for safeguarding", reference=found.reference)
     if form.validate_on_submit():
-        try:
-            inbox.flag_safeguarding(session, g.staff, reference, form.reason.data, int(form.version.data),
-                                    mailing())
-        except inbox.Conflict as exc:
-            return _conflict(form, exc, title)
-        except inbox.Refused as exc:
-            return _refused(form, "reason", exc, found, title)
-        flash(_("Flagged for safeguarding. The duty team has been told."))
-        return redirect(url_for("console.item", reference=reference))
+        return act(found, form, title, lambda: inbox.flag_safeguarding(
+            session, g.staff, reference, form.reason.data, int(form.version.data), mailing()),
+            _("Flagged for safeguarding. The duty team has been told."), "reason")
     return _action_page(found, form, title, duty=profile().duty_mailbox)
 
 
@@ -273,18 +265,12 @@ def reroute(reference):
     title = _("Send %(reference)s on", reference=found.reference)
     if form.validate_on_submit():
         hand_over = "hand_over_callback" in form and form.hand_over_callback.data
-        try:
-            new = inbox.reroute(session, g.staff, reference, form.target.data, int(form.version.data),
-                                mailing(), area_code=form.area.data or None,
-                                iyss_number=form.iyss_number.data, basis=form.basis.data,
-                                how_agreed=form.how_agreed.data, override_reason=form.override_reason.data,
-                                hand_over_callback=hand_over)
-        except inbox.Conflict as exc:
-            return _conflict(form, exc, title)
-        except inbox.Refused as exc:
-            field = {"area_needed": "area", "agreement_needed": "basis", "how_agreed_needed": "how_agreed",
-                     "override_reason_needed": "override_reason"}.get(exc.code, "target")
-            return _refused(form, field, exc, found, title)
-        flash(_("Sent on as %(reference)s", reference=new.reference))
-        return redirect(url_for("console.item", reference=reference))
+        return act(found, form, title, lambda: inbox.reroute(
+            session, g.staff, reference, form.target.data, int(form.version.data), mailing(),
+            area_code=form.area.data or None, iyss_number=form.iyss_number.data, basis=form.basis.data,
+            how_agreed=form.how_agreed.data, override_reason=form.override_reason.data,
+            hand_over_callback=hand_over),
+            lambda new: _("Sent on as %(reference)s", reference=new.reference), "target",
+            {"area_needed": "area", "agreement_needed": "basis", "how_agreed_needed": "how_agreed",
+             "override_reason_needed": "override_reason"})
     return _action_page(found, form, title)

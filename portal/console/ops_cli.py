@@ -9,7 +9,7 @@ from flask_babel import force_locale
 
 from portal import db
 from portal.console import words
-from portal.emails import delivery
+from portal.emails import mailing
 from portal.profile import current_profile
 from talkzone import deadlines, retention
 from talkzone.calendar import uk_date
@@ -33,9 +33,10 @@ def compose_reminder(team: deadlines.Team, items: list[deadlines.DueItem], today
 @deadlines_cli.command("remind")
 def remind():
     """Mail each team its list of what is due soon or overdue, through the outbox (run daily)."""
-    with db.new_session() as session:
-        counts = deadlines.remind(session, current_profile(), uk_date(utcnow()),
-                                  compose_reminder, delivery().domain)
+    with db.new_uow() as uow:
+        counts = deadlines.remind(uow.session, current_profile(), uk_date(utcnow()),
+                                  compose_reminder, mailing().domain)
+        uow.commit()
     for team, listed in counts.items():
         click.echo(f"{team}: {listed} item(s) due soon or overdue")
     click.echo(f"queued {len(counts)} reminder(s)")
@@ -50,8 +51,8 @@ def purge(dry_run):
         if total:
             click.echo(f"{kind}: {done}/{total}")
 
-    with db.new_session() as session:
-        result = retention.purge(session, current_profile(), utcnow(), dry_run, progress)
+    with db.new_uow() as uow:
+        result = retention.purge(uow, current_profile(), utcnow(), dry_run, progress)
     for kind, count in result.counts.items():
         cutoff = result.cutoffs[kind].date().isoformat()
         verb = "would anonymise" if dry_run else "anonymised"

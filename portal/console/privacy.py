@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from portal import db
 from portal.console import bp, words
 from portal.console.guard import requires
-from portal.console.items import _action_page, _conflict
+from portal.console.items import _action_page, act
 from portal.console.report_forms import (
     ExtensionForm,
     LegalHoldForm,
@@ -21,8 +21,8 @@ from portal.console.report_forms import (
     SubjectReviewForm,
     SubjectSearchForm,
 )
-from portal.emails import composer, delivery
-from talkzone import access, deadlines, disclosure, inbox, retention, subject_access
+from portal.emails import mailing
+from talkzone import access, deadlines, disclosure, retention, subject_access
 
 EXTENSION_REFUSALS = {
     "cannot_extend": lambda: _("Only a complaint still waiting for its stage 1 reply can be extended"),
@@ -167,14 +167,8 @@ def extend_complaint(reference):
     form = ExtensionForm(version=str(found.version))
     title = _("Extend the stage 1 reply for %(reference)s", reference=found.reference)
     if form.validate_on_submit():
-        try:
-            item = deadlines.extend_complaint(session, g.staff, reference, form.reason.data,
-                                              int(form.version.data), composer(), delivery())
-        except inbox.Conflict as exc:
-            return _conflict(form, exc, title)
-        except inbox.Refused as exc:
-            form.reason.errors.append(EXTENSION_REFUSALS[exc.code]())
-            return _action_page(found, form, title)
-        flash(_("Stage 1 reply now due by %(date)s", date=item.due_on.strftime("%d %B %Y")))
-        return redirect(url_for("console.item", reference=reference))
+        return act(found, form, title, lambda: deadlines.extend_complaint(
+            session, g.staff, reference, form.reason.data, int(form.version.data), mailing()),
+            lambda item: _("Stage 1 reply now due by %(date)s", date=item.due_on.strftime("%d %B %Y")),
+            "reason", refusals=EXTENSION_REFUSALS)
     return _action_page(found, form, title)

@@ -95,6 +95,15 @@ class Journey:
         """Delete this journey's draft; the other journeys' drafts stay."""
         drafts.discard(db.session(), session.get(SESSION_KEY), self.name)
 
+    def complete(self) -> None:
+        """Delete the draft of what was just sent and commit both in one transaction.
+
+        Called after the use case and before the confirmation is kept in the cookie: if
+        anything fails, nothing is stored, nothing is mailed and the draft is still there.
+        """
+        self.discard()
+        db.uow().commit()
+
     # Navigation ----------------------------------------------------------------------
     def url(self, step: Step | str, **args) -> str:
         name = step if isinstance(step, str) else step.name

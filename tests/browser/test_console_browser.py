@@ -12,6 +12,7 @@ from sqlalchemy import select
 from portal.mail import transport_for
 from talkzone import outbox
 from talkzone.models import CallbackAttempt, Kind, Submission
+from talkzone.uow import UnitOfWork
 from tests.factories import PASSWORD, make_item, make_user
 
 
@@ -81,7 +82,7 @@ def test_helpline_adviser_finds_calls_back_and_re_routes_a_contact(page, base_ur
         assert (request.kind, request.area_code, request.iyss_number) == (
             Kind.REQUEST_FOR_SUPPORT, "preston", "IYSS-4471")
         assert session.scalar(select(CallbackAttempt)).result == "no_answer"
-        stats = outbox.drain(session, transport_for(live_app))
+        stats = outbox.drain(UnitOfWork(session), transport_for(live_app))
     assert stats.sent >= 1
     [mail] = smtp_server.to("rfs.preston@lancashire.example")
     assert new_reference in mail["Subject"]

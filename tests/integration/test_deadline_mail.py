@@ -11,6 +11,7 @@ from portal import db
 from talkzone import access, deadlines, outbox
 from talkzone.calendar import uk_date
 from talkzone.models import AuditEvent, Kind, utcnow
+from talkzone.uow import UnitOfWork
 from tests.factories import make_item, make_user, sign_in_as
 
 PRESTON, BURNLEY = "rfs.preston@lancashire.example", "rfs.burnley@lancashire.example"
@@ -21,7 +22,7 @@ def _deliver(app):
     with app.app_context():
         session = db.new_session()
         try:
-            outbox.drain(session, portal.mail.transport_for(app))
+            outbox.drain(UnitOfWork(session), portal.mail.transport_for(app))
         finally:
             session.close()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from portal.mail import transport_for
 from talkzone import outbox
+from talkzone.uow import UnitOfWork
 from tests.helpline_journey import ANONYMOUS, CALL, EMAIL, MORNING, TEXT, frozen, reference, submit_helpline
 
 INBOX = "talkzone-inbox@lancashire.example"
@@ -12,7 +13,7 @@ INBOX = "talkzone-inbox@lancashire.example"
 def deliver(app):
     with app.app_context():
         with app.extensions["db_sessionmaker"]() as session:
-            return outbox.drain(session, transport_for(app))
+            return outbox.drain(UnitOfWork(session), transport_for(app))
 
 
 def test_the_helpline_mailbox_is_notified_once_without_personal_details(make_app, smtp_server):

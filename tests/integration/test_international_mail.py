@@ -12,6 +12,7 @@ from sqlalchemy import select
 from portal.mail import transport_for
 from talkzone import access, outbox
 from talkzone.models import OutboxMessage, Submission
+from talkzone.uow import UnitOfWork
 from tests.conftest import free_port
 from tests.factories import make_user, sign_in_as
 from tests.journeys import FAMILY_ANY_TIME, answers, submit_request
@@ -114,7 +115,7 @@ def test_a_message_that_raises_an_unexpected_error_settles_alone(app, client, sm
     _submit_all(client, "odd.one@example.com")
     with app.app_context(), app.extensions["db_sessionmaker"]() as session, \
             caplog.at_level(logging.WARNING, logger="talkzone.outbox"):
-        stats = outbox.drain(session, _Breaks(transport_for(app), "odd.one@example.com"))
+        stats = outbox.drain(UnitOfWork(session), _Breaks(transport_for(app), "odd.one@example.com"))
     assert (stats.sent, stats.retried, stats.failed) == (11, 0, 1)
     [odd] = [m for m in _messages(app) if m.recipient == "odd.one@example.com"]
     assert odd.status == "failed" and odd.claim_token is None and odd.lease_until is None

@@ -23,6 +23,7 @@ from sqlalchemy import select, update
 
 from talkzone import outbox
 from talkzone.models import OutboxMessage, utcnow
+from talkzone.uow import UnitOfWork
 from tests.conftest import free_port
 from tests.journeys import submit_request
 from tests.load.harness import family_answers
@@ -58,7 +59,7 @@ def test_smtp_server_down_under_load_then_back_every_message_delivered_exactly_o
             with app.app_context():
                 session = app.extensions["db_sessionmaker"]()
                 try:
-                    outbox.drain(session, transport_for(app))
+                    outbox.drain(UnitOfWork(session), transport_for(app))
                 finally:
                     session.close()
             stop_worker.wait(0.1)
@@ -85,7 +86,7 @@ def test_smtp_server_down_under_load_then_back_every_message_delivered_exactly_o
     # Time passes: what failed is retried after its backoff (at most an hour).
     with app.app_context():
         later = utcnow() + timedelta(hours=2)
-        outbox.drain(db_session, transport_for(app), now=lambda: later)
+        outbox.drain(UnitOfWork(db_session), transport_for(app), now=lambda: later)
     rows = db_session.scalars(select(OutboxMessage)).all()
     assert {row.status for row in rows} == {outbox.SENT}
     received = _ids(smtp_server.message_ids())

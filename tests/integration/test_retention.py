@@ -130,6 +130,7 @@ def test_a_lifted_legal_hold_lets_the_purge_through(app, db_session):
 
     admin = make_user(db_session, access.ADMINISTRATOR)
     retention.set_legal_hold(db_session, admin, items["held"].reference, False, "case closed")
+    db_session.commit()  # as the console's unit of work does when the view returns
     result = app.test_cli_runner().invoke(args=["retention", "purge"])
     assert "helpline_contact: anonymised 2" in result.output
     db_session.expire_all()

@@ -11,9 +11,9 @@ from sqlalchemy.orm import sessionmaker
 
 from talkzone import complaints
 from talkzone.audit import events_for
+from talkzone.mailing import Mailing
 from talkzone.models import AuditEvent, Kind, OutboxMessage, Submission
 from talkzone.profile import load_profile
-from talkzone.submissions import Delivery
 from tests.complaint_journey import ON_BEHALF, YOUNG_PERSON, complaint
 from tests.conftest import empty_database
 
@@ -37,8 +37,8 @@ def compose(purpose, submission, neutral=False):
 
 def submit(session, answers, profile=LANCASHIRE, gateway=None, now=NOON):
     return complaints.submit_complaint(
-        session, profile=profile, answers=copy.deepcopy(answers), language="en", compose=compose,
-        delivery=Delivery(domain="lancashire.example", sms_gateway=gateway), now=now)
+        session, profile=profile, answers=copy.deepcopy(answers), language="en",
+        mailing=Mailing(compose=compose, domain="lancashire.example", sms_gateway=gateway), now=now)
 
 
 def mail(session):
@@ -192,8 +192,8 @@ def test_nothing_is_kept_when_a_message_cannot_be_queued(session):
 
     with pytest.raises(RuntimeError):
         complaints.submit_complaint(session, profile=LANCASHIRE, answers=copy.deepcopy(YOUNG_PERSON),
-                                    language="en", compose=broken,
-                                    delivery=Delivery(domain="lancashire.example"), now=NOON)
+                                    language="en",
+                                    mailing=Mailing(compose=broken, domain="lancashire.example"), now=NOON)
     session.rollback()
     for model in (Submission, OutboxMessage, AuditEvent):
         assert session.scalar(select(func.count()).select_from(model)) == 0

@@ -104,6 +104,7 @@ def test_the_second_of_two_concurrent_saves_is_refused_with_what_changed(session
     seen = first.scalar(select(Submission).where(Submission.reference == reference)).version
     second.scalar(select(Submission).where(Submission.reference == reference))
     inbox.change_status(first, first.merge(one), reference, "in_progress", seen)
+    first.commit()  # the first member of staff's unit of work ends
     with pytest.raises(inbox.Conflict) as clash:
         inbox.assign(second, second.merge(two), reference, two.id, seen)
     [change] = clash.value.changes
@@ -127,6 +128,7 @@ def test_the_version_in_the_update_itself_stops_a_race_past_the_first_check(sess
     item_second = second.scalar(select(Submission).where(Submission.reference == reference))
     item_first.status = "in_progress"
     inbox._save(first, item_first, actor_one, "status_changed", 1, status="in_progress")
+    first.commit()
     item_second.assigned_to_id = two.id
     with pytest.raises(inbox.Conflict) as clash:
         inbox._save(second, item_second, actor_two, "assigned", 1)

@@ -11,6 +11,7 @@ from portal.mail import transport_for
 from talkzone import access, outbox
 from talkzone.calendar import UK
 from talkzone.models import AuditEvent, CallbackAttempt, Kind, Submission, utcnow
+from talkzone.uow import UnitOfWork
 from tests.factories import CONTACT, make_item, make_user, sign_in_as
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -31,7 +32,7 @@ def _fresh(db_session, item) -> Submission:
 
 def _deliver(app, db_session):
     with app.app_context():
-        return outbox.drain(db_session, transport_for(app))
+        return outbox.drain(UnitOfWork(db_session), transport_for(app))
 
 
 def _actions(db_session, item) -> list[str]:

@@ -71,6 +71,38 @@ def test_a_failed_commit_shows_an_error_page_and_no_reference(client, db_session
     assert count(db_session, Submission) == 1
 
 
+def test_the_draft_is_deleted_in_the_submissions_own_transaction(app, client, db_session):
+    """A failure deleting the draft stores nothing and says so; sending again sends once."""
+    from sqlalchemy import event
+
+    walk_request(client, copy.deepcopy(FAMILY))
+    engine = app.extensions["db_engine"]
+    failures = []
+
+    def fail_first_draft_delete(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("DELETE FROM DRAFTS") and not failures:
+            failures.append(statement)
+            raise OperationalError(statement, {}, Exception("database went away"))
+
+    event.listen(engine, "before_cursor_execute", fail_first_draft_delete)
+    try:
+        response = client.post("/request-support/check-answers")
+    finally:
+        event.remove(engine, "before_cursor_execute", fail_first_draft_delete)
+    assert failures, "the draft deletion was never attempted"
+    html = response.get_data(as_text=True)
+    assert response.status_code == 503 and "Nothing has been sent" in html
+    assert count(db_session, Submission) == 0 and count(db_session, OutboxMessage) == 0
+    # What the page says is true: sending again stores and mails the request once ...
+    assert client.post("/request-support/check-answers").status_code == 302
+    assert count(db_session, Submission) == 1 and count(db_session, OutboxMessage) == 2
+    assert count(db_session, Draft) == 0
+    # ... and the draft went with it, so a third post cannot send it a second time.
+    again = client.post("/request-support/check-answers")
+    assert again.status_code == 302 and "check-answers" not in again.headers["Location"]
+    assert count(db_session, Submission) == 1 and count(db_session, OutboxMessage) == 2
+
+
 def test_answers_live_on_the_server_not_in_the_cookie(app, client, db_session):
     walk_request(client, copy.deepcopy(FAMILY))
     cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, sess
 from flask_babel import lazy_gettext as _l
 
 from portal import db
-from portal.emails import composer, delivery
+from portal.emails import mailing
 from portal.extensions import limiter
 from portal.i18n import current_language
 from portal.journeys.complaint import forms
@@ -22,6 +22,7 @@ from talkzone.complaints import (
     submit_complaint,
     wants_advocate,
 )
+from talkzone.contact_policy import writes_by_email
 from talkzone.models import utcnow
 
 bp = Blueprint("complaint", __name__, url_prefix="/complaint", template_folder="templates")
@@ -175,14 +176,14 @@ def check():
     def send(answers):
         submission = submit_complaint(
             db.session(), profile=_profile(), answers=answers, language=current_language(),
-            compose=composer(), delivery=delivery(), now=_now())
-        journey.discard()
+            mailing=mailing(), now=_now())
+        journey.complete()
         session[CONFIRMATION_KEY] = {
             "reference": submission.reference,
             "due_on": submission.due_on.isoformat(),
             "method": submission.contact["channels"][0],
             "advocacy": submission.answers["advocacy"]["outcome"],
-            "acknowledged": "email" in submission.contact["channels"],
+            "acknowledged": writes_by_email(submission.contact),
             "behalf": for_someone_else(answers),
         }
         return url_for("complaint.confirmation")

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal import db
-from portal.emails import composer, delivery
+from portal.emails import mailing
 from portal.extensions import limiter
 from portal.i18n import current_language, long_date
 from portal.journeys.engine import Journey, Step
@@ -160,14 +160,14 @@ def check():
         try:
             submission = submit_helpline_contact(
                 db.session(), profile=_profile(), answers=answers, language=current_language(),
-                compose=composer(), delivery=delivery(), now=now())
+                mailing=mailing(), now=now())
         except CallbackWindowsRefused:
-            # Only a draft older than a change to the opening hours gets here: ask again.
-            db.session().rollback()
+            # Only a draft older than a change to the opening hours gets here (before anything
+            # is stored): ask again.
             answers.pop("windows")
             journey.save(answers)
             return journey.url("windows", change=1)
-        journey.discard()
+        journey.complete()
         session[CONFIRMATION_KEY] = {
             "reference": submission.reference,
             "method": _method(answers),

@@ -15,7 +15,7 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 
 from portal import db
-from portal.emails import composer, delivery
+from portal.emails import mailing
 from portal.extensions import limiter
 from portal.i18n import current_language
 from portal.journeys.engine import Journey, Step, form_answers, form_data, now
@@ -23,6 +23,7 @@ from portal.journeys.questions.contact_preferences import SafeContactForm
 from portal.journeys.request_support import forms
 from portal.journeys.request_support.summary import request_summary
 from portal.profile import current_profile
+from talkzone.contact_policy import writes_by_email
 from talkzone.routing import area_choices, match_postcode
 from talkzone.submissions import submit_request_for_support
 
@@ -240,13 +241,13 @@ def check():
     def send(answers):
         submission = submit_request_for_support(
             db.session(), profile=_profile(), answers=answers, language=current_language(),
-            compose=composer(), delivery=delivery(), now=now())
-        journey.discard()
+            mailing=mailing(), now=now())
+        journey.complete()
         session["confirmation"] = {
             "reference": submission.reference,
             "status": submission.status,
             "due_on": submission.due_on.isoformat(),
-            "acknowledged": bool(submission.email and "email" in submission.contact["channels"]),
+            "acknowledged": writes_by_email(submission.contact),
         }
         return url_for("request_support.confirmation")
 
