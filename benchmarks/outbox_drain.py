@@ -24,8 +24,8 @@ from benchmarks._section import write_part  # noqa: E402
 from portal import create_app  # noqa: E402
 from portal.mail import transport_for  # noqa: E402
 from talkzone import outbox  # noqa: E402
-from tests.load.harness import PrivatePostgres, free_port, migrate  # noqa: E402
-from tests.smtp import SMTPServer  # noqa: E402
+from testkit.harness import PrivatePostgres, free_port, migrate  # noqa: E402
+from testkit.smtp import SMTPServer  # noqa: E402
 
 
 def main() -> None:

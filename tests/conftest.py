@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, text
 from portal import create_app
 from portal.cli import alembic_config
 from talkzone.models import Base
-from tests.smtp import SMTPServer
+from testkit.smtp import SMTPServer
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from portal.mail import transport_for
 from talkzone import outbox
 from talkzone.models import CallbackAttempt, Kind, Submission
-from tests.factories import PASSWORD, make_item, make_user
+from testkit.factories import PASSWORD, make_item, make_user
 
 
 def _seed(app):

@@ -11,7 +11,7 @@ from portal.mail import transport_for
 from talkzone import access, outbox
 from talkzone.calendar import UK
 from talkzone.models import AuditEvent, CallbackAttempt, Kind, Submission, utcnow
-from tests.factories import CONTACT, make_item, make_user, sign_in_as
+from testkit.factories import CONTACT, make_item, make_user, sign_in_as
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 AGREED = {"basis": "agreed", "how_agreed": "On the phone at 4:20pm today"}
