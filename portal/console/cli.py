@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import AppGroup
 
 from portal import db
@@ -35,8 +35,3 @@ def create(email, name, is_admin, role, areas, password):
         except staff.StaffError as exc:
             raise click.ClickException(exc.code.replace("_", " ")) from None
         click.echo(f"created {user.role} {user.email}; set up the security code at first sign-in")
-
-
-def init_app(app: Flask) -> None:
-    """Add the `flask users` commands."""
-    app.cli.add_command(users_cli)

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, sess
 from flask_babel import lazy_gettext as _l
 
 from portal import db
+from portal.clock import now
 from portal.emails import composer, delivery
 from portal.extensions import limiter
 from portal.forms import complaint as forms
@@ -21,7 +22,6 @@ from talkzone.complaints import (
     submit_complaint,
     wants_advocate,
 )
-from talkzone.models import utcnow
 
 bp = Blueprint("complaint", __name__, url_prefix="/complaint")
 CONFIRMATION_KEY = "complaint_confirmation"
@@ -29,12 +29,6 @@ CONFIRMATION_KEY = "complaint_confirmation"
 
 def _profile():
     return current_app.extensions["profile"]
-
-
-def _now():
-    """Now, or the time a test has frozen the clock at through the CLOCK setting."""
-    clock = current_app.config.get("CLOCK")
-    return clock() if clock else utcnow()
 
 
 def _for_myself(answers):
@@ -174,7 +168,7 @@ def check():
     def send(answers):
         submission = submit_complaint(
             db.session(), profile=_profile(), answers=answers, language=current_language(),
-            compose=composer(), delivery=delivery(), now=_now())
+            compose=composer(), delivery=delivery(), now=now())
         journey.discard()
         session[CONFIRMATION_KEY] = {
             "reference": submission.reference,

@@ -15,12 +15,13 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 
 from portal import db
+from portal.clock import now
 from portal.emails import composer, delivery
 from portal.extensions import limiter
 from portal.forms import request_support as forms
 from portal.forms.contact_preferences import SafeContactForm
 from portal.i18n import current_language
-from portal.public.journey import Journey, Step, form_answers, form_data, now
+from portal.public.journey import Journey, Step, form_answers, form_data
 from portal.public.summary import request_summary
 from talkzone.routing import area_choices, match_postcode
 from talkzone.submissions import submit_request_for_support
