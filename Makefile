@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install system-deps assets translations run test lint-ruff test-sqlite test-postgres lint bench serve clean
+.PHONY: install system-deps assets translations run test lint-ruff lint-imports test-sqlite test-postgres lint bench serve clean
 
 install: $(BIN)/.installed node_modules/.installed assets translations
 
@@ -45,10 +45,15 @@ run: install
 	$(FLASK) outbox send
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install system-deps lint-ruff test-sqlite test-postgres
+test: install system-deps lint-ruff lint-imports test-sqlite test-postgres
 
 lint-ruff: $(BIN)/.installed
 	$(BIN)/ruff check .
+
+# The layering contracts in pyproject.toml [tool.importlinter]; tests/unit/test_static_analysis.py
+# shows a forbidden import breaks them.
+lint-imports: $(BIN)/.installed
+	$(BIN)/lint-imports
 
 test-sqlite:
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
@@ -58,6 +63,7 @@ test-postgres:
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/bandit -q -r portal talkzone -lll
 
 serve: install

@@ -66,6 +66,12 @@ class Config:
     SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", True)
     FORCE_HTTPS = _flag("FORCE_HTTPS", True)
     REQUIRED = ("SECRET_KEY", "DATABASE_URL")
+    # A jinja2.BytecodeCache shared by every app in the process, so templates compile once;
+    # the tests give one (docs/testing.md), a server builds one app and needs none.
+    JINJA_BYTECODE_CACHE = None
+    # A function returning the current UTC time, in place of talkzone.models.utcnow: only
+    # the tests set it, to freeze or move the clock (portal.clock reads it).
+    CLOCK = None
 
 
 class DevelopmentConfig(Config):

@@ -25,8 +25,8 @@ from portal import create_app  # noqa: E402
 from portal.mail import transport_for  # noqa: E402
 from talkzone import outbox  # noqa: E402
 from talkzone.uow import UnitOfWork  # noqa: E402
-from tests.load.harness import PrivatePostgres, free_port, migrate  # noqa: E402
-from tests.smtp import SMTPServer  # noqa: E402
+from testkit.harness import PrivatePostgres, free_port, migrate  # noqa: E402
+from testkit.smtp import SMTPServer  # noqa: E402
 
 
 def main() -> None:

@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._section import write_part  # noqa: E402
-from tests.load.harness import (  # noqa: E402
+from testkit.harness import (  # noqa: E402
     Browser,
     Gunicorn,
     PrivatePostgres,

@@ -32,6 +32,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         raise ConfigError(f"set {', '.join(missing)} in the environment before starting")
     install_profile(app)
 
+    if app.config.get("JINJA_BYTECODE_CACHE") is not None:
+        # Set before jinja_env is first used: the environment is built once, from these options.
+        app.jinja_options = {**app.jinja_options, "bytecode_cache": app.config["JINJA_BYTECODE_CACHE"]}
     app.jinja_loader = ChoiceLoader([
         FileSystemLoader(Path(__file__).parent / "templates"),
         PrefixLoader({
@@ -77,15 +80,10 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_console(app: Flask) -> None:
-    """The staff console blueprint and its `flask users` commands."""
+    """The staff console blueprint (its commands are registered with the others, in portal.cli)."""
     from portal.console import bp as console_bp
-    from portal.console import cli as console_cli
 
     app.register_blueprint(console_bp)
-    console_cli.init_app(app)
-    from portal.console import ops_cli
-
-    ops_cli.init_app(app)
 
 
 def _register_template_context(app: Flask) -> None:

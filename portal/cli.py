@@ -1,4 +1,5 @@
-"""Command line: flask db ..., flask outbox ..., flask drafts purge, flask seed-demo."""
+"""Command line: flask db ..., flask outbox ..., flask drafts purge, flask seed-demo; and every other
+command group (users, deadlines, retention, translate) is registered here, in init_app."""
 
 from __future__ import annotations
 
@@ -13,8 +14,12 @@ from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from portal import db, translate_cli
+from portal import db
+from portal.clock import clock
+from portal.console.cli import users_cli
+from portal.console.ops_cli import deadlines_cli, retention_cli
 from portal.mail import transport_for
+from portal.translate_cli import translate_cli
 from talkzone import drafts, outbox
 from talkzone.models import utcnow
 
@@ -53,8 +58,7 @@ def outbox_send():
     """Deliver everything due now, once, and report what happened."""
     with db.new_uow() as uow:
         # Held mail goes once its safe window opens; tests move the clock through CLOCK.
-        stats = outbox.drain(uow, transport_for(current_app),
-                             now=current_app.config.get("CLOCK") or utcnow)
+        stats = outbox.drain(uow, transport_for(current_app), now=clock())
         remaining = outbox.backlog(uow.session)
     click.echo(f"sent {stats.sent}, to retry {stats.retried}, failed {stats.failed}; "
                f"queue now: {remaining or 'empty'}")
@@ -96,7 +100,7 @@ def seed_demo():
 
 
 def init_app(app: Flask) -> None:
-    for group in (db_cli, outbox_cli, drafts_cli):
+    """Add every `flask` command of the portal."""
+    for group in (db_cli, outbox_cli, drafts_cli, seed_demo, users_cli, deadlines_cli, retention_cli,
+                  translate_cli):
         app.cli.add_command(group)
-    app.cli.add_command(seed_demo)
-    translate_cli.init_app(app)

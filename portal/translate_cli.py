@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 from babel.messages.frontend import CommandLineInterface
-from flask import Flask
 from flask.cli import AppGroup
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,8 +67,3 @@ def init(language):
     pybabel("init", "-i", str(TEMPLATE), "-d", str(TRANSLATIONS), "-l", language, "--no-wrap")
     click.echo(f"created portal/translations/{language}/LC_MESSAGES/messages.po: translate it, "
                f"add {language!r} to LANGUAGES, then compile")
-
-
-def init_app(app: Flask) -> None:
-    """Register the `flask translate` group."""
-    app.cli.add_command(translate_cli)

@@ -1,4 +1,8 @@
-"""Fixtures: an app per test on SQLite or PostgreSQL (TEST_DATABASE_URL), a real SMTP server."""
+"""Fixtures: an app per test on SQLite or PostgreSQL (TEST_DATABASE_URL), a real SMTP server.
+
+For speed, templates compile once per test process (one bytecode cache shared by every app) and
+each worker starts one SMTP server, emptied before each test.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,13 @@ import socket
 
 import pytest
 from alembic import command
+from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, text
 
 from portal import create_app
 from portal.cli import alembic_config
 from talkzone.models import Base
-from tests.smtp import SMTPServer
+from testkit.smtp import SMTPServer
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -59,12 +64,38 @@ def empty_database(engine) -> None:
                 conn.execute(text(f"DELETE FROM {table}"))
 
 
-@pytest.fixture
-def smtp_server():
+class SharedTemplates(BytecodeCache):
+    """Compiled templates kept in memory for every app this process builds (checked by source)."""
+
+    def __init__(self):
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATES = SharedTemplates()
+
+
+@pytest.fixture(scope="session")
+def worker_smtp_server():
     server = SMTPServer(free_port())
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def smtp_server(worker_smtp_server):
+    """This worker's SMTP server, empty, refusing no one, running (a test may have stopped it)."""
+    worker_smtp_server.reset()
+    if worker_smtp_server.controller is None:
+        worker_smtp_server.start()
+    return worker_smtp_server
 
 
 @pytest.fixture
@@ -75,7 +106,7 @@ def make_app(database_url, smtp_server):
     def build(**overrides):
         settings = {"DATABASE_URL": database_url, "MAIL_SERVER": "127.0.0.1",
                     "MAIL_PORT": smtp_server.port, "WTF_CSRF_ENABLED": False,
-                    "MAIL_TIMEOUT": 5, **overrides}
+                    "MAIL_TIMEOUT": 5, "JINJA_BYTECODE_CACHE": TEMPLATES, **overrides}
         app = create_app("test", **settings)
         apps.append(app)
         return app

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from talkzone.models import AuditEvent, CallbackAttempt, Kind
-from tests.factories import make_item
+from testkit.factories import make_item
 
 UK = ZoneInfo("Europe/London")
 START, END = datetime(2026, 3, 1, tzinfo=UK), datetime(2026, 6, 30, 23, 59, tzinfo=UK)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
 from flask.cli import AppGroup
 
 from portal import db
@@ -37,8 +36,3 @@ def create(email, name, is_admin, role, areas, password):
             raise click.ClickException(exc.code.replace("_", " ")) from None
         uow.commit()
         click.echo(f"created {user.role} {user.email}; set up the security code at first sign-in")
-
-
-def init_app(app: Flask) -> None:
-    """Add the `flask users` commands."""
-    app.cli.add_command(users_cli)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import click
-from flask import Flask, current_app, render_template
+from flask import current_app, render_template
 from flask.cli import AppGroup
 from flask_babel import force_locale
 
@@ -59,9 +59,3 @@ def purge(dry_run):
         held = result.held[kind]
         click.echo(f"{kind}: {verb} {count} closed before {cutoff}; {held} kept under legal hold")
     click.echo(f"{'dry run: nothing changed' if dry_run else 'done'}: {result.total} item(s)")
-
-
-def init_app(app: Flask) -> None:
-    """Register the deadlines and retention command groups."""
-    app.cli.add_command(deadlines_cli)
-    app.cli.add_command(retention_cli)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from flask import (
     Blueprint,
@@ -167,8 +167,3 @@ class Journey:
             step.template, form=form, step=step, answers=answers, journey=self,
             back_url=self.back_url(step, answers, changing), **step.context(answers),
         )
-
-
-def now() -> datetime:
-    """Now, or the moment a test has frozen the clock at through the CLOCK setting."""
-    return (current_app.config.get("CLOCK") or utcnow)()

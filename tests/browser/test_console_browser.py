@@ -13,7 +13,7 @@ from portal.mail import transport_for
 from talkzone import outbox
 from talkzone.models import CallbackAttempt, Kind, Submission
 from talkzone.uow import UnitOfWork
-from tests.factories import PASSWORD, make_item, make_user
+from testkit.factories import PASSWORD, make_item, make_user
 
 
 def _seed(app):

@@ -7,8 +7,8 @@ import re
 from playwright.sync_api import expect
 
 from talkzone import access
+from testkit.factories import make_item, make_user
 from tests.browser.test_console_browser import _sign_in
-from tests.factories import make_item, make_user
 from tests.report_data import seed
 
 

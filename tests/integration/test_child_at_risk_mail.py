@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from talkzone.access import DISTRICT_TRIAGE_OFFICER
 from talkzone.models import Kind, Submission
-from tests.factories import make_item, make_user, sign_in_as
+from testkit.factories import make_item, make_user, sign_in_as
 from tests.journeys import FAMILY_ANY_TIME, PROFESSIONAL, answers, deliver_within_a_week, submit_request
 
 DUTY = "safeguarding-duty@lancashire.example"

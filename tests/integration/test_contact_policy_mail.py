@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from talkzone.access import DISTRICT_TRIAGE_OFFICER
 from talkzone.models import OutboxMessage, Submission
+from testkit.factories import make_user, sign_in_as
 from tests.complaint_journey import complaint, submit_complaint
-from tests.factories import make_user, sign_in_as
 from tests.journeys import FAMILY_ANY_TIME, answers, submit_request
 
 SERVICE_NAMES = ("Children and Family Wellbeing Service", "Customer Feedback Service", "Lancashire",

@@ -12,7 +12,7 @@ from talkzone import access, deadlines, outbox
 from talkzone.calendar import uk_date
 from talkzone.models import AuditEvent, Kind, utcnow
 from talkzone.uow import UnitOfWork
-from tests.factories import make_item, make_user, sign_in_as
+from testkit.factories import make_item, make_user, sign_in_as
 
 PRESTON, BURNLEY = "rfs.preston@lancashire.example", "rfs.burnley@lancashire.example"
 COMPLAINTS, HELPLINE = "cyp-customer-feedback@lancashire.example", "talkzone-inbox@lancashire.example"

@@ -13,10 +13,10 @@ from portal.mail import transport_for
 from talkzone import access, outbox
 from talkzone.models import OutboxMessage, Submission
 from talkzone.uow import UnitOfWork
+from testkit.factories import make_user, sign_in_as
+from testkit.smtp import SMTPServer
 from tests.conftest import free_port
-from tests.factories import make_user, sign_in_as
 from tests.journeys import FAMILY_ANY_TIME, answers, submit_request
-from tests.smtp import SMTPServer
 
 LOCAL = "zoë@example.com"  # a letter outside ASCII before the @: only SMTPUTF8 carries it
 DOMAIN = "jo@bücher.example"  # outside ASCII after the @: the domain goes as IDNA (punycode)

@@ -24,10 +24,10 @@ from sqlalchemy import select, update
 from talkzone import outbox
 from talkzone.models import OutboxMessage, utcnow
 from talkzone.uow import UnitOfWork
+from testkit.harness import family_answers
+from testkit.smtp import SMTPServer, _Recorder
 from tests.conftest import free_port
 from tests.journeys import submit_request
-from tests.load.harness import family_answers
-from tests.smtp import SMTPServer, _Recorder
 
 ROOT = Path(__file__).resolve().parents[2]
 FLASK = Path(sys.executable).parent / "flask"

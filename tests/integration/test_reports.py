@@ -13,7 +13,7 @@ import pytest
 
 from talkzone import access
 from talkzone.models import Kind
-from tests.factories import make_user, sign_in_as
+from testkit.factories import make_user, sign_in_as
 from tests.report_data import seed
 
 UK = ZoneInfo("Europe/London")

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from talkzone import access, reports
 from talkzone.models import AuditEvent, CallbackAttempt, Kind, Note, OutboxMessage, Submission, utcnow
-from tests.factories import make_item, make_user
+from testkit.factories import make_item, make_user
 
 PERSONAL = ("subject_name", "postcode", "phone", "email", "iyss_number")
 KEPT = ("reference", "kind", "area_code", "status", "channel", "language", "created_at", "closed_at",

@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from tests.load.harness import (
+from testkit.harness import (
     TRY_AGAIN,
     Browser,
     Gunicorn,

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from talkzone import access
 from talkzone.models import Base, Kind, Submission
-from tests.factories import make_item, make_user
+from testkit.factories import make_item, make_user
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from sqlalchemy.orm import sessionmaker
 from talkzone import access, inbox
 from talkzone.models import AuditEvent, Base, Kind, OutboxMessage, Submission
 from talkzone.profile import load_profile
-from tests.factories import CONTACT, make_item, make_user
+from testkit.factories import CONTACT, make_item, make_user
 
 
 @pytest.fixture

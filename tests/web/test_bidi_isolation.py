@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 from talkzone import access
 from talkzone.models import Kind
-from tests.factories import make_item, make_user, sign_in_as
+from testkit.factories import make_item, make_user, sign_in_as
 
 RLO = "\u202e"
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}

@@ -14,7 +14,7 @@ import pytest
 from portal import create_app
 from talkzone import access
 from talkzone.models import Kind
-from tests.factories import make_item, make_user, sign_in_as
+from testkit.factories import make_item, make_user, sign_in_as
 
 ROLES = ("anonymous", "helpline", "district", "feedback", "admin")
 ROLE_NAMES = {"helpline": access.HELPLINE_ADVISER, "district": access.DISTRICT_TRIAGE_OFFICER,

@@ -12,7 +12,7 @@ from talkzone import access, outbox
 from talkzone.calendar import UK
 from talkzone.models import AuditEvent, CallbackAttempt, Kind, Submission, utcnow
 from talkzone.uow import UnitOfWork
-from tests.factories import CONTACT, make_item, make_user, sign_in_as
+from testkit.factories import CONTACT, make_item, make_user, sign_in_as
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 AGREED = {"basis": "agreed", "how_agreed": "On the phone at 4:20pm today"}

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from talkzone import access
 from talkzone.models import AuditEvent
-from tests.factories import make_item, make_user
+from testkit.factories import make_item, make_user
 
 ROOT = Path(__file__).resolve().parents[2]
 DECLARED = access.ALL_PERMISSIONS | {access.ANONYMOUS, access.SIGNING_IN, access.SIGNED_IN}

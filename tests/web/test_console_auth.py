@@ -12,7 +12,7 @@ from sqlalchemy import select
 from talkzone import staff
 from talkzone.access import ADMINISTRATOR, HELPLINE_ADVISER
 from talkzone.models import AuditEvent, SignInFailures, StaffSession, User, utcnow
-from tests.factories import PASSWORD, age_session, make_user, sign_in_as
+from testkit.factories import PASSWORD, age_session, make_user, sign_in_as
 
 FAILURE = "The details you entered are not right"
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from talkzone import access
 from talkzone.models import AuditEvent, Kind, OutboxMessage, utcnow
-from tests.factories import make_item, make_user, sign_in_as
+from testkit.factories import make_item, make_user, sign_in_as
 
 
 def _references(response) -> list[str]:

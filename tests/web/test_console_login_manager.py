@@ -6,7 +6,7 @@ import pytest
 from flask import g
 from flask_login import current_user, login_user
 
-from tests.factories import make_user, sign_in_as
+from testkit.factories import make_user, sign_in_as
 
 
 def test_current_user_is_the_signed_in_user_in_views_and_templates(app, db_session):

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from talkzone import access
 from talkzone.models import AuditEvent, Kind, Submission
-from tests.factories import make_item
+from testkit.factories import make_item
 from tests.web.test_console_actions import AGREED, _actions, _client, _deliver, _fresh
 
 OVERRIDE = {"basis": "override", "override_reason": "Disclosed that a younger sibling is being hurt"}

@@ -8,7 +8,7 @@ import threading
 import pyotp
 
 from talkzone.access import ADMINISTRATOR, HELPLINE_ADVISER
-from tests.factories import PASSWORD, make_user, sign_in_as
+from testkit.factories import PASSWORD, make_user, sign_in_as
 
 PARALLEL = 8
 UNCHANGED = "Your new password must be different from your current password"

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.factories import make_user, sign_in_as
+from testkit.factories import make_user, sign_in_as
 
 
 def assert_strict(response) -> None:

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from talkzone.models import OutboxMessage, Submission
+from testkit.harness import family_answers
 from tests.complaint_journey import YOUNG_PERSON
 from tests.helpline_journey import CALL, MORNING, frozen
-from tests.load.harness import family_answers
 
 SCRIPT = '<script>alert("fz")</script>'
 TAG = '<b id="fz">bold</b>'

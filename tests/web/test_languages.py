@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from talkzone.access import DISTRICT_TRIAGE_OFFICER
 from talkzone.models import Submission
-from tests.factories import make_user, sign_in_as
+from testkit.factories import make_user, sign_in_as
 from tests.journeys import FAMILY, post_step
 
 POLISH_MONTHS = ("stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca", "sierpnia",

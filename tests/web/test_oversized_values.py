@@ -13,7 +13,7 @@ from sqlalchemy import text
 from portal import create_app
 from talkzone import access
 from talkzone.models import Kind
-from tests.factories import make_item, make_user, sign_in_as
+from testkit.factories import make_item, make_user, sign_in_as
 from tests.journeys import FAMILY, walk_request
 
 HUGE = "99999999999999999999"

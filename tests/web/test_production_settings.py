@@ -8,8 +8,8 @@ import pyotp
 import pytest
 
 from portal import create_app
+from testkit.factories import PASSWORD, make_user
 from tests.conftest import empty_database
-from tests.factories import PASSWORD, make_user
 
 HTTPS = "https://help.lancashire.example"
 

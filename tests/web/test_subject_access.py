@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from talkzone import access
 from talkzone.models import AuditEvent, CallbackAttempt, Kind, Note, OutboxMessage
-from tests.factories import make_item, make_user, sign_in_as
+from testkit.factories import make_item, make_user, sign_in_as
 from tests.subject_access_journey import DOWNLOAD, RELEASE, REVIEW, found, released, search
 
 NAME, EMAIL, PHONE = "Jordan Rivers", "jordan.rivers@example.com", "07700 900321"

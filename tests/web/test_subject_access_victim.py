@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from talkzone import access
 from talkzone.models import AuditEvent, CallbackAttempt, Note, Submission
+from testkit.factories import make_item, make_user, sign_in_as
 from tests.complaint_journey import ON_BEHALF, complaint, submit_complaint
-from tests.factories import make_item, make_user, sign_in_as
 from tests.journeys import FAMILY, PROFESSIONAL, answers, submit_request
 from tests.subject_access_journey import (
     DOWNLOAD,

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, sess
 from flask_babel import lazy_gettext as _l
 
 from portal import db
+from portal.clock import now
 from portal.emails import mailing
 from portal.extensions import limiter
 from portal.i18n import current_language
@@ -23,7 +24,6 @@ from talkzone.complaints import (
     wants_advocate,
 )
 from talkzone.contact_policy import writes_by_email
-from talkzone.models import utcnow
 
 bp = Blueprint("complaint", __name__, url_prefix="/complaint", template_folder="templates")
 CONFIRMATION_KEY = "complaint_confirmation"
@@ -31,12 +31,6 @@ CONFIRMATION_KEY = "complaint_confirmation"
 
 def _profile():
     return current_profile()
-
-
-def _now():
-    """Now, or the time a test has frozen the clock at through the CLOCK setting."""
-    clock = current_app.config.get("CLOCK")
-    return clock() if clock else utcnow()
 
 
 def _for_myself(answers):
@@ -176,7 +170,7 @@ def check():
     def send(answers):
         submission = submit_complaint(
             db.session(), profile=_profile(), answers=answers, language=current_language(),
-            mailing=mailing(), now=_now())
+            mailing=mailing(), now=now())
         journey.complete()
         session[CONFIRMATION_KEY] = {
             "reference": submission.reference,

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal import db
+from portal.clock import now
 from portal.emails import mailing
 from portal.extensions import limiter
 from portal.i18n import current_language, long_date
@@ -34,7 +35,6 @@ from talkzone.helpline import (
     reply_expected,
     submit_helpline_contact,
 )
-from talkzone.models import utcnow
 
 bp = Blueprint("helpline", __name__, url_prefix="/helpline", template_folder="templates")
 CONFIRMATION_KEY = "helpline_confirmation"
@@ -42,11 +42,6 @@ CONFIRMATION_KEY = "helpline_confirmation"
 
 def _profile():
     return current_profile()
-
-
-def now() -> datetime:
-    """The time the helpline's rules are judged at; tests may set ``CLOCK`` to freeze it."""
-    return (current_app.config.get("CLOCK") or utcnow)()
 
 
 def _method(answers):

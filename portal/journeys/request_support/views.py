@@ -15,10 +15,11 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 
 from portal import db
+from portal.clock import now
 from portal.emails import mailing
 from portal.extensions import limiter
 from portal.i18n import current_language
-from portal.journeys.engine import Journey, Step, form_answers, form_data, now
+from portal.journeys.engine import Journey, Step, form_answers, form_data
 from portal.journeys.questions.contact_preferences import SafeContactForm
 from portal.journeys.request_support import forms
 from portal.journeys.request_support.summary import request_summary

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 PYTHON_BIN = Path(sys.executable).parent
 
@@ -227,7 +227,7 @@ class Browser:
 
 
 def family_answers() -> dict:
-    from tests.journeys import FAMILY_ANY_TIME
+    from testkit.answers import FAMILY_ANY_TIME
 
     data = copy.deepcopy(FAMILY_ANY_TIME)
     data.setdefault("risk", {"at_risk": "no"})

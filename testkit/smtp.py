@@ -52,6 +52,13 @@ class SMTPServer:
                                      enable_SMTPUTF8=self.offers_smtputf8)
         self.controller.start()
 
+    def reset(self) -> None:
+        """Forget what was received and refuse no one, as a new server would."""
+        with self.lock:
+            self.messages.clear()
+            self.smtputf8.clear()
+            self.refuse.clear()
+
     def stop(self) -> None:
         if self.controller is not None:
             self.controller.stop()

@@ -1,0 +1,20 @@
+"""The portal's clock: UTC now, or the clock a test has set through the CLOCK setting (config.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from flask import current_app
+
+from talkzone.models import utcnow
+
+
+def clock() -> Callable[[], datetime]:
+    """The function giving the current UTC time for this app: CLOCK if set, else utcnow."""
+    return current_app.config.get("CLOCK") or utcnow
+
+
+def now() -> datetime:
+    """The current UTC time by this app's clock."""
+    return clock()()

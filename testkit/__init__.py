@@ -1,0 +1,1 @@
+"""What the tests and the benchmarks share: a real SMTP server, staff factories, a load harness."""
