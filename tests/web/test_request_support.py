@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from talkzone.calendar import add_working_days, uk_date
 from talkzone.models import Draft, OutboxMessage, Submission, utcnow
 from tests.journeys import FAMILY, answers, submit_request, walk_request
+from tests.pages import first_strong
 
 
 def count(db_session, model):
@@ -23,8 +24,9 @@ def count(db_session, model):
 
 
 def test_confirmation_gives_reference_and_allocation_date(client, db_session):
-    html = submit_request(client).get_data(as_text=True)
-    reference = html.split("<strong>")[1].split("</strong>")[0]
+    page = submit_request(client)
+    html = page.get_data(as_text=True)
+    reference = first_strong(page)
     assert len(reference) == 12 and reference.startswith("RS-")
     stored = db_session.scalars(select(Submission)).one()
     assert stored.reference == reference
