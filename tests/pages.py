@@ -150,3 +150,13 @@ def assert_answer_refused(response, message: str, kept: str | None = None) -> Be
     href = summary.find("a", href=True)["href"]
     assert href.startswith("#") and page.find(id=href[1:]) is not None, href
     return page
+
+
+def csrf_token_of(thing) -> str:
+    """The CSRF token the page's first form carries."""
+    return page_of(thing).find("input", attrs={"name": "csrf_token", "type": "hidden"})["value"]
+
+
+def inline_scripts(thing) -> list:
+    """The page's <script> elements written into the page (no src)."""
+    return [script for script in page_of(thing).find_all("script") if not script.has_attr("src")]

@@ -145,8 +145,8 @@ def test_the_timeline_shows_submission_routing_mail_and_views(app, db_session):
     ])
     db_session.commit()
     client.get(f"/console/items/{item.reference}")
-    html = client.get(f"/console/items/{item.reference}").get_data(as_text=True)
-    events = re.findall(r'data-event="([a-z_]+)"', html)
+    page = client.get(f"/console/items/{item.reference}").page
+    events = [tag["data-event"] for tag in page.find_all(attrs={"data-event": True})]
     for expected in ("submitted", "routed", "mail_queued", "mail_sent", "mail_failing", "viewed"):
         assert expected in events
     assert events.count("viewed") == 2

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 import pyotp
 import pytest
 
 from portal import create_app
 from tests.conftest import empty_database
 from tests.factories import PASSWORD, make_user
+from tests.pages import csrf_token_of
 
 HTTPS = "https://localhost"
 
@@ -26,7 +25,7 @@ def production_app(database_url, monkeypatch):
 
 
 def _csrf(page: str) -> str:
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
+    return csrf_token_of(page)
 
 
 def _set_cookie(response, name: str) -> str:
