@@ -19,8 +19,7 @@ def text_of(response) -> str:
 
 
 def main_of(response) -> str:
-    html = text_of(response)
-    return html[html.index("<main"):html.index("</main>")]
+    return unescape(str(response.page.find("main")))
 
 
 def stored(app) -> Submission:
