@@ -38,7 +38,8 @@ def check_page(html: str, headers, csrf_enabled: bool,
     title = page.title.get_text(strip=True) if page.title else ""
     assert title, "the page has no <title>"
     ids = Counter(tag["id"] for tag in page.find_all(id=True))
-    assert not [i for i, n in ids.items() if n > 1], f"duplicate ids: {[i for i, n in ids.items() if n > 1]}"
+    repeated = [name for name, count in ids.items() if count > 1]
+    assert not repeated, f"duplicate ids: {repeated}"
     if csrf_enabled:
         for form in page.find_all("form"):
             if form.get("method", "get").lower() == "post":
