@@ -52,7 +52,9 @@ def walk(client, prefix: str, first: str, data: dict) -> list[tuple[str, dict]]:
         step = location.split(f"/{prefix}/")[1].split("?")[0]
         values = data["child"][0] if step.split("/")[0] == "child" else data[step]
         page = client.get(location)
-        fields = page.page.find_all(["input", "textarea", "select"], attrs={"name": NAME})
+        # A step that redirects (the first child's page) has no fields of its own to read.
+        fields = page.page.find_all(["input", "textarea", "select"], attrs={"name": NAME}) \
+            if page.page else []
         names = {field["name"] for field in fields} - SKIP
         pages.append((location.split("?")[0], {name: values.get(name, "") for name in names} | values))
         response = client.post(location, data=values)
