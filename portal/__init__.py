@@ -49,11 +49,13 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from portal.extensions import csrf, limiter, login_manager
 
     db.init_app(app)
+    # Security first: the CSP nonce must exist before CSRF or the limiter refuse a request,
+    # or their error pages' scripts carry no nonce and are blocked.
+    security.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)
-    security.init_app(app)
     mail.init_app(app)
     errors.init_app(app)
     cli.init_app(app)

@@ -11,6 +11,7 @@ import socket
 
 import pytest
 from alembic import command
+from flask import Flask
 from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, text
 
@@ -18,6 +19,7 @@ from portal import create_app
 from portal.cli import alembic_config
 from talkzone.models import Base
 from testkit.smtp import SMTPServer
+from tests.pages import CheckedClient, PageRequests
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -122,9 +124,21 @@ def app(make_app):
     return make_app()
 
 
+@pytest.fixture(autouse=True)
+def checked_pages(monkeypatch):
+    """Every test client checks and parses each HTML page it gets (tests/pages.py)."""
+    monkeypatch.setattr(Flask, "test_client_class", CheckedClient)
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def client_request(client):
+    """GET or POST a page, check its status or redirect, and get the parsed page back."""
+    return PageRequests(client)
 
 
 @pytest.fixture

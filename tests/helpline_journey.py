@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import copy
-import re
 from datetime import UTC, datetime
+
+from tests.pages import error_messages as errors
+from tests.pages import first_strong as reference  # noqa: F401 (for the helpline tests)
+from tests.pages import main_text as words  # noqa: F401 (for the helpline tests)
 
 # Tuesday 24 November 2026 at 10:00 in London: the helpline (2pm to 10pm) is closed.
 MORNING = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
@@ -39,7 +42,7 @@ def walk_helpline(client, data=CALL) -> str:
             return location
         step = location.split("/helpline/")[1].split("?")[0]
         response = client.post(location, data=data[step])
-        assert response.status_code == 302, (step, errors(response.get_data(as_text=True)))
+        assert response.status_code == 302, (step, errors(response))
         location = response.headers["Location"]
     raise AssertionError("journey did not reach check answers")
 
@@ -52,17 +55,3 @@ def submit_helpline(client, data=CALL):
     return client.get(response.headers["Location"])
 
 
-def errors(html: str) -> list[str]:
-    """The messages shown beside fields, without the hidden "Error:" prefix."""
-    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", m)).replace("Error:", "").strip()
-            for m in re.findall(r'class="govuk-error-message">(.*?)</p>', html, re.S)]
-
-
-def words(html: str) -> str:
-    """The page's main text with tags gone and spaces squeezed, for plain assertions."""
-    main = html.split('id="main-content"', 1)[-1]
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main)).replace("&#39;", "'")
-
-
-def reference(html: str) -> str:
-    return html.split("<strong>")[1].split("</strong>")[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from datetime import timedelta
 
 from testkit.answers import FAMILY, FAMILY_ANY_TIME, PROFESSIONAL, answers  # noqa: F401 (used by the tests)
@@ -23,8 +24,8 @@ def walk_request(client, data=FAMILY, until=None):
             return location
         step = location.split("/request-support/")[1].split("?")[0]
         if step == "at-risk":  # a child at risk: the person reads the page, then carries on
-            page = client.get(location).get_data(as_text=True)
-            location = page[page.index("After you have called"):].split('href="')[1].split('"')[0]
+            heading = client.get(location).page.find("h2", string=re.compile("After you have called"))
+            location = heading.find_next("a", href=True)["href"]
             continue
         if step == "child" or step.startswith("child/"):
             child = data["child"].pop(0) if len(data["child"]) > 1 else data["child"][0]

@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-import html
 import json
-import re
 
 from werkzeug.datastructures import MultiDict
+
+from tests.pages import page_of
 
 PAGE = "/console/subject-access"
 REVIEW = "/console/subject-access/review"
 RELEASE = "/console/subject-access/release"
 RELEASES = "/console/subject-access/releases"
 DOWNLOAD = "/console/subject-access/download"
-_ATTRIBUTE = re.compile(r'([\w-]+)(?:="([^"]*)")?')
 
 
-def form_data(page: str, action: str) -> MultiDict:
+def form_data(page, action: str) -> MultiDict:
     """What the first form posting to ``action`` sends as it stands: hidden fields and ticked boxes."""
-    found = re.search(rf'<form[^>]*action="{re.escape(action)}"[^>]*>(.*?)</form>', page, re.S)
-    assert found, f"no form posting to {action}"
+    form = page_of(page).find("form", action=action)
+    assert form, f"no form posting to {action}"
     data = MultiDict()
-    for attributes in re.findall(r"<input([^>]*)>", found.group(1)):
-        attrs = {name: html.unescape(value or "") for name, value in _ATTRIBUTE.findall(attributes)}
-        if attrs.get("type") == "hidden" or (attrs.get("type") == "checkbox" and "checked" in attrs):
-            data.add(attrs["name"], attrs.get("value", ""))
+    for field in form.find_all("input"):
+        if field.get("type") == "hidden" or (field.get("type") == "checkbox" and field.has_attr("checked")):
+            data.add(field["name"], field.get("value", ""))
     return data
 
 
@@ -37,7 +35,7 @@ def search(client, query: str):
 
 def found(page: str) -> set[str]:
     """The references a results or review page shows."""
-    return set(re.findall(r'data-record="([A-Z0-9-]+)"', page))
+    return {tag["data-record"] for tag in page_of(page).find_all(attrs={"data-record": True})}
 
 
 def review(client, query: str):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from portal import db
 from portal.console import bp
 from portal.console.forms import ChangePasswordForm
-from portal.console.guard import requires, set_cookie
+from portal.console.guard import current_staff, requires, set_cookie
 from talkzone import access, staff
 
 MESSAGES = {
@@ -25,7 +25,7 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            token = staff.change_password(db.session(), g.staff, form.current.data, form.new.data)
+            token = staff.change_password(db.session(), current_staff(), form.current.data, form.new.data)
         except staff.StaffError as exc:
             field = form.current if exc.code == "wrong_password" else form.new
             field.errors.append(MESSAGES[exc.code]())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -10,7 +10,7 @@ from sqlalchemy import select
 from portal import db
 from portal.console import bp, words
 from portal.console.forms import NewUserForm
-from portal.console.guard import requires
+from portal.console.guard import current_staff, requires
 from portal.console.items import profile
 from talkzone import access, staff
 from talkzone.models import AuditEvent, Submission, User
@@ -41,7 +41,7 @@ def new_user():
     if form.validate_on_submit():
         try:
             staff.create_user(db.session(), email=form.email.data, name=form.name.data, role=form.role.data,
-                              password=form.password.data, areas=form.areas.data, actor=g.staff)
+                              password=form.password.data, areas=form.areas.data, actor=current_staff())
         except staff.StaffError as exc:
             field, message = ERRORS[exc.code]
             getattr(form, field).errors.append(message())
@@ -66,7 +66,7 @@ def disable_user(user_id):
     if not FlaskForm().validate():
         abort(400)
     try:
-        staff.set_active(db.session(), g.staff, _user(user_id), False)
+        staff.set_active(db.session(), current_staff(), _user(user_id), False)
     except staff.StaffError:
         flash(_("You cannot disable your own account"))
     return redirect(url_for("console.users"))
@@ -78,7 +78,7 @@ def enable_user(user_id):
     """Let a disabled account sign in again."""
     if not FlaskForm().validate():
         abort(400)
-    staff.set_active(db.session(), g.staff, _user(user_id), True)
+    staff.set_active(db.session(), current_staff(), _user(user_id), True)
     return redirect(url_for("console.users"))
 
 
@@ -89,7 +89,7 @@ def reset_user(user_id):
     if not FlaskForm().validate():
         abort(400)
     user = _user(user_id)
-    temporary = staff.reset_account(db.session(), g.staff, user)
+    temporary = staff.reset_account(db.session(), current_staff(), user)
     return render_template("console/reset_done.html", user=user, temporary=temporary)
 
 

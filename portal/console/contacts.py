@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from portal import db
 from portal.console import bp, forms, words
-from portal.console.guard import requires
+from portal.console.guard import current_staff, requires
 from portal.console.items import REFUSALS, profile
 from portal.emails import mailing
 from talkzone import inbox
@@ -33,7 +33,8 @@ def log_contact():
         contact = contact_preferences({"channels": form.channels.data, "phone": form.phone.data,
                                        "email": form.email.data}, safety)
         try:
-            item = inbox.log_contact(db.session(), g.staff, kind=form.kind.data, channel=form.channel.data,
+            item = inbox.log_contact(db.session(), current_staff(), kind=form.kind.data,
+                                     channel=form.channel.data,
                                      mailing=mailing(), summary=form.summary.data, name=form.name.data,
                                      contact=contact, area_code=form.area.data or None,
                                      postcode=normalise_postcode(form.postcode.data or ""))

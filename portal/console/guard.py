@@ -51,8 +51,8 @@ def _to_sign_in():
 @bp.before_request
 def _load_signed_in_user():
     """Load the session once, first thing, so every console request moves its idle time on."""
-    g.staff = current_staff()
-    g.staff_permissions = access.PERMISSIONS.get(g.staff.role, frozenset()) if g.staff else frozenset()
+    staff = current_staff()
+    g.staff_permissions = access.PERMISSIONS.get(staff.role, frozenset()) if staff else frozenset()
 
 
 def current_staff():

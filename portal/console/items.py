@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from portal import db
 from portal.console import bp, forms, words
-from portal.console.guard import requires
+from portal.console.guard import current_staff, requires
 from portal.emails import mailing
 from portal.fields import single_line
 from portal.profile import current_profile
@@ -51,7 +51,7 @@ def _flag(name: str) -> bool:
 
 def _filters() -> worklist.Filters:
     values = request.values
-    kinds = worklist.kinds_for(g.staff)
+    kinds = worklist.kinds_for(current_staff())
     kind = values.get("kind") if values.get("kind") in kinds else None
     return worklist.Filters(
         kind=kind, status=values.get("status") or None, area=values.get("area") or None,
@@ -81,12 +81,12 @@ def inbox_page():
         return redirect(url_for("console.inbox"))
     filters = _filters()
     today = uk_date(utcnow())
-    page = worklist.inbox(db.session(), g.staff, filters, _page_number(), today)
-    kinds = worklist.kinds_for(g.staff)
+    page = worklist.inbox(db.session(), current_staff(), filters, _page_number(), today)
+    kinds = worklist.kinds_for(current_staff())
     return render_template("console/inbox.html", page=page, filters=filters, form=form, today=today,
                            kinds=kinds, words=words,
                            overdue=worklist.overdue, due_soon=worklist.due_soon,
-                           areas=access.districts_for(g.staff, profile().areas),
+                           areas=access.districts_for(current_staff(), profile().areas),
                            statuses=sorted({s for k in kinds for s in inbox.STATUSES[k]}))
 
 
@@ -103,13 +103,13 @@ def _names(user_ids) -> dict[int, str]:
 def item(reference):
     """One item: the contact panel first, then every answer, the actions and the timeline."""
     session = db.session()
-    found = inbox.view(session, g.staff, reference)
+    found = inbox.view(session, current_staff(), reference)
     entries = inbox.timeline(session, found)
-    events = audit.events_for(session, found) if access.can(g.staff, "view_audit") else []
+    events = audit.events_for(session, found) if access.can(current_staff(), "view_audit") else []
     names = _names([e["actor_id"] for e in entries] + [e.actor_id for e in events] + [found.assigned_to_id])
     return render_template(
         "console/item.html", item=found, panel=words.contact_panel(found.contact), words=words,
-        timeline=entries, names=names, audit_events=events, can=lambda p: access.can(g.staff, p),
+        timeline=entries, names=names, audit_events=events, can=lambda p: access.can(current_staff(), p),
         area=profile().area(found.area_code) if found.area_code else None,
         safe_now=inbox.in_safe_window(found.contact or {}, utcnow()), transitions=inbox.transitions(found))
 
@@ -117,7 +117,7 @@ def item(reference):
 def _action_page(item, form, title, template="console/action.html", status=200, **context):
     """An action's form under the contact panel; opening it is audited as a view of the item."""
     if request.method == "GET":
-        inbox.viewed_for_action(db.session(), g.staff, item, request.endpoint.rsplit(".", 1)[-1])
+        inbox.viewed_for_action(db.session(), current_staff(), item, request.endpoint.rsplit(".", 1)[-1])
     return render_template(template, item=item, form=form, title=title, words=words,
                            panel=words.contact_panel(item.contact), **context), status
 
@@ -154,18 +154,20 @@ def act(found, form, title, change: Callable[[], object], done, field: str,
 def assign(reference):
     """Assign the item to oneself, a colleague who can see it, or nobody."""
     session = db.session()
-    found = access.get_item(session, g.staff, reference, "assign")
+    found = access.get_item(session, current_staff(), reference, "assign")
     form = forms.AssignForm(version=str(found.version))
     people = inbox.colleagues(session, found)
     form.assignee.choices = [("", _("Nobody (unassigned)"))] + [
-        (str(u.id), _("%(name)s (you)", name=u.name) if u.id == g.staff.id else u.name) for u in people]
+        (str(u.id), _("%(name)s (you)", name=u.name) if u.id == current_staff().id else u.name)
+        for u in people]
     if request.method == "GET":
         form.assignee.data = str(found.assigned_to_id or "")
     title = _("Assign %(reference)s", reference=found.reference)
     if form.validate_on_submit():
         assignee = int(form.assignee.data) if form.assignee.data else None
         return act(found, form, title, lambda: inbox.assign(
-            session, g.staff, reference, assignee, int(form.version.data)), _("Assignment saved"), "assignee")
+            session, current_staff(), reference, assignee, int(form.version.data)),
+            _("Assignment saved"), "assignee")
     return _action_page(found, form, title)
 
 
@@ -174,7 +176,7 @@ def assign(reference):
 def status(reference):
     """Move the item to the next status its workflow allows; closing records the outcome."""
     session = db.session()
-    found = access.get_item(session, g.staff, reference, "change_status")
+    found = access.get_item(session, current_staff(), reference, "change_status")
     form = forms.StatusForm(version=str(found.version))
     form.status.choices = [(s, words.label(words.STATUSES, s)) for s in inbox.transitions(found)]
     form.outcome.choices = [("", _("Not closing yet"))] + [
@@ -184,7 +186,7 @@ def status(reference):
     title = _("Change the status of %(reference)s", reference=found.reference)
     if form.validate_on_submit():
         return act(found, form, title, lambda: inbox.change_status(
-            session, g.staff, reference, form.status.data, int(form.version.data),
+            session, current_staff(), reference, form.status.data, int(form.version.data),
             outcome=form.outcome.data or None,
             con_level=int(form.con_level.data) if form.con_level.data else None),
             _("Status saved"), "status", {"outcome_needed": "outcome", "con_level_needed": "con_level"})
@@ -196,10 +198,10 @@ def status(reference):
 def note(reference):
     """Add an internal note."""
     session = db.session()
-    found = access.get_item(session, g.staff, reference, "add_note")
+    found = access.get_item(session, current_staff(), reference, "add_note")
     form = forms.NoteForm()
     if form.validate_on_submit():
-        inbox.add_note(session, g.staff, reference, form.text.data)
+        inbox.add_note(session, current_staff(), reference, form.text.data)
         flash(_("Note added"))
         return redirect(url_for("console.item", reference=reference))
     return _action_page(found, form, _("Add a note to %(reference)s", reference=found.reference))
@@ -210,7 +212,7 @@ def note(reference):
 def callback(reference):
     """Log a call back; the page warns when it is now outside the person's safe times."""
     session = db.session()
-    found = access.get_item(session, g.staff, reference, "log_callback")
+    found = access.get_item(session, current_staff(), reference, "log_callback")
     form = forms.CallbackForm()
     offered = [(r, words.label(words.CALLBACK_RESULTS, r)) for r in inbox.callback_results(found)]
     form.result.choices = offered
@@ -221,7 +223,8 @@ def callback(reference):
         form.result.choices = [(r, "") for r in inbox.CALLBACK_RESULTS]
     if form.validate_on_submit():
         try:
-            attempt = inbox.log_callback(session, g.staff, reference, form.result.data, form.note.data)
+            attempt = inbox.log_callback(session, current_staff(), reference, form.result.data,
+                                          form.note.data)
         except inbox.Refused as exc:
             form.result.choices = offered
             return _action_page(found, form, title, template="console/callback.html",
@@ -237,12 +240,12 @@ def callback(reference):
 def safeguarding(reference):
     """Flag the item for urgent safeguarding attention; the duty mailbox is told."""
     session = db.session()
-    found = access.get_item(session, g.staff, reference, "flag_safeguarding")
+    found = access.get_item(session, current_staff(), reference, "flag_safeguarding")
     form = forms.SafeguardingForm(version=str(found.version))
     title = _("Flag %(reference)s for safeguarding", reference=found.reference)
     if form.validate_on_submit():
         return act(found, form, title, lambda: inbox.flag_safeguarding(
-            session, g.staff, reference, form.reason.data, int(form.version.data), mailing()),
+            session, current_staff(), reference, form.reason.data, int(form.version.data), mailing()),
             _("Flagged for safeguarding. The duty team has been told."), "reason")
     return _action_page(found, form, title, duty=profile().duty_mailbox)
 
@@ -252,7 +255,7 @@ def safeguarding(reference):
 def reroute(reference):
     """Send a helpline contact on as a request for support for a district, or as a complaint."""
     session = db.session()
-    found = access.get_item(session, g.staff, reference, "reroute")
+    found = access.get_item(session, current_staff(), reference, "reroute")
     form = forms.RerouteForm(version=str(found.version))
     targets = [(Kind.REQUEST_FOR_SUPPORT, _("A request for support for a district"))]
     if profile().complaints is not None:
@@ -266,7 +269,7 @@ def reroute(reference):
     if form.validate_on_submit():
         hand_over = "hand_over_callback" in form and form.hand_over_callback.data
         return act(found, form, title, lambda: inbox.reroute(
-            session, g.staff, reference, form.target.data, int(form.version.data), mailing(),
+            session, current_staff(), reference, form.target.data, int(form.version.data), mailing(),
             area_code=form.area.data or None, iyss_number=form.iyss_number.data, basis=form.basis.data,
             how_agreed=form.how_agreed.data, override_reason=form.override_reason.data,
             hand_over_callback=hand_over),

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, flash, g, redirect, render_template, url_for
+from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal import db
 from portal.console import bp, words
-from portal.console.guard import requires
+from portal.console.guard import current_staff, requires
 from portal.console.items import _action_page, act
 from portal.console.report_forms import (
     ExtensionForm,
@@ -60,7 +60,7 @@ def subject_access_page():
     """Search in a form post (the words are personal data); the results say which field matched."""
     form = SubjectSearchForm()
     if form.validate_on_submit():
-        found = subject_access.find(db.session(), g.staff, form.q.data)
+        found = subject_access.find(db.session(), current_staff(), form.q.data)
         review_form = SubjectReviewForm(formdata=None)
         review_form.reference.data = [m.item.reference for m in found]
         return _results(form, review_form, found)
@@ -79,11 +79,11 @@ def subject_access_review():
     """What would be released, with what is held back marked, for the officer to check and confirm."""
     form = SubjectReviewForm()
     if form.validate_on_submit():
-        review = subject_access.review(db.session(), g.staff, form.q.data, form.reference.data)
+        review = subject_access.review(db.session(), current_staff(), form.q.data, form.reference.data)
         if review.records:
             return _review_page(review, form.q.data)
     search = SubjectSearchForm(formdata=None, q=form.q.data)
-    found = subject_access.find(db.session(), g.staff, form.q.data or "")
+    found = subject_access.find(db.session(), current_staff(), form.q.data or "")
     if not form.reference.errors:
         form.reference.errors = [_("Select at least one record to review")]
     return _results(search, form, found)
@@ -98,9 +98,9 @@ def subject_access_release():
     if not form.validate_on_submit():
         return redirect(url_for("console.subject_access_page"))
     try:
-        subject_access.release(session, g.staff, form.q.data, form.reference.data, form.digest.data)
+        subject_access.release(session, current_staff(), form.q.data, form.reference.data, form.digest.data)
     except subject_access.Changed:
-        review = subject_access.review(session, g.staff, form.q.data, form.reference.data)
+        review = subject_access.review(session, current_staff(), form.q.data, form.reference.data)
         if not review.records:
             return redirect(url_for("console.subject_access_page"))
         return _review_page(review, form.q.data, _("The records have changed since you reviewed them. "
@@ -114,7 +114,7 @@ def subject_access_release():
 def subject_access_releases(problem=None):
     """The officer's own confirmed releases, each ready to download as a file."""
     return render_template("console/privacy/subject_access_releases.html", problem=problem,
-                           releases=subject_access.releases(db.session(), g.staff),
+                           releases=subject_access.releases(db.session(), current_staff()),
                            form=SubjectDownloadForm(formdata=None))
 
 
@@ -126,7 +126,7 @@ def subject_access_download():
     if not form.validate_on_submit():
         return redirect(url_for("console.subject_access_releases"))
     try:
-        export = subject_access.download(db.session(), g.staff, form.release.data, form.format.data)
+        export = subject_access.download(db.session(), current_staff(), form.release.data, form.format.data)
     except subject_access.Changed:
         return subject_access_releases(_("The records have changed since this release was confirmed: "
                                          "search and review them again"))
@@ -146,12 +146,13 @@ def subject_access_download():
 def legal_hold(reference):
     """Place a legal hold (the item is kept past its retention period), or lift it."""
     session = db.session()
-    found = access.get_item(session, g.staff, reference, "legal_hold")
+    found = access.get_item(session, current_staff(), reference, "legal_hold")
     form = LegalHoldForm()
     title = (_("Lift the legal hold on %(reference)s", reference=found.reference) if found.legal_hold
              else _("Place a legal hold on %(reference)s", reference=found.reference))
     if form.validate_on_submit():
-        item = retention.set_legal_hold(session, g.staff, reference, not found.legal_hold, form.reason.data)
+        item = retention.set_legal_hold(session, current_staff(), reference, not found.legal_hold,
+                                        form.reason.data)
         flash(_("Legal hold placed: this item will not be anonymised") if item.legal_hold
               else _("Legal hold lifted"))
         return redirect(url_for("console.item", reference=reference))
@@ -163,12 +164,12 @@ def legal_hold(reference):
 def extend_complaint(reference):
     """Extend a complaint's stage 1 reply to 20 working days, once, telling the young person safely."""
     session = db.session()
-    found = access.get_item(session, g.staff, reference, "extend_complaint")
+    found = access.get_item(session, current_staff(), reference, "extend_complaint")
     form = ExtensionForm(version=str(found.version))
     title = _("Extend the stage 1 reply for %(reference)s", reference=found.reference)
     if form.validate_on_submit():
         return act(found, form, title, lambda: deadlines.extend_complaint(
-            session, g.staff, reference, form.reason.data, int(form.version.data), mailing()),
+            session, current_staff(), reference, form.reason.data, int(form.version.data), mailing()),
             lambda item: _("Stage 1 reply now due by %(date)s", date=item.due_on.strftime("%d %B %Y")),
             "reason", refusals=EXTENSION_REFUSALS)
     return _action_page(found, form, title)

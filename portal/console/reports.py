@@ -6,13 +6,13 @@ import csv
 import io
 from datetime import timedelta
 
-from flask import Response, g, render_template, request
+from flask import Response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal import db
 from portal.console import bp, words
-from portal.console.guard import requires
+from portal.console.guard import current_staff, requires
 from portal.console.report_forms import ReportFiltersForm
 from portal.profile import current_profile
 from talkzone import access, reports
@@ -42,8 +42,8 @@ CHANNELS = {"online": _l("Online"), "helpline": _l("Helpline"), "phone": _l("Pho
 
 def _areas() -> list:
     areas = current_profile().areas
-    if g.staff.role == access.DISTRICT_TRIAGE_OFFICER:
-        return [a for a in areas if a.code in (g.staff.areas or [])]
+    if current_staff().role == access.DISTRICT_TRIAGE_OFFICER:
+        return [a for a in areas if a.code in (current_staff().areas or [])]
     return list(areas)
 
 
@@ -79,7 +79,7 @@ def _report():
     form.area.choices = [("", _("All areas"))] + [(a.code, a.name) for a in _areas()]
     if request.args and not form.validate():
         return form, None
-    return form, reports.build(db.session(), g.staff, _filters(form))
+    return form, reports.build(db.session(), current_staff(), _filters(form))
 
 
 def charts(report: reports.Report) -> list[dict]:

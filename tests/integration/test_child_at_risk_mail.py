@@ -38,8 +38,8 @@ def test_a_child_at_risk_is_flagged_told_to_the_duty_mailbox_and_due_the_same_da
 
     client = app.test_client()
     sign_in_as(client, db_session, make_user(db_session, DISTRICT_TRIAGE_OFFICER))
-    inbox = client.get("/console/").get_data(as_text=True)
-    assert re.findall(r'href="/console/items/([A-Z0-9-]+)"', inbox)[:2] == [stored.reference, older.reference]
+    links = client.get("/console/").page.find_all("a", href=re.compile(r"^/console/items/[A-Z0-9-]+$"))
+    assert [link["href"].rsplit("/", 1)[1] for link in links][:2] == [stored.reference, older.reference]
 
 
 def test_a_professional_without_consent_still_gets_a_child_at_risk_to_the_duty_mailbox(

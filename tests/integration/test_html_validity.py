@@ -1,15 +1,20 @@
-"""Public pages are valid HTML according to the W3C Nu HTML checker (vnu.jar)."""
+"""Public and console pages are valid HTML according to the W3C Nu HTML checker (vnu.jar)."""
 
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.journeys import FAMILY, walk_request
+from talkzone import access
+from talkzone.models import Kind
+from testkit.factories import make_item, make_user, sign_in_as
+from tests.journeys import FAMILY, submit_request, walk_request
+from tests.pages import PageRequests
 
 VNU = Path(__file__).resolve().parents[2] / "node_modules/vnu-jar/build/dist/vnu.jar"
 
@@ -35,11 +40,49 @@ def _pages(client) -> dict[str, str]:
     return pages
 
 
-def test_public_pages_pass_the_nu_html_checker(client, tmp_path):
+def _read(pages, requests, role, name, path, method="get", **kwargs):
+    """Fetch one console page through the page checker and keep its HTML as sent."""
+    getattr(requests, method)(path, **kwargs)
+    pages[f"{role} {name}"] = requests.response.get_data(as_text=True)
+
+
+def _console_pages(app, db_session) -> dict[str, str]:
+    """Each role's console pages, signed in, over a real request and one item of every kind."""
+    submit_request(app.test_client())
+    items = {kind: make_item(db_session, kind) for kind in Kind.ALL}
+    signed_out = PageRequests(app.test_client())
+    signed_out.get("/console/sign-in")
+    pages = {"sign in": signed_out.response.get_data(as_text=True)}
+    for role in access.ROLES:
+        user = make_user(db_session, role)
+        client = app.test_client()
+        sign_in_as(client, db_session, user)
+        requests = PageRequests(client)
+        read = functools.partial(_read, pages, requests, role)
+        read("inbox", "/console/")
+        read("inbox search", "/console/", method="post", data={"q": "Alex"})
+        for kind in access.KINDS[role]:
+            read(f"item {kind}", f"/console/items/{items[kind].reference}")
+        read("password", "/console/account/password")
+        if access.can(user, "view_reports"):
+            read("reports", "/console/reports")
+        if access.can(user, "subject_access"):
+            read("subject access", "/console/subject-access")
+            read("subject access results", "/console/subject-access", method="post", data={"q": "Alex"})
+        if access.can(user, "manage_users"):
+            read("users", "/console/users")
+            read("new user", "/console/users/new")
+        if access.can(user, "view_audit"):
+            read("audit", "/console/audit")
+    return pages
+
+
+def _validate(pages: dict[str, str], tmp_path) -> None:
+    """Fail with every message vnu.jar gives for any of the pages, named."""
     if not VNU.exists():
         pytest.fail(f"{VNU} is missing: run `make install` (npm installs vnu-jar)")
     files = {}
-    for i, (name, html) in enumerate(_pages(client).items()):
+    for i, (name, html) in enumerate(pages.items()):
         path = tmp_path / f"page{i}.html"
         path.write_text(html, encoding="utf-8")
         files[str(path)] = name
@@ -49,3 +92,13 @@ def test_public_pages_pass_the_nu_html_checker(client, tmp_path):
     problems = [f"{files.get(m.get('url', '').removeprefix('file:'), m.get('url'))}: {m['message']}"
                 for m in messages]
     assert not problems, "\n".join(problems)
+
+
+def test_public_pages_pass_the_nu_html_checker(client, tmp_path):
+    _validate(_pages(client), tmp_path)
+
+
+def test_console_pages_pass_the_nu_html_checker(app, db_session, tmp_path):
+    pages = _console_pages(app, db_session)
+    assert len(pages) > 20
+    _validate(pages, tmp_path)

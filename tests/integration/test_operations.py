@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import re
 import uuid
 from datetime import timedelta
 
@@ -19,6 +18,7 @@ from portal.cli import alembic_config
 from portal.logs import JSONFormatter
 from talkzone.models import OutboxMessage, utcnow
 from tests.journeys import FAMILY, answers, submit_request
+from tests.pages import csrf_token_of
 
 REDIS_URL = "redis://127.0.0.1:6379"
 
@@ -186,7 +186,7 @@ def test_forms_work_over_https_without_a_referer_and_still_need_the_csrf_token(m
     # Referrer-Policy: no-referrer means browsers send no Referer; the token alone must do.
     client = make_app(WTF_CSRF_ENABLED=True, FORCE_HTTPS=True).test_client()
     page = client.get("/request-support/who", base_url="https://localhost").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = csrf_token_of(page)
     without = client.post("/request-support/who", data={"role": "parent"}, base_url="https://localhost")
     assert without.status_code == 400
     with_token = client.post("/request-support/who", data={"role": "parent", "csrf_token": token},

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 from zoneinfo import ZoneInfo
@@ -14,6 +13,7 @@ import pytest
 from talkzone import access
 from talkzone.models import Kind
 from testkit.factories import make_user, sign_in_as
+from tests.pages import page_of
 from tests.report_data import seed
 
 UK = ZoneInfo("Europe/London")
@@ -67,11 +67,11 @@ def _check_csv(rows, counts, shares):
 
 def _page_tables(html) -> dict[str, dict[str, str]]:
     tables = {}
-    for section, body in re.findall(r'data-section="([a-z_]+)">(.*?)</section>', html, re.S):
-        rows = re.findall(r'<th scope="row" class="govuk-table__header">(.*?)</th>\s*'
-                          r'<td class="govuk-table__cell govuk-table__cell--numeric" data-figure>(.*?)</td>',
-                          body)
-        tables[section] = dict(rows)
+    for section in page_of(html).find_all("section", attrs={"data-section": True}):
+        rows = [(row.find("th", scope="row"), row.find("td", attrs={"data-figure": True}))
+                for row in section.find_all("tr")]
+        tables[section["data-section"]] = {th.decode_contents(): td.decode_contents()
+                                           for th, td in rows if th and td}
     return tables
 
 
@@ -139,7 +139,7 @@ def test_each_chart_is_valid_svg_with_a_title_and_description(app, db_session):
     seed(db_session)
     client = _admin_client(app, db_session)
     html = client.get(f"/console/reports?{RANGE}").get_data(as_text=True)
-    charts = re.findall(r"<svg .*?</svg>", html, re.S)
+    charts = [str(svg) for svg in page_of(html).find_all("svg")]
     assert len(charts) == 7
     for chart in charts:
         root = ET.fromstring(chart)

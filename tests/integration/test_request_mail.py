@@ -8,6 +8,7 @@ from sqlalchemy import select
 from talkzone.models import OutboxMessage, Submission
 from talkzone.profile import load_profile
 from tests.journeys import FAMILY, PROFESSIONAL, answers, deliver_within_a_week, submit_request
+from tests.pages import first_strong
 
 LANCASHIRE = load_profile("lancashire")
 
@@ -27,7 +28,7 @@ def test_each_lancashire_district_gets_exactly_one_notification(app, client, smt
     mailbox = LANCASHIRE.area(area).mailbox
     received = smtp_server.to(mailbox)
     assert len(received) == 1
-    reference = page.get_data(as_text=True).split("<strong>")[1].split("</strong>")[0]
+    reference = first_strong(page)
     assert reference in received[0]["Subject"]
     assert f"/console/items/{reference}" in received[0].get_payload()
     # No other district hears about it.

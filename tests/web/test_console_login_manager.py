@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from flask import g
 from flask_login import current_user, login_user
 
+from portal.console.guard import current_staff
 from testkit.factories import make_user, sign_in_as
 
 
@@ -16,7 +16,7 @@ def test_current_user_is_the_signed_in_user_in_views_and_templates(app, db_sessi
     with client:
         response = client.get("/console/")
         assert current_user.is_authenticated and current_user.id == user.id
-        assert g.staff is current_user._get_current_object()
+        assert current_staff() is current_user._get_current_object()
     assert response.status_code == 200
     assert "Signed in as Amira Khan" in response.get_data(as_text=True)
 

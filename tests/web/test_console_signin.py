@@ -55,8 +55,8 @@ def test_one_code_posted_by_parallel_sign_ins_is_accepted_exactly_once(app, db_s
 def _reset(app, db_session, user) -> str:
     admin_client = app.test_client()
     sign_in_as(admin_client, db_session, make_user(db_session, ADMINISTRATOR))
-    page = admin_client.post(f"/console/users/{user.id}/reset").get_data(as_text=True)
-    return re.search(r"data-temporary-password>([^<]+)<", page)[1]
+    page = admin_client.post(f"/console/users/{user.id}/reset").page
+    return page.find(attrs={"data-temporary-password": True}).get_text()
 
 
 def test_after_a_reset_a_new_password_is_needed_before_any_console_page(app, db_session):

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from testkit.factories import make_user, sign_in_as
+from tests.pages import inline_scripts
 
 
 def assert_strict(response) -> None:
@@ -15,8 +16,7 @@ def assert_strict(response) -> None:
     assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
     nonce = re.search(r"script-src 'self' 'nonce-([^']+)'", csp).group(1)
-    inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", response.get_data(as_text=True))
-    assert all(f'nonce="{nonce}"' in attrs for attrs in inline)
+    assert all(script.get("nonce") == nonce for script in inline_scripts(response))
     assert "max-age=31536000" in headers["Strict-Transport-Security"]
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["X-Content-Type-Options"] == "nosniff"

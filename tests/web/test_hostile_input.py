@@ -27,7 +27,7 @@ FRAGMENTS = [
     SCRIPT, TAG, '"><img src=x onerror=alert(1)>', "{{ 7*7 }}", "%(name)s", "\\", "0" * 40,
     "-1", "99999999999999999999", "e\u0301\u0301\u0301", "\ufeff", "\ud7ff",
 ]
-NAMES = re.compile(r'<(?:input|textarea|select)[^>]*\sname="([a-z_0-9-]+)"')
+NAME = re.compile(r"^[a-z_0-9-]+$")
 SKIP = {"csrf_token", "website"}
 
 fuzz = st.one_of(
@@ -52,7 +52,10 @@ def walk(client, prefix: str, first: str, data: dict) -> list[tuple[str, dict]]:
         step = location.split(f"/{prefix}/")[1].split("?")[0]
         values = data["child"][0] if step.split("/")[0] == "child" else data[step]
         page = client.get(location)
-        names = set(NAMES.findall(page.get_data(as_text=True))) - SKIP
+        # A step that redirects (the first child's page) has no fields of its own to read.
+        fields = page.page.find_all(["input", "textarea", "select"], attrs={"name": NAME}) \
+            if page.page else []
+        names = {field["name"] for field in fields} - SKIP
         pages.append((location.split("?")[0], {name: values.get(name, "") for name in names} | values))
         response = client.post(location, data=values)
         assert response.status_code == 302, (step, response.status_code)
@@ -74,6 +77,9 @@ def test_hostile_input_to_every_field_never_fails_renders_markup_or_half_saves(m
     if f"{prefix.replace('-', '_')}.check" not in app.view_functions:
         pytest.fail(f"the {prefix} journey is not registered")
     client = app.test_client()
+    # What a person typed is kept on the page as typed, control characters too; the HTML
+    # parser reports those as invalid code points, and only those are let through here.
+    client.allowed_parse_errors = frozenset({"invalid-codepoint"})
     pages = walk(client, prefix, first, answers())
 
     tried = []

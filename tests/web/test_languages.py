@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -15,37 +14,16 @@ from talkzone.access import DISTRICT_TRIAGE_OFFICER
 from talkzone.models import Submission
 from testkit.factories import make_user, sign_in_as
 from tests.journeys import FAMILY, post_step
+from tests.pages import page_of, text_of
 
 POLISH_MONTHS = ("stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca", "sierpnia",
                  "września", "października", "listopada", "grudnia")
 
 
-class _Links(HTMLParser):
-    """The language switcher's links: every <a> carrying hreflang."""
-
-    def __init__(self):
-        super().__init__()
-        self.links: list[dict] = []
-        self._open: dict | None = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "a" and "hreflang" in dict(attrs):
-            self._open = {**dict(attrs), "text": ""}
-            self.links.append(self._open)
-
-    def handle_data(self, data):
-        if self._open is not None:
-            self._open["text"] += data
-
-    def handle_endtag(self, tag):
-        if tag == "a":
-            self._open = None
-
-
-def language_links(html: str) -> dict[str, dict]:
-    parser = _Links()
-    parser.feed(html)
-    return {link["hreflang"]: link for link in parser.links}
+def language_links(html) -> dict[str, dict]:
+    """The language switcher's links: every <a> carrying hreflang, with its text."""
+    links = page_of(html).find_all("a", hreflang=True)
+    return {link["hreflang"]: {**link.attrs, "text": link.get_text()} for link in links}
 
 
 def walk(client, until: str, location: str = "/request-support/who", data=FAMILY) -> str:
@@ -59,14 +37,16 @@ def walk(client, until: str, location: str = "/request-support/who", data=FAMILY
     raise AssertionError(f"never reached {until}")
 
 
-def html_tag(html: str) -> str:
-    return re.search(r"<html[^>]*>", html).group(0)
+def language_of(html) -> tuple[str, str]:
+    """The page's language and direction, from its <html> element."""
+    root = page_of(html).html
+    return root.get("lang"), root.get("dir")
 
 
 def test_lang_link_sets_the_cookie_and_the_page_is_polish(client):
     response = client.get("/?lang=pl")
     html = response.get_data(as_text=True)
-    assert 'lang="pl" dir="ltr"' in html_tag(html)
+    assert language_of(html) == ("pl", "ltr")
     assert "Uzyskaj pomoc dla swojej rodziny" in html
     assert "Poproś o wsparcie dla swojej rodziny" in html
     assert "Get help for your family" not in html
@@ -74,28 +54,28 @@ def test_lang_link_sets_the_cookie_and_the_page_is_polish(client):
     assert cookie.startswith("lang=pl;") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     # The choice is kept: the next page, asked for without ?lang=, is still Polish.
     later = client.get("/staying-safe-online").get_data(as_text=True)
-    assert 'lang="pl"' in html_tag(later)
+    assert language_of(later)[0] == "pl"
     assert "Bezpieczeństwo w internecie" in later
 
 
 def test_the_cookie_wins_over_the_browser_and_the_link_wins_over_the_cookie(client):
     client.get("/?lang=pl")
     html = client.get("/", headers={"Accept-Language": "ur"}).get_data(as_text=True)
-    assert 'lang="pl"' in html_tag(html)
+    assert language_of(html)[0] == "pl"
     html = client.get("/?lang=en", headers={"Accept-Language": "ur"}).get_data(as_text=True)
-    assert 'lang="en" dir="ltr"' in html_tag(html)
+    assert language_of(html) == ("en", "ltr")
     assert "Get help for your family" in html
 
 
 def test_an_unknown_language_is_ignored(client):
     response = client.get("/?lang=xx", headers={"Accept-Language": "pl"})
-    assert 'lang="pl"' in html_tag(response.get_data(as_text=True))
+    assert language_of(response)[0] == "pl"
     assert "Set-Cookie" not in response.headers or "lang=" not in response.headers["Set-Cookie"]
 
 
 def test_accept_language_urdu_gives_a_right_to_left_page(client):
     html = client.get("/", headers={"Accept-Language": "ur-PK,ur;q=0.9,en;q=0.5"}).get_data(as_text=True)
-    assert html_tag(html).startswith('<html lang="ur" dir="rtl"')
+    assert language_of(html) == ("ur", "rtl")
     assert "اپنے خاندان کے لیے مدد حاصل کریں" in html
     assert "مرکزی مواد پر جائیں" in html  # the skip link
     links = language_links(html)
@@ -107,7 +87,7 @@ def test_accept_language_urdu_gives_a_right_to_left_page(client):
 
 def test_english_is_the_first_guess_when_the_browser_asks_for_nothing_we_have(client):
     html = client.get("/", headers={"Accept-Language": "de-DE,fr;q=0.8"}).get_data(as_text=True)
-    assert html_tag(html).startswith('<html lang="en" dir="ltr"')
+    assert language_of(html) == ("en", "ltr")
     links = language_links(html)
     assert links["ur"]["dir"] == "rtl" and links["ur"]["text"] == "اردو" and links["ur"]["lang"] == "ur"
 
@@ -180,7 +160,7 @@ def test_dates_on_the_check_answers_page_follow_the_language(client):
     client.get("/?lang=ur")
     location = walk(client, "check-answers")
     check = client.get(location).get_data(as_text=True)
-    assert 'lang="ur" dir="rtl"' in html_tag(check)
+    assert language_of(check) == ("ur", "rtl")
     born = format_date(date(2016, 5, 4), "EEEE d MMMM y", locale="ur")
     assert "مئی" in born and born in check  # May, in Urdu
 
@@ -193,5 +173,5 @@ def test_staff_see_the_language_a_request_was_made_in(app, client, db_session):
     staff = app.test_client()
     sign_in_as(staff, db_session, make_user(db_session, DISTRICT_TRIAGE_OFFICER, areas=["preston"]))
     page = staff.get(f"/console/items/{stored.reference}").get_data(as_text=True)
-    row = re.search(r"Language\s*</dt>\s*<dd[^>]*>\s*([^<]+?)\s*</dd>", page)
-    assert row and row.group(1) == "Polish"
+    row = page_of(page).find("dt", string=re.compile(r"^\s*Language\s*$"))
+    assert row and text_of(row.find_next_sibling("dd")) == "Polish"

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 import pyotp
 import pytest
 
 from portal import create_app
 from testkit.factories import PASSWORD, make_user
 from tests.conftest import empty_database
+from tests.pages import csrf_token_of
 
 HTTPS = "https://help.lancashire.example"
 
@@ -27,7 +26,7 @@ def production_app(database_url, monkeypatch):
 
 
 def _csrf(page: str) -> str:
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
+    return csrf_token_of(page)
 
 
 def _set_cookie(response, name: str) -> str:

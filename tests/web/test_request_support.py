@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import re
 from datetime import timedelta
 
 import pytest
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Session
 from talkzone.calendar import add_working_days, uk_date
 from talkzone.models import Draft, OutboxMessage, Submission, utcnow
 from tests.journeys import FAMILY, answers, submit_request, walk_request
+from tests.pages import first_strong, page_of
 
 
 def count(db_session, model):
@@ -23,8 +23,9 @@ def count(db_session, model):
 
 
 def test_confirmation_gives_reference_and_allocation_date(client, db_session):
-    html = submit_request(client).get_data(as_text=True)
-    reference = html.split("<strong>")[1].split("</strong>")[0]
+    page = submit_request(client)
+    html = page.get_data(as_text=True)
+    reference = first_strong(page)
     assert len(reference) == 12 and reference.startswith("RS-")
     stored = db_session.scalars(select(Submission)).one()
     assert stored.reference == reference
@@ -196,8 +197,9 @@ def test_postcode_outside_the_area_gets_told_where_to_go(client, postcode, says,
     assert ('href="/request-support/area"' in page) is may_choose
 
 
-def _area_radios(page: str) -> list[str]:
-    return re.findall(r'name="area" type="radio" value="([^"]+)"', page)
+def _area_radios(page) -> list[str]:
+    radios = page_of(page).find_all("input", attrs={"name": "area", "type": "radio"})
+    return [radio["value"] for radio in radios]
 
 
 def test_a_postcode_shared_with_a_neighbour_offers_its_districts_and_the_neighbour(client):
@@ -239,9 +241,9 @@ def test_a_neighbours_postcode_offers_none_of_our_districts(client):
 def test_the_area_page_offers_what_the_postcode_allows(client, postcode, offered, checked):
     walk_request(client, answers(address={"postcode": postcode}), until="/request-support/address")
     client.post("/request-support/address", data={**FAMILY["address"], "postcode": postcode})
-    page = client.get("/request-support/area").get_data(as_text=True)
+    page = client.get("/request-support/area").page
     assert len(_area_radios(page)) == offered
-    assert re.findall(r'value="([^"]+)" checked', page) == ([checked] if checked else [])
+    assert [tag["value"] for tag in page.find_all(checked=True)] == ([checked] if checked else [])
     response = client.post("/request-support/area", data={"area": checked or _area_radios(page)[0]})
     assert response.headers["Location"] == "/request-support/needs"
 
