@@ -12,6 +12,7 @@ from portal.mail import transport_for
 from talkzone import outbox
 from talkzone.models import Submission
 from talkzone.profile import load_profile
+from talkzone.uow import UnitOfWork
 from tests.complaint_journey import complaint, submit_complaint
 
 ADVOCACY = load_profile("lancashire").advocacy.mailbox
@@ -25,7 +26,7 @@ def test_a_forged_line_in_a_name_or_address_reaches_staff_mail_on_one_line(app, 
                      what_happened={"details": "First line.\r\nSecond line,\tthen a tab.\x1b[31m"})
     submit_complaint(client, data)
     with app.app_context(), app.extensions["db_sessionmaker"]() as session:
-        outbox.drain(session, transport_for(app))
+        outbox.drain(UnitOfWork(session), transport_for(app))
     body = smtp_server.to(ADVOCACY)[0].get_payload(decode=True).decode("utf-8")
     lines = body.splitlines()
     assert "Young person's name: Alex Smith Safeguarding: none" in lines
