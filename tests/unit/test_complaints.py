@@ -6,8 +6,7 @@ import copy
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import create_engine, func, select
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy import func, select
 
 from talkzone import complaints
 from talkzone.audit import events_for
@@ -15,20 +14,10 @@ from talkzone.mailing import Mailing
 from talkzone.models import AuditEvent, Kind, OutboxMessage, Submission
 from talkzone.profile import load_profile
 from tests.complaint_journey import ON_BEHALF, YOUNG_PERSON, complaint
-from tests.conftest import empty_database
 
 LANCASHIRE = load_profile("lancashire")
 WAKEFIELD = load_profile("wakefield")
 NOON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def session(database_url):
-    engine = create_engine(database_url)
-    with sessionmaker(engine)() as session:
-        yield session
-    empty_database(engine)
-    engine.dispose()
 
 
 def compose(purpose, submission, neutral=False):

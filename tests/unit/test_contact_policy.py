@@ -7,12 +7,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
-from sqlalchemy.orm import sessionmaker
 
 from talkzone import contact_policy, outbox
 from talkzone.contact_policy import PolicyBypassed
-from tests.conftest import empty_database
 
 EMAILS = Path(__file__).resolve().parents[2] / "portal" / "templates" / "emails"
 # Every purpose the code can queue has a template: the composer renders emails/<purpose>.txt.
@@ -20,15 +17,6 @@ PURPOSES = sorted(p.stem for p in EMAILS.glob("*.txt"))
 CONTACT = {"channels": ["email", "text"], "email": "jo@example.com", "phone": "07700 900123",
            "say_who": "yes", "must_not_know": "Dave Smith"}
 NOON = datetime(2026, 11, 24, 12, tzinfo=UTC)
-
-
-@pytest.fixture
-def session(database_url):
-    engine = create_engine(database_url)
-    with sessionmaker(engine)() as session:
-        yield session
-    empty_database(engine)
-    engine.dispose()
 
 
 def _queue(session, purpose, permit=None, recipient="jo@example.com", subject="s", body="b"):
