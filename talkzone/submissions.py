@@ -117,11 +117,9 @@ def submit_request_for_support(session: Session, *, profile: Profile, answers: d
     if awaiting_consent:
         queue_to_staff(session, submission, mailing, "consent_needed", professional["work_email"])
     else:
-        queue_to_staff(session, submission, mailing, "district_notification",
-               submission.destination)
+        queue_to_staff(session, submission, mailing, "district_notification", submission.destination)
         if professional:
             queue_to_staff(session, submission, mailing, "referrer_acknowledgement",
-                   professional["work_email"])
-        queue_acknowledgements(session, submission, mailing, "family_acknowledgement",
-                               now)
+                           professional["work_email"])
+        queue_acknowledgements(session, submission, mailing, "family_acknowledgement", now)
     return submission
