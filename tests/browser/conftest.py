@@ -130,6 +130,7 @@ def axe_violations(page) -> list[dict]:
 def axe_check():
     """axe_check(page): fail with axe-core's findings if the page has any."""
     def check(page):
+        page.wait_for_load_state()  # a click that navigates returns before the new page has loaded
         found = axe_violations(page)
         assert not found, f"{page.url}: {found}"
     return check
