@@ -29,16 +29,12 @@ bp = Blueprint("complaint", __name__, url_prefix="/complaint", template_folder="
 CONFIRMATION_KEY = "complaint_confirmation"
 
 
-def _profile():
-    return current_profile()
-
-
 def _for_myself(answers):
     return answers.get("who", {}).get("who") == "myself"
 
 
 def _offered(answers):
-    return advocacy_offered(answers, _profile())
+    return advocacy_offered(answers, current_profile())
 
 
 def _relabel(field, label, message=None):
@@ -65,7 +61,7 @@ def _prepare_about(form, answers):
 
 
 def _prepare_method(form, answers):
-    profile = _profile()
+    profile = current_profile()
     _relabel(form.method, _l("How should the %(service)s contact you?",
                              service=profile.complaints.name))
     labels = dict(forms.METHODS)
@@ -105,7 +101,7 @@ def _prepare_advocate(form, answers):
 
 
 def _prepare_consent(form, answers):
-    name = _profile().advocacy.name
+    name = current_profile().advocacy.name
     if for_someone_else(answers):
         _relabel(form.consent, _l("Does the young person agree to us passing their details to the "
                                   "%(service)s?", service=name),
@@ -153,7 +149,7 @@ journey = Journey("complaint", bp, STEPS)
 
 @bp.before_request
 def _needs_complaints_service():
-    if _profile().complaints is None:
+    if current_profile().complaints is None:
         abort(404)
 
 
@@ -169,7 +165,7 @@ def check():
     """Check your answers, then send the complaint (one use case stores and routes it)."""
     def send(answers):
         submission = submit_complaint(
-            db.session(), profile=_profile(), answers=answers, language=current_language(),
+            db.session(), profile=current_profile(), answers=answers, language=current_language(),
             mailing=mailing(), now=now())
         journey.complete()
         session[CONFIRMATION_KEY] = {
@@ -183,7 +179,7 @@ def check():
         return url_for("complaint.confirmation")
 
     return journey.check_page("complaint/check.html",
-                              lambda answers: complaint_summary(answers, journey, _profile()), send)
+                              lambda answers: complaint_summary(answers, journey, current_profile()), send)
 
 
 @bp.get("/confirmation")

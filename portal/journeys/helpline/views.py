@@ -40,10 +40,6 @@ bp = Blueprint("helpline", __name__, url_prefix="/helpline", template_folder="te
 CONFIRMATION_KEY = "helpline_confirmation"
 
 
-def _profile():
-    return current_profile()
-
-
 def _method(answers):
     return answers.get("reply", {}).get("method")
 
@@ -55,7 +51,7 @@ def _by_phone(answers):
 def _prepare_windows(form, answers):
     moment = now()
     days = callback_days(moment)
-    form.set_rules(_profile().helpline, moment, forms.day_choices(days, days[0]))
+    form.set_rules(current_profile().helpline, moment, forms.day_choices(days, days[0]))
     if _method(answers) == "text":
         form.when.label.text = _l("When can we text you?")
     else:
@@ -66,10 +62,10 @@ def _prepare_safety(form, answers):
     if _method(answers) == "text":
         del form.voicemail  # a text leaves no voicemail
         form.say_who.label.text = _("Can our texts say they are from %(name)s?",
-                                    name=_profile().helpline.name)
+                                    name=current_profile().helpline.name)
     else:
         form.say_who.label.text = _("Can we say we are from %(name)s when we call?",
-                                    name=_profile().helpline.name)
+                                    name=current_profile().helpline.name)
 
 
 def side_doors(_answers=None) -> dict:
@@ -79,7 +75,7 @@ def side_doors(_answers=None) -> dict:
 
 
 def _hours_context(_answers=None) -> dict:
-    helpline = _profile().helpline
+    helpline = current_profile().helpline
     return {"opens": forms.clock_time(helpline.opens), "closes": forms.clock_time(helpline.closes)}
 
 
@@ -107,7 +103,7 @@ journey = Journey("helpline", bp, STEPS)
 @bp.before_request
 def _only_with_a_helpline():
     """A council whose profile has no helpline offers none of these pages."""
-    if _profile().helpline is None:
+    if current_profile().helpline is None:
         abort(404)
 
 
@@ -131,7 +127,7 @@ def window_words(window: CallbackWindow) -> str:
 
 def _opening_context() -> dict:
     moment = now()
-    reply = reply_expected(_profile().helpline, moment)
+    reply = reply_expected(current_profile().helpline, moment)
     return {"open_now": reply.open_now, "reply_at": moment_words(reply.at, moment), **_hours_context()}
 
 
@@ -154,7 +150,7 @@ def check():
     def send(answers):
         try:
             submission = submit_helpline_contact(
-                db.session(), profile=_profile(), answers=answers, language=current_language(),
+                db.session(), profile=current_profile(), answers=answers, language=current_language(),
                 mailing=mailing(), now=now())
         except CallbackWindowsRefused:
             # Only a draft older than a change to the opening hours gets here (before anything

@@ -42,10 +42,6 @@ def _is_professional(answers):
     return _role(answers) == "professional"
 
 
-def _profile():
-    return current_profile()
-
-
 def _children_first(answers):
     if not answers.get("child_list"):
         return url_for("request_support.child")
@@ -53,7 +49,7 @@ def _children_first(answers):
 
 
 def _postcode_match(answers):
-    return match_postcode(_profile(), answers.get("address", {}).get("postcode", ""))
+    return match_postcode(current_profile(), answers.get("address", {}).get("postcode", ""))
 
 
 def _after_address(answers):
@@ -74,7 +70,7 @@ def _neighbours_postcode(answers):
 
 def _prepare_area(form, answers):
     found = _postcode_match(answers)
-    form.area.choices = [(place.code, place.name) for place in area_choices(_profile(), found)]
+    form.area.choices = [(place.code, place.name) for place in area_choices(current_profile(), found)]
     if not form.area.data and found.sure_area:
         form.area.data = found.sure_area.code
 
@@ -83,7 +79,7 @@ def _after_area(answers):
     # A neighbouring council chosen by name: that council's page, and no area recorded.
     code = answers["area"]["area"]
     answers.pop(NEIGHBOUR_KEY, None)
-    if _profile().neighbour(code):
+    if current_profile().neighbour(code):
         answers.pop("area")
         answers[NEIGHBOUR_KEY] = code
         return url_for("request_support.outside_area")
@@ -212,8 +208,8 @@ def outside_area():
     postcode = answers.get("address", {}).get("postcode")
     if not postcode:
         return redirect(journey.url("address"))
-    found = match_postcode(_profile(), postcode)
-    chosen = _profile().neighbour(answers.get(NEIGHBOUR_KEY, ""))
+    found = match_postcode(current_profile(), postcode)
+    chosen = current_profile().neighbour(answers.get(NEIGHBOUR_KEY, ""))
     return render_template("request_support/outside_area.html", postcode=postcode,
                            neighbours=found.neighbours, chosen=chosen,
                            may_choose_area=not found.neighbours_only, back_url=journey.url("address"))
@@ -241,7 +237,7 @@ def check():
     """Check your answers, then send: one talkzone use case stores, routes and queues the mail."""
     def send(answers):
         submission = submit_request_for_support(
-            db.session(), profile=_profile(), answers=answers, language=current_language(),
+            db.session(), profile=current_profile(), answers=answers, language=current_language(),
             mailing=mailing(), now=now())
         journey.complete()
         session["confirmation"] = {
