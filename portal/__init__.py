@@ -45,9 +45,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from portal import cli, db, errors, i18n, mail, security
+    from portal import cli, db, errors, i18n, mail, security, static_files
     from portal.extensions import csrf, limiter, login_manager
 
+    static_files.init_app(app)
     db.init_app(app)
     # Security first: the CSP nonce must exist before CSRF or the limiter refuse a request,
     # or their error pages' scripts carry no nonce and are blocked.
