@@ -5,8 +5,9 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from babel import Locale
-from flask import Flask, current_app, has_request_context, request
-from flask_babel import format_date, get_locale
+from flask import Flask, current_app, has_request_context, render_template, request
+from flask_babel import format_date, get_locale, get_translations
+from markupsafe import Markup
 
 from portal.extensions import babel
 
@@ -40,6 +41,7 @@ def select_locale() -> str:
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
+    _cache_translations(app)
 
     @app.after_request
     def _remember_language(response):
@@ -60,6 +62,37 @@ def init_app(app: Flask) -> None:
             "language_links": language_links(code) if has_request_context() else [],
             "long_date": long_date,
         }
+
+
+def _cache_translations(app: Flask) -> None:
+    """Templates look each message up once per language and process, not on every page: the
+    catalogues do not change while the app runs, and a look-up through Flask-Babel costs more
+    than the rest of rendering the string. Plural and context forms still go through it."""
+    found: dict[tuple[str, str], str] = {}
+
+    def gettext(message: str) -> str:
+        key = (current_language(), message)
+        if key not in found:
+            found[key] = get_translations().ugettext(message)
+        return found[key]
+
+    app.jinja_env.install_gettext_callables(
+        gettext=gettext,
+        ngettext=lambda s, p, n: get_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: get_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: get_translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
+    rendered: dict[tuple[str, str], Markup] = {}
+
+    @app.template_global()
+    def fragment(name: str) -> Markup:
+        """A template that depends on nothing but the language and the council's profile
+        (no request, session or nonce), rendered once per language and kept."""
+        key = (current_language(), name)
+        if key not in rendered or app.jinja_env.auto_reload:
+            rendered[key] = Markup(render_template(name))
+        return rendered[key]
 
 
 def language_label(code: str | None) -> str:
