@@ -35,13 +35,16 @@ def load(session: Session, token: str | None, journey: str, now: datetime, idle:
 
 def save(session: Session, token: str | None, journey: str, answers: dict, now: datetime) -> str:
     """Store the journey's answers, returning the token they are kept under (new if needed)."""
-    token = token or new_token()
-    draft = session.get(Draft, (token, journey))
-    if draft is None:
-        draft = Draft(token=token, journey=journey)
-        session.add(draft)
-    draft.answers = answers
-    draft.updated_at = now
+    # One statement a step: an UPDATE of the draft that is there, or an INSERT for a first one
+    # (the draft load() read has usually left the identity map by now, so a get would read again).
+    if token:
+        found = session.execute(update(Draft).where(Draft.token == token, Draft.journey == journey)
+                                .values(answers=answers, updated_at=now))
+        if found.rowcount:
+            return token
+    else:
+        token = new_token()
+    session.add(Draft(token=token, journey=journey, answers=answers, updated_at=now))
     return token
 
 
