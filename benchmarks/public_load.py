@@ -23,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks._costs import first_load_bytes, page_costs, worker_rss_mib  # noqa: E402
 from benchmarks._section import write_part  # noqa: E402
 from testkit.harness import (  # noqa: E402
     Browser,
@@ -90,8 +91,15 @@ def main() -> None:
             began = time.monotonic()
             result = run_submitters(portal.port, args.users, args.seconds)
             elapsed = time.monotonic() - began
+            rss = worker_rss_mib(portal.process.pid)
+            wire, fetched = first_load_bytes(portal.port)
         finally:
             portal.stop()
+        from portal import create_app
+
+        app = create_app("test", DATABASE_URL=postgres.url)
+        costs = page_costs(app)
+        app.extensions["db_engine"].dispose()
     finally:
         postgres.stop()
 
@@ -128,6 +136,23 @@ def main() -> None:
         "Aim: start page at least 0.40 of hello world, submission pages at least 0.15. This run: start "
         f"page {'met' if start_rps / hello_rps >= 0.40 else 'NOT met'}, submission pages "
         f"{'met' if journey_rps / hello_rps >= 0.15 else 'NOT met'}.",
+    ]
+    lines += [
+        "",
+        f"Resident size of each gunicorn worker after the run: "
+        f"{', '.join(f'{size:.0f} MiB' for size in rss)}.",
+        "",
+        f"First visit to the start page over the wire (brotli accepted, headers included): "
+        f"**{wire / 1000:.1f} KB** in {len(fetched)} responses "
+        f"({', '.join(f'{url.rsplit('/', 1)[-1] or url} {size / 1000:.1f}' for url, size in fetched)}). Aim: at most 150 KB.",
+        "",
+        "Per request, in process through the Flask test client on the same PostgreSQL (the third walk, "
+        "caches warm): SQL statements, peak Python allocation (tracemalloc) and blocks still allocated "
+        "when the response was read.",
+        "",
+        "| Page | SQL statements | Peak KiB | Blocks |",
+        "|---|---|---|---|",
+        *[f"| {page} | {statements} | {peak:.0f} | {blocks} |" for page, statements, peak, blocks in costs],
     ]
     text = "\n".join(lines)
     print(text)
