@@ -61,7 +61,7 @@ def page_costs(app) -> list[tuple[str, int, float, int]]:
         browser.get("/")
         outcome = submit_request_for_support(browser)
         assert outcome.reference, (outcome.status, outcome.body[:500])
-    return [(page, *(costs[-1][0], costs[-1][1] / 1024, costs[-1][2])) for page, costs in browser.costs.items()]
+    return [(page, costs[-1][0], costs[-1][1] / 1024, costs[-1][2]) for page, costs in browser.costs.items()]
 
 
 def first_load_bytes(port: int, path: str = "/") -> tuple[int, list[tuple[str, int]]]:

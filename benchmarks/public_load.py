@@ -107,6 +107,7 @@ def main() -> None:
     journey_rps = requests / elapsed
     submissions = len(result.confirmed)
     per_submission = requests / max(submissions, 1)
+    parts = ", ".join(f"{url.rsplit('/', 1)[-1] or url} {size / 1000:.1f}" for url, size in fetched)
     rows = [
         ("hello world, GET /", f"{hello_rps:.0f}", f"{pct(hello_lat, .5):.1f}", f"{pct(hello_lat, .95):.1f}",
          "1.00"),
@@ -144,7 +145,8 @@ def main() -> None:
         "",
         f"First visit to the start page over the wire (brotli accepted, headers included): "
         f"**{wire / 1000:.1f} KB** in {len(fetched)} responses "
-        f"({', '.join(f'{url.rsplit('/', 1)[-1] or url} {size / 1000:.1f}' for url, size in fetched)}). Aim: at most 150 KB.",
+        f"({parts}). "
+        "Aim: at most 150 KB.",
         "",
         "Per request, in process through the Flask test client on the same PostgreSQL (the third walk, "
         "caches warm): SQL statements, peak Python allocation (tracemalloc) and blocks still allocated "
