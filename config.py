@@ -34,6 +34,9 @@ class Config:
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "15"))
     # Texts go to <digits>@<gateway> when an email-to-SMS gateway is configured; else none.
     SMS_EMAIL_GATEWAY = os.environ.get("SMS_EMAIL_GATEWAY")
+    # Replies come back to this address with a token added (replies+TOKEN@...); see docs/operations.md.
+    MAIL_IN_ADDRESS = os.environ.get("MAIL_IN_ADDRESS")
+    MAIL_IN_MAX_BYTES = int(os.environ.get("MAIL_IN_MAX_BYTES", str(10 * 1024 * 1024)))
     OUTBOX_POLL_SECONDS = float(os.environ.get("OUTBOX_POLL_SECONDS", "5"))
 
     # Answers in progress are deleted after this much inactivity.

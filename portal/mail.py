@@ -64,6 +64,8 @@ def _message(outgoing: OutgoingMail, sender: str) -> EmailMessage:
     message["Subject"] = outgoing.subject
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = outgoing.message_id
+    if outgoing.reply_to:
+        message["Reply-To"] = outgoing.reply_to
     # 8bit as before: readers see the text itself rather than base64.
     message.set_content(outgoing.body, cte="7bit" if outgoing.body.isascii() else "8bit")
     return message

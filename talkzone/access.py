@@ -23,7 +23,7 @@ ANONYMOUS = "anonymous"
 SIGNING_IN = "signing_in"
 SIGNED_IN = "signed_in"
 
-_CASEWORK = {"view_inbox", "view_item", "assign", "change_status", "add_note", "log_callback",
+_CASEWORK = {"view_inbox", "view_item", "assign", "change_status", "add_note", "log_callback", "reply",
              "flag_safeguarding"}
 PERMISSIONS: dict[str, frozenset[str]] = {
     HELPLINE_ADVISER: frozenset(_CASEWORK | {"reroute", "log_contact"}),

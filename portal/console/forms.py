@@ -117,6 +117,14 @@ class NoteForm(FlaskForm):
                      hint=_l("Only staff see notes. They are never sent to the family or young person."))
 
 
+class ReplyForm(FlaskForm):
+    """A reply to the person, on a channel the contact policy allows now."""
+
+    channel = radios(_l("How should the reply go?"), [], _l("Select how the reply should go"))
+    text = long_text(_l("Reply"), _l("Enter the reply"), max_length=2000,
+                     hint=_l("The person gets exactly what the preview shows."))
+
+
 class CallbackForm(FlaskForm):
     """What happened on a call back."""
 
