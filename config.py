@@ -37,6 +37,11 @@ class Config:
     # Replies come back to this address with a token added (replies+TOKEN@...); see docs/operations.md.
     MAIL_IN_ADDRESS = os.environ.get("MAIL_IN_ADDRESS")
     MAIL_IN_MAX_BYTES = int(os.environ.get("MAIL_IN_MAX_BYTES", str(10 * 1024 * 1024)))
+    MAIL_IN_IMAP_HOST = os.environ.get("MAIL_IN_IMAP_HOST")
+    MAIL_IN_IMAP_PORT = int(os.environ.get("MAIL_IN_IMAP_PORT", "993"))
+    MAIL_IN_IMAP_USER = os.environ.get("MAIL_IN_IMAP_USER")
+    MAIL_IN_IMAP_PASSWORD = os.environ.get("MAIL_IN_IMAP_PASSWORD")
+    MAIL_IN_IMAP_SSL = os.environ.get("MAIL_IN_IMAP_SSL", "1") == "1"
     OUTBOX_POLL_SECONDS = float(os.environ.get("OUTBOX_POLL_SECONDS", "5"))
 
     # Answers in progress are deleted after this much inactivity.

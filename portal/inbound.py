@@ -1,4 +1,5 @@
-"""Mail in: the LMTP listener a council's mail server relays replies to, and `flask mail-in`.
+"""Mail in: the LMTP listener a council's mail server relays replies to, the IMAP poller of a
+hosted mailbox, and `flask mail-in`.
 
 Each message is stored raw and committed before the listener answers 250, so a crash after
 that answer loses nothing; reading it (reply, bounce, new contact) happens after the commit
@@ -12,12 +13,15 @@ import asyncio
 import logging
 import signal
 import threading
+from email.parser import BytesHeaderParser
+from email.utils import getaddresses
 
 import click
 from aiosmtpd.controller import Controller
 from aiosmtpd.lmtp import LMTP
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from imapclient import IMAPClient
 
 from portal.emails import mailing
 from talkzone import mail_in
@@ -84,3 +88,51 @@ def lmtp(host, port):
         pass
     listener.stop()
     click.echo("mail in: stopped")
+
+
+def _recipients(raw: bytes) -> list[str]:
+    headers = BytesHeaderParser().parsebytes(raw, headersonly=True)
+    values = [str(v) for name in ("Delivered-To", "X-Original-To", "To", "Cc")
+              for v in headers.get_all(name) or []]
+    return [address for _, address in getaddresses(values) if address]
+
+
+def poll_imap(app: Flask, *, host: str, port: int, user: str, password: str, ssl: bool,
+              folder: str = "INBOX") -> int:
+    """Take every message from the mailbox: keep it (committed), then delete it there; returns how many."""
+    taken = 0
+    with IMAPClient(host, port=port, ssl=ssl, timeout=30) as client:
+        client.login(user, password)
+        client.select_folder(folder)
+        for uid in client.search(["NOT", "DELETED"]):
+            raw = client.fetch([uid], ["RFC822"])[uid][b"RFC822"]
+            try:
+                receive(app, raw, _recipients(raw), "imap")
+            except Exception as exc:  # left in the mailbox for the next round
+                log.error("mail in: could not store an IMAP message (%s); left there", type(exc).__name__)
+                continue
+            client.delete_messages([uid])
+            taken += 1
+        client.expunge()
+    return taken
+
+
+@mail_in_cli.command("imap")
+@click.option("--once", is_flag=True, help="Poll once and stop.")
+@click.option("--every", default=60, show_default=True, type=int, help="Seconds between polls.")
+def imap(once, every):
+    """Poll the IMAP mailbox set by MAIL_IN_IMAP_* (see docs/operations.md)."""
+    app, config = current_app._get_current_object(), current_app.config
+    settings = {"host": config["MAIL_IN_IMAP_HOST"], "port": config["MAIL_IN_IMAP_PORT"],
+                "user": config["MAIL_IN_IMAP_USER"], "password": config["MAIL_IN_IMAP_PASSWORD"],
+                "ssl": config["MAIL_IN_IMAP_SSL"]}
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    while not stop.is_set():
+        try:
+            click.echo(f"mail in: {poll_imap(app, **settings)} message(s) from IMAP")
+        except Exception as exc:  # the mailbox is away: try again next round
+            log.error("mail in: IMAP poll failed (%s)", type(exc).__name__)
+        if once:
+            break
+        stop.wait(every)
