@@ -8,6 +8,7 @@ a reply address that names the item by a random token alone.
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,10 +19,22 @@ from sqlalchemy.orm import Session
 from talkzone import access, audit, contact_policy, outbox
 from talkzone.inbox import Refused
 from talkzone.mailing import Mailing
-from talkzone.models import CallbackAttempt, InboundMessage, Note, ReplyAddress, Submission, User
+from talkzone.models import (
+    CallbackAttempt,
+    CannedResponse,
+    InboundMessage,
+    Note,
+    ReplyAddress,
+    Submission,
+    User,
+)
 
 CHANNELS = ("email", "text")
 MAX_REPLY = 2000
+# The only placeholders a canned response may use: none can carry an address or a name of
+# someone who must not know (the first name is the person's own, and the policy checks it too).
+PLACEHOLDERS = ("first_name", "reference", "opening_hours")
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
 @dataclass(frozen=True)
@@ -117,3 +130,35 @@ def thread(session: Session, item: Submission) -> list[dict]:
                 for c in session.scalars(select(CallbackAttempt)
                                          .where(CallbackAttempt.submission_id == item.id))]
     return sorted(entries, key=lambda e: e["at"])
+
+
+def unknown_placeholders(body: str) -> list[str]:
+    """The {placeholders} in a canned response that may not be used."""
+    return [name for name in PLACEHOLDER.findall(body) if name not in PLACEHOLDERS]
+
+
+def add_canned(session: Session, user: User, title: str, language: str, body: str) -> CannedResponse:
+    """Save a canned response; Refused if it uses a placeholder that is not allowed."""
+    access.require(user, "manage_canned")
+    if unknown_placeholders(body):
+        raise Refused("placeholder_not_allowed")
+    canned = CannedResponse(title=title.strip(), language=language, body=body.strip())
+    session.add(canned)
+    session.flush()
+    audit.record(session, "canned_response_added", actor=user, canned_id=canned.id, language=language)
+    return canned
+
+
+def canned_for(session: Session, language: str) -> list[CannedResponse]:
+    """The canned responses written in a language."""
+    return list(session.scalars(select(CannedResponse).where(CannedResponse.language == language)
+                                .order_by(CannedResponse.title)))
+
+
+def fill(canned: CannedResponse, item: Submission, opening_hours: str) -> str:
+    """A canned response with its placeholders filled in for this item."""
+    # Only a helpline contact's subject is the person written to; elsewhere it is their child.
+    own_name = item.subject_name if item.kind == "helpline_contact" else None
+    values = {"first_name": (own_name or "").split(" ")[0], "reference": item.reference,
+              "opening_hours": opening_hours}
+    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), canned.body)

@@ -327,3 +327,15 @@ class InboundMessage(Base):
     text: Mapped[str | None] = mapped_column(Text)
     attachments: Mapped[list] = mapped_column(Json, default=list)
     problem: Mapped[str | None] = mapped_column(String(60))
+
+
+class CannedResponse(Base):
+    """A reply administrators wrote once, in one language, with {named} placeholders."""
+
+    __tablename__ = "canned_responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(120))
+    language: Mapped[str] = mapped_column(String(10))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

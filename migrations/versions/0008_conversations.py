@@ -1,4 +1,4 @@
-"""conversations: reply addresses, received messages, and the reply address of outbox mail
+"""conversations: reply addresses, received messages, canned responses, outbox reply address
 
 Revision ID: 0008_conversations
 Revises: 0006_policy
@@ -53,9 +53,19 @@ def upgrade() -> None:
         sa.UniqueConstraint("message_id", name=op.f("uq_inbound_messages_message_id")),
     )
     op.create_index(op.f("ix_inbound_messages_submission_id"), "inbound_messages", ["submission_id"])
+    op.create_table(
+        "canned_responses",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("title", sa.String(length=120), nullable=False),
+        sa.Column("language", sa.String(length=10), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("created_at", talkzone.models.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_canned_responses")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("canned_responses")
     op.drop_index(op.f("ix_inbound_messages_submission_id"), table_name="inbound_messages")
     op.drop_table("inbound_messages")
     op.drop_table("reply_addresses")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -12,6 +12,7 @@ from portal.console import bp, forms, words
 from portal.console.guard import current_staff, requires
 from portal.console.items import profile
 from portal.emails import mailing
+from portal.i18n import language_label
 from talkzone import access, conversations, inbox
 
 CHANNEL_NAMES = {"email": _l("Email"), "text": _l("Text message")}
@@ -42,9 +43,16 @@ def reply(reference):
     form = forms.ReplyForm()
     form.channel.choices = [(c.name, f"{CHANNEL_NAMES[c.name]} ({c.recipient})")
                             for c in options if c.recipient]
+    canned = {str(c.id): c for c in conversations.canned_for(session, found.language or "en")}
+    form.canned.choices = [("", _("None"))] + [(key, c.title) for key, c in canned.items()]
+    form.canned.validate_choice = False  # only used to fill the text box; an unknown one fills nothing
     title = _("Reply to %(reference)s", reference=found.reference)
     preview = None
-    if form.validate_on_submit():
+    if request.method == "POST" and request.form.get("action") == "canned":
+        # Fill the text box from the chosen canned response; nothing is checked or sent yet.
+        if form.canned.data in canned:
+            form.text.data = conversations.fill(canned[form.canned.data], found, opening_hours())
+    elif form.validate_on_submit():
         try:
             if request.form.get("action") == "send":
                 message = conversations.send_reply(session, current_staff(), reference, form.channel.data,
@@ -63,6 +71,33 @@ def reply(reference):
                            closed=[(CHANNEL_NAMES[c.name], CLOSED[c.closed_because])
                                    for c in options if not c.recipient],
                            sender=profile().sender)
+
+
+def opening_hours() -> str:
+    """The helpline's opening hours as a canned response says them."""
+    helpline = profile().helpline
+    return f"{helpline.opens:%H:%M}–{helpline.closes:%H:%M}" if helpline else ""
+
+
+@bp.route("/canned-responses", methods=["GET", "POST"])
+@requires("manage_canned")
+def canned_responses():
+    """Canned responses for replies, per language; a placeholder not on the list is refused."""
+    session = db.session()
+    form = forms.CannedResponseForm()
+    form.language.choices = [(code, language_label(code)) for code in current_app.config["LANGUAGES"]]
+    if form.validate_on_submit():
+        try:
+            conversations.add_canned(session, current_staff(), form.title.data, form.language.data,
+                                     form.body.data)
+        except inbox.Refused:
+            form.body.errors.append(_("Use only {first_name}, {reference} and {opening_hours} in braces"))
+        else:
+            flash(_("Canned response saved"))
+            return redirect(url_for("console.canned_responses"))
+    responses = [c for code in current_app.config["LANGUAGES"]
+                 for c in conversations.canned_for(session, code)]
+    return render_template("console/canned_responses.html", form=form, responses=responses)
 
 
 @bp.app_template_global()

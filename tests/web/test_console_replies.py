@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from portal.mail import transport_for
 from talkzone import access, outbox
-from talkzone.models import AuditEvent, OutboxMessage, ReplyAddress
+from talkzone.models import AuditEvent, CannedResponse, OutboxMessage, ReplyAddress
 from talkzone.uow import UnitOfWork
 from testkit.factories import make_item, make_user, sign_in_as
 from tests.pages import error_messages, page_of, text_of
@@ -97,3 +97,22 @@ def test_a_reply_outside_safe_times_is_held_then_sent_once_when_the_window_opens
     assert _deliver(app, db_session, TUESDAY_10 + timedelta(hours=6, minutes=1)).sent == 1
     assert _deliver(app, db_session, TUESDAY_10 + timedelta(hours=7)).sent == 0
     assert len(smtp_server.to("sam@example.com")) == 1
+
+
+def test_administrators_write_canned_responses_and_advisers_fill_them_in(make_app, db_session):
+    app = make_app(**SETTINGS)
+    admin = app.test_client()
+    sign_in_as(admin, db_session, make_user(db_session, access.ADMINISTRATOR))
+    refused = admin.post("/console/canned-responses",
+                         data={"title": "Hello", "language": "en", "body": "Hi {first_name} at {address}"})
+    assert error_messages(refused) == ["Use only {first_name}, {reference} and {opening_hours} in braces"]
+    assert admin.post("/console/canned-responses", data={
+        "title": "Hello", "language": "en",
+        "body": "Hi {first_name}, about {reference}: we are open {opening_hours}."}).status_code == 302
+    client = _adviser(app, db_session)
+    item = make_item(db_session, contact=WRITTEN, language="en")
+    page = page_of(client.post(f"/console/items/{item.reference}/reply", data={
+        "channel": "email", "canned": db_session.scalar(select(CannedResponse.id)), "text": "",
+        "action": "canned"}))
+    assert page.select_one("textarea[name=text]").get_text().strip() == (
+        f"Hi Alex, about {item.reference}: we are open 14:00–22:00.")
