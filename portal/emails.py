@@ -48,5 +48,6 @@ def mailing() -> Mailing:
     """The mail port talkzone's use cases write through: composer, sender's domain, SMS gateway, profile."""
     profile = current_profile()
     return Mailing(compose=composer(), domain=profile.sender.split("@", 1)[1],
-                   sms_gateway=current_app.config.get("SMS_EMAIL_GATEWAY"), profile=profile,
+                   sms_gateway="notify" if current_app.config.get("NOTIFY_API_KEY")
+                   else current_app.config.get("SMS_EMAIL_GATEWAY"), profile=profile,
                    reply_address=current_app.config.get("MAIL_IN_ADDRESS"))

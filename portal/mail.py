@@ -147,9 +147,11 @@ class FileTransport:
 
 
 def transport_for(app: Flask):
+    from portal.notify import with_notify
+
     kind = app.config["MAIL_TRANSPORT"]
     if kind == "files":
-        return FileTransport(app)
+        return with_notify(app, FileTransport(app))
     if kind == "smtp":
-        return SMTPTransport(app)
+        return with_notify(app, SMTPTransport(app))
     raise ValueError(f"MAIL_TRANSPORT must be smtp or files, not {kind!r}")

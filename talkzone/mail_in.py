@@ -24,7 +24,7 @@ import nh3
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from talkzone import audit, outbox
+from talkzone import audit, contact_policy, outbox
 from talkzone.mailing import Mailing
 from talkzone.models import InboundMessage, Kind, OutboxMessage, ReplyAddress, Submission, utcnow
 from talkzone.submissions import store
@@ -194,3 +194,47 @@ def process(session: Session, inbound: InboundMessage, mailing: Mailing, keep_un
 def _to_helpline(inbound: InboundMessage, mailing: Mailing) -> bool:
     wanted = helpline_addresses(mailing)
     return any(a.lower() in wanted for _, a in getaddresses(inbound.recipients))
+
+
+def _mobile_key(number: str | None) -> str | None:
+    digits = contact_policy.text_number(number)
+    return digits[-10:] if digits else None
+
+
+def accept_text(session: Session, raw: bytes, payload: dict) -> InboundMessage | None:
+    """Keep an inbound text (from Notify's callback) as received; None if already kept."""
+    message_id = f"notify:{payload.get('id') or ''}"[:300] if payload.get("id") else None
+    if message_id and session.scalar(select(InboundMessage.id)
+                                      .where(InboundMessage.message_id == message_id)):
+        return None
+    inbound = InboundMessage(via="notify", raw=raw, message_id=message_id, received_at=utcnow(),
+                             recipients=[str(payload.get("destination_number") or "")[:30]],
+                             kind="unprocessed", attachments=[])
+    session.add(inbound)
+    session.flush()
+    return inbound
+
+
+def process_text(session: Session, inbound: InboundMessage, payload: dict, mailing: Mailing) -> str:
+    """Put a text on the open item whose mobile number matches, or make a new helpline contact."""
+    inbound.text = str(payload.get("content") or "").replace("\x00", "")[:MAX_TEXT]
+    key = _mobile_key(str(payload.get("source_number") or ""))
+    inbound.sender = key and f"0{key}"
+    candidates = session.scalars(select(Submission).where(Submission.phone.is_not(None),
+                                                          Submission.anonymised_at.is_(None))
+                                 .order_by(Submission.created_at.desc()).limit(5000))
+    item = next((s for s in candidates if key and _mobile_key(s.phone) == key), None)
+    if item is not None:
+        inbound.kind, inbound.submission_id = "reply", item.id
+        audit.record(session, "reply_received", submission=item)
+    elif key and mailing.profile.helpline:
+        helpline = mailing.profile.helpline
+        new = store(session, Submission(
+            kind=Kind.HELPLINE_CONTACT, status="new", channel="text", created_at=utcnow(),
+            destination=helpline.mailbox or helpline.email, answers={"text_in": {"message": inbound.text}},
+            contact={"channels": ["text"], "phone": inbound.sender}, phone=inbound.sender))
+        inbound.kind, inbound.submission_id = "new_contact", new.id
+    else:
+        inbound.kind, inbound.problem = "unmatched", "no_mobile_number"
+    log.info("text in %s: %s", inbound.id, inbound.kind)
+    return inbound.kind
