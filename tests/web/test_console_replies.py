@@ -116,3 +116,17 @@ def test_administrators_write_canned_responses_and_advisers_fill_them_in(make_ap
         "action": "canned"}))
     assert page.select_one("textarea[name=text]").get_text().strip() == (
         f"Hi Alex, about {item.reference}: we are open 14:00–22:00.")
+
+
+def test_flask_outbox_send_releases_a_held_reply_once_when_its_window_opens(
+        make_app, db_session, smtp_server):
+    app = make_app(CLOCK=lambda: TUESDAY_10, **SETTINGS)
+    item = make_item(db_session, contact=EVENINGS)
+    _adviser(app, db_session).post(f"/console/items/{item.reference}/reply",
+                                   data={"channel": "email", "text": "Held for later", "action": "send"})
+    assert "sent 0" in app.test_cli_runner().invoke(args=["outbox", "send"]).output
+    opened = make_app(CLOCK=lambda: TUESDAY_10 + timedelta(hours=6, minutes=5), **SETTINGS)
+    first = opened.test_cli_runner().invoke(args=["outbox", "send"])
+    again = opened.test_cli_runner().invoke(args=["outbox", "send"])
+    assert "sent 1" in first.output and "sent 0" in again.output
+    assert len(smtp_server.to("sam@example.com")) == 1
