@@ -30,12 +30,18 @@ assets: node_modules/.installed
 translations: $(BIN)/.installed
 	$(BIN)/pybabel compile -d portal/translations --statistics
 
-# Debian's Chromium for the browser tests (Playwright cannot download a browser here).
+# Debian's Chromium for the browser tests (Playwright cannot download a browser here), and
+# Debian's Dovecot for the IMAP tests.
 system-deps:
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  echo "installing Debian's chromium"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+	@if [ ! -x /usr/sbin/dovecot ]; then \
+	  echo "installing Debian's dovecot-imapd (IMAP server for the mail-in tests)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq dovecot-imapd >/dev/null; \
 	fi
 
 run: install

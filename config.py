@@ -34,6 +34,20 @@ class Config:
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "15"))
     # Texts go to <digits>@<gateway> when an email-to-SMS gateway is configured; else none.
     SMS_EMAIL_GATEWAY = os.environ.get("SMS_EMAIL_GATEWAY")
+    # Replies come back to this address with a token added (replies+TOKEN@...); see docs/operations.md.
+    MAIL_IN_ADDRESS = os.environ.get("MAIL_IN_ADDRESS")
+    MAIL_IN_MAX_BYTES = int(os.environ.get("MAIL_IN_MAX_BYTES", str(10 * 1024 * 1024)))
+    # GOV.UK Notify for texts (else SMS_EMAIL_GATEWAY): key, SMS template with a ((body)) field,
+    # base URL, and the bearer token Notify sends with inbound texts.
+    NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY")
+    NOTIFY_SMS_TEMPLATE_ID = os.environ.get("NOTIFY_SMS_TEMPLATE_ID")
+    NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+    NOTIFY_INBOUND_TOKEN = os.environ.get("NOTIFY_INBOUND_TOKEN")
+    MAIL_IN_IMAP_HOST = os.environ.get("MAIL_IN_IMAP_HOST")
+    MAIL_IN_IMAP_PORT = int(os.environ.get("MAIL_IN_IMAP_PORT", "993"))
+    MAIL_IN_IMAP_USER = os.environ.get("MAIL_IN_IMAP_USER")
+    MAIL_IN_IMAP_PASSWORD = os.environ.get("MAIL_IN_IMAP_PASSWORD")
+    MAIL_IN_IMAP_SSL = os.environ.get("MAIL_IN_IMAP_SSL", "1") == "1"
     OUTBOX_POLL_SECONDS = float(os.environ.get("OUTBOX_POLL_SECONDS", "5"))
 
     # Answers in progress are deleted after this much inactivity.

@@ -80,6 +80,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(request_support.bp)
     app.register_blueprint(complaint.bp)
     app.register_blueprint(helpline.bp)
+    from portal import notify
+
+    app.register_blueprint(notify.bp)
 
 
 def _register_console(app: Flask) -> None:

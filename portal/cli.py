@@ -1,5 +1,5 @@
 """Command line: flask db ..., flask outbox ..., flask drafts purge, flask seed-demo; and every other
-command group (users, deadlines, retention, translate) is registered here, in init_app."""
+command group (users, deadlines, retention, translate, mail-in) is registered here, in init_app."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from portal import db
 from portal.clock import clock
 from portal.console.cli import users_cli
 from portal.console.ops_cli import deadlines_cli, retention_cli
+from portal.inbound import mail_in_cli
 from portal.mail import transport_for
 from portal.translate_cli import translate_cli
 from talkzone import drafts, outbox
@@ -102,5 +103,5 @@ def seed_demo():
 def init_app(app: Flask) -> None:
     """Add every `flask` command of the portal."""
     for group in (db_cli, outbox_cli, drafts_cli, seed_demo, users_cli, deadlines_cli, retention_cli,
-                  translate_cli):
+                  translate_cli, mail_in_cli):
         app.cli.add_command(group)

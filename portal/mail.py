@@ -64,6 +64,8 @@ def _message(outgoing: OutgoingMail, sender: str) -> EmailMessage:
     message["Subject"] = outgoing.subject
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = outgoing.message_id
+    if outgoing.reply_to:
+        message["Reply-To"] = outgoing.reply_to
     # 8bit as before: readers see the text itself rather than base64.
     message.set_content(outgoing.body, cte="7bit" if outgoing.body.isascii() else "8bit")
     return message
@@ -145,9 +147,11 @@ class FileTransport:
 
 
 def transport_for(app: Flask):
+    from portal.notify import with_notify
+
     kind = app.config["MAIL_TRANSPORT"]
     if kind == "files":
-        return FileTransport(app)
+        return with_notify(app, FileTransport(app))
     if kind == "smtp":
-        return SMTPTransport(app)
+        return with_notify(app, SMTPTransport(app))
     raise ValueError(f"MAIL_TRANSPORT must be smtp or files, not {kind!r}")

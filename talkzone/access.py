@@ -23,7 +23,7 @@ ANONYMOUS = "anonymous"
 SIGNING_IN = "signing_in"
 SIGNED_IN = "signed_in"
 
-_CASEWORK = {"view_inbox", "view_item", "assign", "change_status", "add_note", "log_callback",
+_CASEWORK = {"view_inbox", "view_item", "assign", "change_status", "add_note", "log_callback", "reply",
              "flag_safeguarding"}
 PERMISSIONS: dict[str, frozenset[str]] = {
     HELPLINE_ADVISER: frozenset(_CASEWORK | {"reroute", "log_contact"}),
@@ -35,7 +35,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 # Reports, retention and subject access. Reports hold counts only and every report query is
 # scoped like the inbox, so district triage officers (the nearest thing to a team lead) see
 # their own districts' figures; subject access and legal holds are for administrators alone.
-PERMISSIONS[ADMINISTRATOR] |= {"view_reports", "subject_access", "legal_hold"}
+PERMISSIONS[ADMINISTRATOR] |= {"view_reports", "subject_access", "legal_hold", "manage_canned"}
 PERMISSIONS[DISTRICT_TRIAGE_OFFICER] |= {"view_reports"}
 PERMISSIONS[CUSTOMER_FEEDBACK_OFFICER] |= {"extend_complaint"}
 ALL_PERMISSIONS = frozenset().union(*PERMISSIONS.values())

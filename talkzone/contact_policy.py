@@ -24,7 +24,7 @@ from talkzone.calendar import DAY_CODES, UK, uk_time
 
 # Messages to the person who asked: each has a text variant, "<purpose>_text".
 PUBLIC = ("family_acknowledgement", "complaint_acknowledgement", "helpline_acknowledgement",
-          "complaint_extension")
+          "complaint_extension", "reply")
 PUBLIC_PURPOSES = frozenset(PUBLIC + tuple(f"{p}_text" for p in PUBLIC))
 PROFESSIONAL_PURPOSES = frozenset({"consent_needed", "referrer_acknowledgement", "advocacy_referral"})
 STAFF_PURPOSES = frozenset({"district_notification", "complaint_notification", "helpline_notification",
@@ -133,13 +133,32 @@ def decide(contact: dict, purpose: str, now: datetime, sms_gateway: str | None) 
     neutral = contact.get("say_who") == "no"
     release = next_safe_moment(contact, now)
     decisions = []
-    if writes_by_email(contact):
+    if writes_by_email(contact) and not contact.get("email_failing"):
         decisions.append(Decision(purpose, "email", contact["email"], neutral, release))
     number = text_number(contact.get("phone")) if "text" in channels else None
     if number and sms_gateway:
         decisions.append(Decision(f"{purpose}_text", "text", f"{number}@{sms_gateway}", neutral,
                                   release))
     return decisions
+
+
+def closed_channels(contact: dict, sms_gateway: str | None) -> dict[str, str]:
+    """The written channels the person may not be sent to, each with the reason (a code)."""
+    channels = set(contact.get("channels") or ())
+    closed = {}
+    if "email" not in channels:
+        closed["email"] = "not_chosen"
+    elif not contact.get("email"):
+        closed["email"] = "no_address"
+    elif contact.get("email_failing"):
+        closed["email"] = "address_failing"
+    if "text" not in channels:
+        closed["text"] = "not_chosen"
+    elif not text_number(contact.get("phone")):
+        closed["text"] = "not_a_mobile"
+    elif not sms_gateway:
+        closed["text"] = "no_text_service"
+    return closed
 
 
 def must_not_know_names(contact: dict) -> list[str]:

@@ -23,12 +23,17 @@ Compose = Callable[..., tuple[str, str]]
 
 @dataclass(frozen=True)
 class Mailing:
-    """How mail is written (compose), addressed from (domain), texted (sms_gateway), for whom (profile)."""
+    """How mail is written (compose), addressed from (domain), texted (sms_gateway), for whom (profile).
+
+    ``reply_address`` is the address replies come back to (the portal's LMTP listener or IMAP
+    mailbox); each reply names its item by a token added to it as a plus-address.
+    """
 
     compose: Compose
     domain: str
     sms_gateway: str | None = None
     profile: object = field(default=None, repr=False)
+    reply_address: str | None = None
 
 
 def queue_to_staff(session: Session, submission: Submission, mailing: Mailing, purpose: str,

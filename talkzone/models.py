@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -174,6 +175,8 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The address a reply comes back to: it names the item by a random token, nothing else.
+    reply_to: Mapped[str | None] = mapped_column(String(254))
 
     submission: Mapped[Submission | None] = relationship(back_populates="outbox")
 
@@ -289,3 +292,50 @@ class CallbackAttempt(Base):
 @event.listens_for(AuditEvent, "before_delete")
 def _audit_events_are_append_only(_mapper, _connection, target):
     raise PermissionError(f"audit event {target.id} is append-only: it cannot be changed or removed")
+
+
+class ReplyAddress(Base):
+    """A random token in a plus-address (helpline+TOKEN@...) that leads a reply to its item."""
+
+    __tablename__ = "reply_addresses"
+
+    token: Mapped[str] = mapped_column(String(40), primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class InboundMessage(Base):
+    """A message received (mail over LMTP or IMAP, or a text), kept raw as it arrived.
+
+    The raw bytes are stored before the sender is told the message was accepted; what it is
+    (a reply, an auto-reply, a bounce, a new contact) is worked out afterwards.
+    """
+
+    __tablename__ = "inbound_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    via: Mapped[str] = mapped_column(String(10))
+    message_id: Mapped[str | None] = mapped_column(String(300), unique=True)
+    recipients: Mapped[list] = mapped_column(Json, default=list)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    kind: Mapped[str] = mapped_column(String(20), default="unprocessed")
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"), index=True)
+    bounced_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_messages.id"))
+    sender: Mapped[str | None] = mapped_column(String(254))
+    subject: Mapped[str | None] = mapped_column(String(300))
+    text: Mapped[str | None] = mapped_column(Text)
+    attachments: Mapped[list] = mapped_column(Json, default=list)
+    problem: Mapped[str | None] = mapped_column(String(60))
+
+
+class CannedResponse(Base):
+    """A reply administrators wrote once, in one language, with {named} placeholders."""
+
+    __tablename__ = "canned_responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(120))
+    language: Mapped[str] = mapped_column(String(10))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

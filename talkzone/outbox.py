@@ -48,6 +48,7 @@ class OutgoingMail:
     recipient: str
     subject: str
     body: str
+    reply_to: str | None = None
 
 
 class Transport(Protocol):
@@ -67,7 +68,8 @@ class DeliveryStats:
 
 
 def queue(session: Session, *, submission, purpose: str, recipient: str, subject: str,
-          body: str, domain: str, permit: contact_policy.Permit | None = None) -> OutboxMessage:
+          body: str, domain: str, permit: contact_policy.Permit | None = None,
+          reply_to: str | None = None) -> OutboxMessage:
     """Add a message to the outbox in the caller's transaction.
 
     A message to a member of the public needs the contact policy's permit; one due outside
@@ -84,6 +86,7 @@ def queue(session: Session, *, submission, purpose: str, recipient: str, subject
         status=QUEUED,
         next_attempt_at=not_before or utcnow(),
         held_until=not_before,
+        reply_to=reply_to,
     )
     session.add(message)
     return message
@@ -154,7 +157,8 @@ def deliver_due(uow: UnitOfWork, transport: Transport, *, now: Callable[[], date
         return stats
     rows = uow.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))
                            .order_by(OutboxMessage.id)).all()
-    mails = [(m.id, m.attempts, OutgoingMail(m.message_id, m.recipient, m.subject, m.body))
+    mails = [(m.id, m.attempts, OutgoingMail(m.message_id, m.recipient, m.subject, m.body,
+                                                 m.reply_to))
              for m in rows]
     uow.commit()
     pending: Iterator = iter(mails)

@@ -7,4 +7,14 @@ from flask import Blueprint
 bp = Blueprint("console", __name__, url_prefix="/console")
 
 # The routes register themselves on ``bp`` as their modules load.
-from portal.console import account, admin, contacts, guard, items, privacy, reports, signin  # noqa: E402,F401
+from portal.console import (  # noqa: E402,F401
+    account,
+    admin,
+    contacts,
+    guard,
+    items,
+    privacy,
+    replies,
+    reports,
+    signin,
+)

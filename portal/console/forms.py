@@ -117,6 +117,24 @@ class NoteForm(FlaskForm):
                      hint=_l("Only staff see notes. They are never sent to the family or young person."))
 
 
+class ReplyForm(FlaskForm):
+    """A reply to the person, on a channel the contact policy allows now."""
+
+    channel = radios(_l("How should the reply go?"), [], _l("Select how the reply should go"))
+    canned = select(_l("Canned response (optional)"), [], _l("Select a canned response from the list"))
+    text = long_text(_l("Reply"), _l("Enter the reply"), max_length=2000,
+                     hint=_l("The person gets exactly what the preview shows."))
+
+
+class CannedResponseForm(FlaskForm):
+    """A canned response for replies, in one language."""
+
+    title = text(_l("Title"), _l("Enter a title"), max_length=120)
+    language = radios(_l("Language"), [], _l("Select the language it is written in"))
+    body = long_text(_l("Text"), _l("Enter the text"), max_length=2000,
+                     hint=_l("You can use {first_name}, {reference} and {opening_hours}."))
+
+
 class CallbackForm(FlaskForm):
     """What happened on a call back."""
 

@@ -50,6 +50,9 @@ EVENTS = {
     "rerouted": _l("Re-routed"), "logged_by_staff": _l("Logged by staff"),
     "referred_from_helpline": _l("Sent on from the helpline"),
 }
+# The conversation's events (portal/console/replies.py).
+EVENTS |= {"reply_queued": _l("Reply written"), "reply_received": _l("Reply received"),
+           "auto_reply_received": _l("Automatic reply received"), "mail_bounced": _l("Mail bounced")}
 CHANNELS = {"call": _l("phone call"), "text": _l("text message"), "email": _l("email")}
 _DAY_NAMES = dict(zip(DAY_CODES, (_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"),
                                  _l("Fri"), _l("Sat"), _l("Sun")), strict=True))

@@ -74,6 +74,14 @@ def _console_pages(app, db_session) -> dict[str, str]:
             read("new user", "/console/users/new")
         if access.can(user, "view_audit"):
             read("audit", "/console/audit")
+        if access.can(user, "reply"):
+            read("reply, no channel", f"/console/items/{items[access.KINDS[role][0]].reference}/reply")
+        if access.can(user, "manage_canned"):
+            read("canned responses", "/console/canned-responses")
+        if role == access.HELPLINE_ADVISER:
+            written = make_item(db_session, contact={"channels": ["email"], "email": "sam@example.com"})
+            read("reply preview", f"/console/items/{written.reference}/reply", method="post",
+                 data={"channel": "email", "text": "Hello", "action": "preview"})
     return pages
 
 

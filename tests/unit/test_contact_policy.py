@@ -94,3 +94,26 @@ def test_only_the_written_channels_the_person_chose():
                                    "complaint_acknowledgement", NOON, "sms.example")
     assert (text.purpose, text.recipient, text.neutral) == (
         "complaint_acknowledgement_text", "07700900123@sms.example", True)
+
+
+# Every place that writes to the outbox, and what it writes: a new one fails this test until it
+# is listed here, with the policy's permit if it can reach a member of the public.
+OUTBOUND_PATHS = {
+    "talkzone/mailing.py": 2,  # queue_to_staff (staff purposes) and queue_acknowledgements (permit)
+    "talkzone/conversations.py": 1,  # send_reply (permit)
+    "talkzone/deadlines.py": 1,  # deadline_reminder, to a team mailbox
+}
+
+
+def test_every_outbound_path_is_known_and_public_ones_carry_a_permit():
+    root = EMAILS.parents[2]
+    found = {}
+    for path in sorted([*(root / "talkzone").rglob("*.py"), *(root / "portal").rglob("*.py")]):
+        source = path.read_text()
+        if path.name != "outbox.py" and (count := source.count("outbox.queue(")):
+            found[str(path.relative_to(root))] = count
+        assert "OutboxMessage(" not in source or path.name in ("outbox.py", "models.py"), path
+    assert found == OUTBOUND_PATHS
+    for name in ("talkzone/conversations.py",):
+        call = (root / name).read_text().split("outbox.queue(", 1)[1].split("\n\n", 1)[0]
+        assert "permit=permit" in call
