@@ -285,6 +285,25 @@ class CallbackAttempt(Base):
     actor: Mapped[User | None] = relationship()
 
 
+# Byte order on both databases, so a prefix is a plain index range whatever the server's locale.
+_Term = String(200).with_variant(String(200, collation="C"), "postgresql")
+
+
+class SearchTerm(Base):
+    """One normalised word an item can be found by: kind letter, colon, word ("n:hart", "p:pr1").
+
+    Kept in step with the item on every write (talkzone.search_terms), so every kind of
+    console search is an index range on ``term`` on SQLite and PostgreSQL alike.
+    """
+
+    __tablename__ = "search_terms"
+
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), primary_key=True)
+    term: Mapped[str] = mapped_column(_Term, primary_key=True)
+
+    __table_args__ = (Index("ix_search_terms_term", "term", "submission_id"),)
+
+
 @event.listens_for(AuditEvent, "before_update")
 @event.listens_for(AuditEvent, "before_delete")
 def _audit_events_are_append_only(_mapper, _connection, target):

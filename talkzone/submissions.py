@@ -17,6 +17,7 @@ from talkzone.mailing import Mailing, queue_acknowledgements, queue_to_staff
 from talkzone.models import Kind, Submission, utcnow
 from talkzone.profile import Profile
 from talkzone.routing import request_mailbox
+from talkzone.search_terms import terms_for  # noqa: F401 (keeps every item's search terms in step)
 
 # No 0/O, 1/I/L, U or 5/S: easy to read aloud and hard to mishear.
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRTVWXYZ2346789"

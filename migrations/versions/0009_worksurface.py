@@ -1,0 +1,54 @@
+"""console search: a table of normalised search terms per item, filled for the items already stored
+
+Revision ID: 0009_worksurface
+Revises: 0006_policy
+Create Date: 2026-12-02 09:00:00
+"""
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.orm import Session
+
+revision = "0009_worksurface"
+down_revision = "0006_policy"
+branch_labels = None
+depends_on = None
+
+BATCH = 1000
+
+
+def upgrade() -> None:
+    op.create_table(
+        "search_terms",
+        sa.Column("submission_id", sa.Integer(), nullable=False),
+        sa.Column("term", sa.String(200).with_variant(sa.String(200, collation="C"), "postgresql"),
+                  nullable=False),
+        sa.ForeignKeyConstraint(["submission_id"], ["submissions.id"],
+                                name=op.f("fk_search_terms_submission_id_submissions")),
+        sa.PrimaryKeyConstraint("submission_id", "term", name=op.f("pk_search_terms")),
+    )
+    op.create_index("ix_search_terms_term", "search_terms", ["term", "submission_id"], unique=False)
+    _backfill()
+
+
+def _backfill() -> None:
+    """Terms for the items already stored, read column by column so later models do not matter."""
+    from talkzone.models import Json, Submission
+    from talkzone.search_terms import refill
+
+    items = sa.table("submissions", sa.column("id", sa.Integer), sa.column("reference", sa.String),
+                     sa.column("kind", sa.String), sa.column("answers", Json), sa.column("contact", Json),
+                     sa.column("subject_name", sa.String), sa.column("postcode", sa.String),
+                     sa.column("phone", sa.String), sa.column("email", sa.String))
+    session = Session(bind=op.get_bind())
+    last = 0
+    while rows := session.execute(sa.select(items).where(items.c.id > last).order_by(items.c.id)
+                                  .limit(BATCH)).mappings().all():
+        refill(session, [Submission(**row) for row in rows])
+        last = rows[-1]["id"]
+    session.close()
+
+
+def downgrade() -> None:
+    op.drop_index("ix_search_terms_term", table_name="search_terms")
+    op.drop_table("search_terms")
