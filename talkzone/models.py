@@ -304,6 +304,23 @@ class SearchTerm(Base):
     __table_args__ = (Index("ix_search_terms_term", "term", "submission_id"),)
 
 
+class CallbackWindowRow(Base):
+    """A helpline contact's chosen call back window, copied out of its contact details.
+
+    Kept in step with the item (talkzone.callbacks_due) so the "callbacks due now" queue is
+    an index range on the window's end.
+    """
+
+    __tablename__ = "callback_windows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_callback_windows_open", "ends_at", "starts_at", "submission_id"),)
+
+
 @event.listens_for(AuditEvent, "before_update")
 @event.listens_for(AuditEvent, "before_delete")
 def _audit_events_are_append_only(_mapper, _connection, target):
