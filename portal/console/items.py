@@ -9,13 +9,13 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from portal import db
+from portal import clock, db
 from portal.console import bp, forms, words
 from portal.console.guard import current_staff, requires
 from portal.emails import mailing
 from portal.fields import single_line
 from portal.profile import current_profile
-from talkzone import access, audit, inbox, worklist
+from talkzone import access, audit, callbacks_due, inbox, worklist
 from talkzone.calendar import uk_date
 from talkzone.models import Kind, User, utcnow
 
@@ -80,11 +80,15 @@ def inbox_page():
     if request.method == "POST" and not form.validate():
         return redirect(url_for("console.inbox"))
     filters = _filters()
-    today = uk_date(utcnow())
-    page = worklist.inbox(db.session(), current_staff(), filters, _page_number(), today)
+    moment = clock.now()
+    today = uk_date(moment)
+    session = db.session()
+    page = worklist.inbox(session, current_staff(), filters, _page_number(), today)
     kinds = worklist.kinds_for(current_staff())
+    due = [] if filters.search else callbacks_due.due_now(session, current_staff(), moment)
+    names = _names([i.assigned_to_id for i in page.items])
     return render_template("console/inbox.html", page=page, filters=filters, form=form, today=today,
-                           kinds=kinds, words=words,
+                           kinds=kinds, words=words, due=due, names=names, now=moment,
                            overdue=worklist.overdue, due_soon=worklist.due_soon,
                            areas=access.districts_for(current_staff(), profile().areas),
                            statuses=sorted({s for k in kinds for s in inbox.STATUSES[k]}))

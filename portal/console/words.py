@@ -89,16 +89,24 @@ def uk_moment(moment) -> str:
     return format_datetime(uk_time(moment), "EEE d MMM y HH:mm")
 
 
+def window(start, end) -> str:
+    """A call back window in UK time, like "Tue 1 Dec 2pm–4pm"."""
+    begin, finish = uk_time(start), uk_time(end)
+    times = f"{hour(begin.strftime('%H:%M'))}–{hour(finish.strftime('%H:%M'))}"
+    return f"{format_datetime(begin, 'EEE d MMM')} {times}"
+
+
+def next_window(contact: dict, now) -> str:
+    """The next call back window that has not ended, in words, or nothing."""
+    upcoming = sorted((start, end) for start, end in callback_windows(contact or {}) if end > now)
+    return window(*upcoming[0]) if upcoming else ""
+
+
 def safe_times(contact: dict) -> str:
     """When it is safe to make contact, in words."""
     windows = callback_windows(contact)
     if windows:
-        parts = []
-        for start, end in windows:
-            begin, finish = uk_time(start), uk_time(end)
-            parts.append(f"{format_datetime(begin, 'EEE d MMM')} "
-                         f"{hour(begin.strftime('%H:%M'))}–{hour(finish.strftime('%H:%M'))}")
-        return "; ".join(parts)
+        return "; ".join(window(start, end) for start, end in windows)
     days = day_span(contact.get("days") or []) or _("any day")
     if contact.get("start") and contact.get("end"):
         return f"{days} {hour(contact['start'])}–{hour(contact['end'])}"
