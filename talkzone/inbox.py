@@ -328,7 +328,8 @@ def log_contact(session: Session, user: User, *, kind: str, channel: str, mailin
 def timeline(session: Session, item: Submission) -> list[dict]:
     """Everything that happened to the item, oldest first: audit events, mail, notes, calls."""
     entries = []
-    skip = {"mail_queued", "note_added", "callback_logged"}
+    # Views stay in the audit trail: on the timeline they would bury the notes.
+    skip = {"mail_queued", "note_added", "callback_logged", "viewed"}
     for event in audit.events_for(session, item):
         if event.action not in skip:
             entries.append({"at": event.at, "what": event.action, "actor_id": event.actor_id,
