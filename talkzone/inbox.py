@@ -202,12 +202,31 @@ def flag_safeguarding(session: Session, user: User, reference: str, reason: str,
     item = _load(session, user, reference, "flag_safeguarding", version)
     if item.safeguarding:
         raise Refused("already_flagged")
+    if not (reason or "").strip():
+        raise Refused("reason_needed")
     _raise_flag(session, item, user, reason, mailing)
-    return _save(session, item, user, "safeguarding_flagged", version)
+    return _save(session, item, user, "safeguarding_flagged", version, reason=reason.strip())
+
+
+def unflag_safeguarding(session: Session, user: User, reference: str, reason: str,
+                        version: int | None) -> Submission:
+    """Take the flag off, with the reason why; who raised it and why stays in the audit trail."""
+    item = _load(session, user, reference, "flag_safeguarding", version)
+    if not item.safeguarding:
+        raise Refused("not_flagged")
+    if not (reason or "").strip():
+        raise Refused("reason_needed")
+    item.safeguarding = False
+    item.safeguarding_reason = item.safeguarding_by_id = item.safeguarding_at = None
+    session.add(Note(submission_id=item.id, author_id=user.id, at=utcnow(), text=reason.strip()))
+    return _save(session, item, user, "safeguarding_unflagged", version, reason=reason.strip())
 
 
 def _raise_flag(session: Session, item: Submission, user: User, reason: str, mailing: Mailing) -> None:
+    """Flag the item with why, who and when, and tell the duty mailbox why."""
     item.safeguarding = True
+    item.safeguarding_reason, item.safeguarding_by_id = reason.strip(), user.id
+    item.safeguarding_at = utcnow()
     session.add(Note(submission_id=item.id, author_id=user.id, at=utcnow(), text=reason.strip()))
     queue_to_staff(session, item, mailing, "console_safeguarding_alert", mailing.profile.duty_mailbox)
 

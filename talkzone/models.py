@@ -122,6 +122,10 @@ class Submission(Base):
     phone: Mapped[str | None] = mapped_column(String(30))
     email: Mapped[str | None] = mapped_column(String(254))
     safeguarding: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Why, by whom and when the flag was raised (the audit trail keeps every raise and removal).
+    safeguarding_reason: Mapped[str | None] = mapped_column(Text)
+    safeguarding_by_id: Mapped[int | None] = mapped_column(Integer)  # a users.id, as in the audit trail
+    safeguarding_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     due_on: Mapped[date | None] = mapped_column(Date)
     con_level: Mapped[int | None] = mapped_column(Integer)

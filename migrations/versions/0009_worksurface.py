@@ -42,6 +42,10 @@ def upgrade() -> None:
     )
     op.create_index("ix_callback_windows_open", "callback_windows", ["ends_at", "starts_at", "submission_id"])
     op.create_index(op.f("ix_callback_windows_submission_id"), "callback_windows", ["submission_id"])
+    # Plain ADD COLUMNs: a batch rebuild on SQLite would drop the expression indexes of 0002.
+    op.add_column("submissions", sa.Column("safeguarding_reason", sa.Text(), nullable=True))
+    op.add_column("submissions", sa.Column("safeguarding_by_id", sa.Integer(), nullable=True))
+    op.add_column("submissions", sa.Column("safeguarding_at", talkzone.models.UTCDateTime(), nullable=True))
     _backfill()
 
 
@@ -66,6 +70,8 @@ def _backfill() -> None:
 
 
 def downgrade() -> None:
+    for column in ("safeguarding_at", "safeguarding_by_id", "safeguarding_reason"):
+        op.drop_column("submissions", column)
     op.drop_index(op.f("ix_callback_windows_submission_id"), table_name="callback_windows")
     op.drop_index("ix_callback_windows_open", table_name="callback_windows")
     op.drop_table("callback_windows")

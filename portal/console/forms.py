@@ -131,6 +131,13 @@ class SafeguardingForm(VersionedForm):
                        _l("Say why this needs urgent safeguarding attention"), max_length=2000)
 
 
+class UnflagForm(VersionedForm):
+    """Why an item no longer needs the safeguarding flag."""
+
+    reason = long_text(_l("Why is the safeguarding flag no longer needed?"),
+                       _l("Say why the safeguarding flag is no longer needed"), max_length=2000)
+
+
 class RerouteForm(VersionedForm):
     """Where a helpline contact goes next, and what lets it leave the helpline.
 

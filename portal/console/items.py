@@ -27,6 +27,8 @@ REFUSALS = {
     "voicemail_not_allowed": lambda: _("Do not leave a voicemail: this person said it is not safe"),
     "unknown_result": lambda: _("Select what happened on the call"),
     "already_flagged": lambda: _("This item is already flagged for safeguarding"),
+    "not_flagged": lambda: _("This item is not flagged for safeguarding"),
+    "reason_needed": lambda: _("Say why"),
     "cannot_reroute": lambda: _("This contact cannot be sent on"),
     "area_needed": lambda: _("Choose the district to send the request to"),
     "agreement_needed": lambda: _("Select whether the young person agreed to this referral, or give a "
@@ -110,7 +112,8 @@ def item(reference):
     found = inbox.view(session, current_staff(), reference)
     entries = inbox.timeline(session, found)
     events = audit.events_for(session, found) if access.can(current_staff(), "view_audit") else []
-    names = _names([e["actor_id"] for e in entries] + [e.actor_id for e in events] + [found.assigned_to_id])
+    names = _names([e["actor_id"] for e in entries] + [e.actor_id for e in events]
+                   + [found.assigned_to_id, found.safeguarding_by_id])
     return render_template(
         "console/item.html", item=found, panel=words.contact_panel(found.contact), words=words,
         timeline=entries, names=names, audit_events=events, can=lambda p: access.can(current_staff(), p),
@@ -242,9 +245,17 @@ def callback(reference):
 @bp.route("/items/<reference>/safeguarding", methods=["GET", "POST"])
 @requires("flag_safeguarding")
 def safeguarding(reference):
-    """Flag the item for urgent safeguarding attention; the duty mailbox is told."""
+    """Flag the item for urgent safeguarding attention (the duty mailbox is told why), or unflag it."""
     session = db.session()
     found = access.get_item(session, current_staff(), reference, "flag_safeguarding")
+    if found.safeguarding:
+        form = forms.UnflagForm(version=str(found.version))
+        title = _("Remove the safeguarding flag from %(reference)s", reference=found.reference)
+        if form.validate_on_submit():
+            return act(found, form, title, lambda: inbox.unflag_safeguarding(
+                session, current_staff(), reference, form.reason.data, int(form.version.data)),
+                _("The safeguarding flag has been removed."), "reason")
+        return _action_page(found, form, title)
     form = forms.SafeguardingForm(version=str(found.version))
     title = _("Flag %(reference)s for safeguarding", reference=found.reference)
     if form.validate_on_submit():

@@ -47,6 +47,7 @@ EVENTS = {
     "callback": _l("Callback attempt"), "mail_queued": _l("Mail queued"), "mail_sent": _l("Mail sent"),
     "mail_failing": _l("Mail failing"), "mail_failed": _l("Mail failed"),
     "safeguarding_flagged": _l("Flagged for safeguarding"),
+    "safeguarding_unflagged": _l("Safeguarding flag removed"),
     "rerouted": _l("Re-routed"), "logged_by_staff": _l("Logged by staff"),
     "referred_from_helpline": _l("Sent on from the helpline"),
 }

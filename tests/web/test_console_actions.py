@@ -13,6 +13,7 @@ from talkzone.calendar import UK
 from talkzone.models import AuditEvent, CallbackAttempt, Kind, Submission, utcnow
 from talkzone.uow import UnitOfWork
 from testkit.factories import CONTACT, make_item, make_user, sign_in_as
+from tests.pages import text_of
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 AGREED = {"basis": "agreed", "how_agreed": "On the phone at 4:20pm today"}
@@ -176,7 +177,7 @@ def test_an_assignment_made_meanwhile_is_not_overwritten(app, db_session):
 
 
 def test_a_safeguarding_flag_tops_the_inbox_and_tells_the_duty_mailbox(app, db_session, smtp_server):
-    client, _ = _client(app, db_session)
+    client, user = _client(app, db_session)
     older = make_item(db_session)
     make_item(db_session)
     assert client.post(f"/console/items/{older.reference}/safeguarding",
@@ -187,8 +188,21 @@ def test_a_safeguarding_flag_tops_the_inbox_and_tells_the_duty_mailbox(app, db_s
     _deliver(app, db_session)
     [mail] = smtp_server.to("safeguarding-duty@lancashire.example")
     assert older.reference in mail["Subject"]
-    assert "Disclosed harm" not in mail.get_payload(), "no personal details by email"
+    assert "Why: Disclosed harm at home" in mail.get_payload(), "the duty team is told why"
     assert "safeguarding_flagged" in _actions(db_session, older)
+    flagged = _fresh(db_session, older)
+    assert (flagged.safeguarding_reason, flagged.safeguarding_by_id) == ("Disclosed harm at home", user.id)
+    assert "Disclosed harm at home" in text_of(client.get(f"/console/items/{older.reference}").page)
+    # Taking the flag off needs a reason too, and the audit trail keeps both.
+    url = f"/console/items/{older.reference}/safeguarding"
+    refused = client.post(url, data={"reason": " ", "version": flagged.version})
+    assert refused.status_code == 200 and _fresh(db_session, older).safeguarding
+    assert client.post(url, data={"reason": "Checked with the duty team: not needed",
+                                  "version": flagged.version}).status_code == 302
+    assert not _fresh(db_session, older).safeguarding
+    unflag = db_session.scalars(select(AuditEvent).where(AuditEvent.submission_id == older.id,
+                                                         AuditEvent.action == "safeguarding_unflagged")).one()
+    assert (unflag.actor_id, unflag.detail["reason"]) == (user.id, "Checked with the duty team: not needed")
 
 
 def test_re_routing_a_helpline_contact_to_a_district_sends_it_over_smtp(app, db_session, smtp_server):
