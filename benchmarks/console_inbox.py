@@ -71,7 +71,7 @@ CROSS JOIN LATERAL (SELECT (ARRAY['request_for_support', 'complaint',
                                   'helpline_contact'])[1 + i % 3] AS kind,
                            (ARRAY['RS', 'CP', 'TZ'])[1 + i % 3] AS prefix) AS k
 CROSS JOIN LATERAL (SELECT now() AT TIME ZONE 'UTC'
-                           - make_interval(secs => (random() * 94608000)::int) AS at) AS t
+                           - make_interval(secs => (random() * 94608000)::int + 0 * i) AS at) AS t
 """
 
 # The search terms and call back windows talkzone.search_terms and talkzone.callbacks_due keep,

@@ -283,6 +283,8 @@ class CallbackAttempt(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     result: Mapped[str] = mapped_column(String(30))
+    # "call" or "text"; None on attempts logged before staff recorded which.
+    method: Mapped[str | None] = mapped_column(String(10))
     outside_safe_window: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str | None] = mapped_column(String(500))
 

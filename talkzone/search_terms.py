@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from sqlalchemy import and_, delete, event, insert, inspect, or_, select
+from sqlalchemy import and_, delete, event, insert, inspect, intersect, select, union
 from sqlalchemy.orm import Session
 
 from talkzone.models import SearchTerm, Submission
@@ -112,8 +112,8 @@ def _prefix(term: str):
     return and_(SearchTerm.term >= term, SearchTerm.term < term + _TOP)
 
 
-def _having(condition):
-    return Submission.id.in_(select(SearchTerm.submission_id).where(condition))
+def _ids(condition):
+    return select(SearchTerm.submission_id).where(condition)
 
 
 def condition(text: str):
@@ -126,20 +126,27 @@ def condition(text: str):
     query = " ".join((text or "").split())
     upper = query.upper().replace(" ", "").replace("-", "")
     if "@" in query:
-        return _having(SearchTerm.term == "e:" + query.lower())
+        return _matching(_ids(SearchTerm.term == "e:" + query.lower()))
     if _PHONE.match(query) and len(digits(query)) >= 10:
-        return _having(SearchTerm.term == "t:" + digits(query))
+        return _matching(_ids(SearchTerm.term == "t:" + digits(query)))
     full = normalise_postcode(query)
     if full:
-        return _having(SearchTerm.term == "p:" + full.replace(" ", "").lower())
+        return _matching(_ids(SearchTerm.term == "p:" + full.replace(" ", "").lower()))
     options = []
     parts = words(query)
     if parts:
-        options.append(and_(*(_having(_prefix("n:" + w)) for w in parts)))
+        each = [_ids(_prefix("n:" + w)) for w in dict.fromkeys(parts)]
+        # Wrapped, as SQLite takes no parenthesised compound inside another.
+        options.append(select(intersect(*each).subquery().c.submission_id) if len(each) > 1 else each[0])
     if _OUTWARD.match(upper):
-        options.append(_having(SearchTerm.term == "p:" + upper.lower()))
+        options.append(_ids(SearchTerm.term == "p:" + upper.lower()))
     if _REFERENCE_PART.match(upper):
-        options.append(_having(_prefix("r:" + upper.lower())))
+        options.append(_ids(_prefix("r:" + upper.lower())))
     if not options:
         return None
-    return or_(*options)
+    return _matching(union(*options) if len(options) > 1 else options[0])
+
+
+def _matching(ids):
+    """One list of matching ids, so the database starts from the matches rather than the queue."""
+    return Submission.id.in_(ids)

@@ -46,6 +46,7 @@ def upgrade() -> None:
     op.add_column("submissions", sa.Column("safeguarding_reason", sa.Text(), nullable=True))
     op.add_column("submissions", sa.Column("safeguarding_by_id", sa.Integer(), nullable=True))
     op.add_column("submissions", sa.Column("safeguarding_at", talkzone.models.UTCDateTime(), nullable=True))
+    op.add_column("callback_attempts", sa.Column("method", sa.String(10), nullable=True))
     _backfill()
 
 
@@ -70,6 +71,7 @@ def _backfill() -> None:
 
 
 def downgrade() -> None:
+    op.drop_column("callback_attempts", "method")
     for column in ("safeguarding_at", "safeguarding_by_id", "safeguarding_reason"):
         op.drop_column("submissions", column)
     op.drop_index(op.f("ix_callback_windows_submission_id"), table_name="callback_windows")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -16,7 +17,7 @@ from portal.emails import mailing
 from portal.fields import single_line
 from portal.profile import current_profile
 from talkzone import access, audit, callbacks_due, inbox, worklist
-from talkzone.calendar import uk_date
+from talkzone.calendar import uk_date, uk_time
 from talkzone.models import Kind, User, utcnow
 
 REFUSALS = {
@@ -26,6 +27,8 @@ REFUSALS = {
     "assignee_cannot_see_item": lambda: _("That person cannot work on this item"),
     "voicemail_not_allowed": lambda: _("Do not leave a voicemail: this person said it is not safe"),
     "unknown_result": lambda: _("Select what happened on the call"),
+    "unknown_method": lambda: _("Select whether you called or sent a text"),
+    "attempt_in_future": lambda: _("The time of the attempt must be now or earlier today"),
     "already_flagged": lambda: _("This item is already flagged for safeguarding"),
     "not_flagged": lambda: _("This item is not flagged for safeguarding"),
     "reason_needed": lambda: _("Say why"),
@@ -125,7 +128,7 @@ def _action_page(item, form, title, template="console/action.html", status=200, 
     """An action's form under the contact panel; opening it is audited as a view of the item."""
     if request.method == "GET":
         inbox.viewed_for_action(db.session(), current_staff(), item, request.endpoint.rsplit(".", 1)[-1])
-    return render_template(template, item=item, form=form, title=title, words=words,
+    return render_template(template, item=item, form=form, title=title, words=words, now=clock.now(),
                            panel=words.contact_panel(item.contact), **context), status
 
 
@@ -214,6 +217,15 @@ def note(reference):
     return _action_page(found, form, _("Add a note to %(reference)s", reference=found.reference))
 
 
+def _earlier_today(clock_time: str, moment: datetime) -> datetime | None:
+    """"14:05" as that time today in the UK, in UTC; None for nothing typed."""
+    if not clock_time:
+        return None
+    hours, minutes = (int(part) for part in clock_time.split(":"))
+    local = uk_time(moment).replace(hour=hours, minute=minutes, second=0, microsecond=0)
+    return local.astimezone(UTC)
+
+
 @bp.route("/items/<reference>/callbacks", methods=["GET", "POST"])
 @requires("log_callback")
 def callback(reference):
@@ -223,6 +235,7 @@ def callback(reference):
     form = forms.CallbackForm()
     offered = [(r, words.label(words.CALLBACK_RESULTS, r)) for r in inbox.callback_results(found)]
     form.result.choices = offered
+    form.method.choices = [(m, words.label(words.CALLBACK_METHODS, m)) for m in inbox.CALLBACK_METHODS]
     title = _("Log a callback attempt for %(reference)s", reference=found.reference)
     outside = inbox.in_safe_window(found.contact or {}, utcnow()) is False
     if request.method == "POST":
@@ -230,8 +243,10 @@ def callback(reference):
         form.result.choices = [(r, "") for r in inbox.CALLBACK_RESULTS]
     if form.validate_on_submit():
         try:
+            moment = clock.now()
             attempt = inbox.log_callback(session, current_staff(), reference, form.result.data,
-                                          form.note.data)
+                                          form.note.data, now=moment, method=form.method.data,
+                                          at=_earlier_today(form.at.data, moment))
         except inbox.Refused as exc:
             form.result.choices = offered
             return _action_page(found, form, title, template="console/callback.html",

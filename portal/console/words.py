@@ -36,7 +36,9 @@ OUTCOMES = {
 CALLBACK_RESULTS = {
     "reached": _l("Reached them"), "no_answer": _l("No answer"),
     "unsafe_to_talk": _l("They could not talk safely"), "voicemail_left": _l("Left a voicemail"),
+    "someone_else_answered": _l("Someone else answered"), "hung_up": _l("They hung up"),
 }
+CALLBACK_METHODS = {"call": _l("Phone call"), "text": _l("Text message")}
 ROLES = {
     "helpline_adviser": _l("Helpline adviser"), "district_triage_officer": _l("District triage officer"),
     "customer_feedback_officer": _l("Customer feedback officer"), "administrator": _l("Administrator"),

@@ -4,6 +4,7 @@ re-route and logging a contact, with the version check and the audit trail; mail
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
@@ -277,3 +278,26 @@ def test_every_change_goes_to_the_audit_trail(app, db_session):
     assert [e.action for e in events if e.action != "mail_queued"] == [
         "viewed", "assigned", "status_changed", "note_added", "callback_logged", "safeguarding_flagged"]
     assert all(e.actor_id == user.id and e.at is not None for e in events if e.action != "mail_queued")
+
+
+def test_a_callback_records_how_when_and_new_outcomes_and_shows_the_next_window(make_app, db_session):
+    app = make_app(CLOCK=lambda: datetime(2026, 12, 1, 14, 5, tzinfo=UTC))
+    client, _ = _client(app, db_session)
+    item = make_item(db_session, status="callback_due", contact={
+        "channels": ["call"], "phone": "07700 900123",
+        "windows": [{"start": "2026-12-01T14:00:00+00:00", "end": "2026-12-01T16:00:00+00:00"}]})
+    url = f"/console/items/{item.reference}/callbacks"
+    page = client.get(url).page
+    assert text_of(page.select_one("[data-next-window]")) == "Next window: Tue 1 Dec 2pm–4pm"
+    late = client.post(url, data={"result": "hung_up", "method": "call", "at": "15:00"})
+    assert late.status_code == 200
+    assert "must be now or earlier today" in text_of(late.page.select_one("[data-refused]"))
+    assert late.page.select_one("#at")["value"] == "15:00", "what was typed is kept"
+    assert client.post(url, data={"result": "someone_else_answered", "method": "text",
+                                  "at": "13:50"}).status_code == 302
+    attempt = db_session.scalars(select(CallbackAttempt)
+                                 .where(CallbackAttempt.submission_id == item.id)).one()
+    assert (attempt.result, attempt.method) == ("someone_else_answered", "text")
+    assert attempt.at == datetime(2026, 12, 1, 13, 50, tzinfo=UTC) and attempt.outside_safe_window
+    timeline = text_of(client.get(f"/console/items/{item.reference}").page.select_one("[data-timeline]"))
+    assert "Text message: Someone else answered" in timeline
