@@ -42,6 +42,7 @@ CALLBACK_METHODS = {"call": _l("Phone call"), "text": _l("Text message")}
 ROLES = {
     "helpline_adviser": _l("Helpline adviser"), "district_triage_officer": _l("District triage officer"),
     "customer_feedback_officer": _l("Customer feedback officer"), "administrator": _l("Administrator"),
+    "safeguarding_lead": _l("Safeguarding lead"),
 }
 EVENTS = {
     "submitted": _l("Submitted"), "routed": _l("Routed"), "viewed": _l("Viewed"),
