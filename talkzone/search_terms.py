@@ -150,3 +150,22 @@ def condition(text: str):
 def _matching(ids):
     """One list of matching ids, so the database starts from the matches rather than the queue."""
     return Submission.id.in_(ids)
+
+
+def _shared(term: str) -> bool:
+    """A term two contacts from one person share: a phone, an email, a full postcode (no outward code)."""
+    return term[:2] in ("t:", "e:") or term.startswith("p:") and len(term) > 6
+
+
+def previous_contacts(session: Session, user, item: Submission, limit: int = 10) -> list[Submission]:
+    """Other items the user may see with the same phone, email or postcode as this one, newest first."""
+    from talkzone import access
+
+    keys = sorted(t for t in terms_for(item) if _shared(t))
+    if not keys:
+        return []
+    query = (access.items(user)
+             .where(Submission.id != item.id,
+                    Submission.id.in_(select(SearchTerm.submission_id).where(SearchTerm.term.in_(keys))))
+             .order_by(Submission.created_at.desc()).limit(limit))
+    return list(session.scalars(query))

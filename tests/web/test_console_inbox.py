@@ -219,3 +219,22 @@ def test_callbacks_due_now_and_the_inbox_columns(make_app, db_session):
     searched = client.post("/console/", data={"q": "Kai"}).page
     assert searched.select_one("[data-callbacks-due]") is None
     assert "not kept in the page address" in text_of(searched.select_one("#q-hint"))
+
+
+def test_previous_contacts_share_a_phone_email_or_postcode_within_the_scope(app, db_session):
+    client, _ = _client(app, db_session)
+    now = utcnow()
+    first = make_item(db_session, contact={"channels": ["call"], "phone": "07700 900456"},
+                      created_at=now - timedelta(days=30))
+    by_email = make_item(db_session, contact={"channels": ["email"], "email": "jo@example.com"},
+                         created_at=now - timedelta(days=9))
+    latest = make_item(db_session, contact={"channels": ["call", "email"], "phone": "077009 00456",
+                                            "email": "JO@example.com"})
+    make_item(db_session, contact={"channels": ["call"], "phone": "07700 900999"})
+    hidden = make_item(db_session, Kind.COMPLAINT, contact={"channels": ["call"], "phone": "07700 900456"})
+    page = client.get(f"/console/items/{latest.reference}").page
+    links = [a.get_text(strip=True) for a in page.select("[data-previous-contacts] a")]
+    assert links == [by_email.reference, first.reference]
+    assert hidden.reference not in links
+    back = client.get(f"/console/items/{first.reference}").page
+    assert [a.get_text(strip=True) for a in back.select("[data-previous-contacts] a")] == [latest.reference]
