@@ -1,4 +1,4 @@
-"""Time the console inbox's first page and searches at 10,000 and 1,000,000 items in PostgreSQL.
+"""Time the console inbox's first page, searches and callbacks due now on 10,000 to 10,000,000 items.
 
 Usage:
   .venv/bin/python benchmarks/console_inbox.py [--url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
@@ -11,7 +11,9 @@ districts, complaints and helpline contacts, over three years, 0.5% flagged for 
 with names, postcodes, phones and emails to search; names are 20 first names and 20 surnames
 with two generated letters, about 270,000 distinct), runs ANALYZE, then times
 talkzone.worklist.inbox (the function behind the inbox page, with each role's scope) for:
-the first page per role, and a search by reference, postcode, phone, email and name.
+the first page per role, every kind of search (reference and a part of it, postcode and outward
+code, phone as stored and spaced, email, name, name parts reversed, requester's surname) and the
+callbacks due now queue (talkzone.callbacks_due.due_now).
 Prints median and p95 in milliseconds, and the ratio of the large case to the small one.
 """
 
@@ -30,8 +32,8 @@ from sqlalchemy.orm import Session
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from portal.cli import alembic_config  # noqa: E402
-from talkzone import access, worklist  # noqa: E402
-from talkzone.models import User  # noqa: E402
+from talkzone import access, callbacks_due, worklist  # noqa: E402
+from talkzone.models import User, utcnow  # noqa: E402
 
 AREAS = ["lancaster", "wyre", "fylde", "preston", "chorley", "south_ribble", "west_lancashire", "hyndburn",
          "ribble_valley", "rossendale", "burnley", "pendle"]
@@ -46,10 +48,15 @@ INSERT INTO submissions (reference, kind, status, channel, language, created_at,
     legal_hold, version)
 SELECT k.prefix || '-' || substr(h.hex, 1, 4) || '-' || substr(h.hex, 5, 4),
        k.kind,
-       (ARRAY['new', 'acknowledged', 'closed', 'new'])[1 + i % 4],
+       CASE WHEN k.kind = 'helpline_contact' AND i % 4 <> 2 THEN 'callback_due'
+            ELSE (ARRAY['new', 'acknowledged', 'closed', 'new'])[1 + i % 4] END,
        'online', 'en', t.at, t.at,
        CASE WHEN k.kind = 'request_for_support' THEN (CAST(:areas AS text[]))[1 + (i / 3) % 12] END,
-       'bench@example.invalid', '{}'::jsonb, '{}'::jsonb,
+       'bench@example.invalid',
+       jsonb_build_object('about-you', jsonb_build_object('name',
+           (CAST(:first AS text[]))[1 + (i / 7) % 20] || ' ' || (CAST(:last AS text[]))[1 + (i / 13) % 20]
+           || chr(97 + (i / 260) % 26) || chr(97 + (i / 6760) % 26))),
+       '{}'::jsonb,
        (CAST(:first AS text[]))[1 + i % 20] || ' ' || (CAST(:last AS text[]))[1 + (i / 20) % 20]
            || chr(97 + (i / 400) % 26) || chr(97 + (i / 10400) % 26),
        'PR' || (1 + i % 9) || ' ' || (i % 10) || chr(65 + (i / 10) % 26) || chr(65 + (i / 260) % 26),
@@ -64,8 +71,35 @@ CROSS JOIN LATERAL (SELECT (ARRAY['request_for_support', 'complaint',
                                   'helpline_contact'])[1 + i % 3] AS kind,
                            (ARRAY['RS', 'CP', 'TZ'])[1 + i % 3] AS prefix) AS k
 CROSS JOIN LATERAL (SELECT now() AT TIME ZONE 'UTC'
-                           - make_interval(secs => (random() * 94608000)::int) AS at) AS t
+                           - make_interval(secs => (random() * 94608000)::int + 0 * i) AS at) AS t
 """
+
+# The search terms and call back windows talkzone.search_terms and talkzone.callbacks_due keep,
+# written in bulk: every tail of the reference, name parts, postcode and outward code, phone,
+# email; a two-hour window starting 20 hours after each helpline contact came in.
+TERMS = """
+INSERT INTO search_terms (submission_id, term)
+SELECT DISTINCT id, term FROM (
+    SELECT id, 'r:' || substr(lower(replace(reference, '-', '')), n) AS term
+        FROM submissions CROSS JOIN generate_series(1, 10) AS n
+    UNION ALL SELECT id, 'n:' || regexp_split_to_table(lower(subject_name), ' ') FROM submissions
+    UNION ALL SELECT id, 'n:' || regexp_split_to_table(lower(answers -> 'about-you' ->> 'name'), ' ')
+        FROM submissions
+    UNION ALL SELECT id, 'p:' || lower(replace(postcode, ' ', '')) FROM submissions
+    UNION ALL SELECT id, 'p:' || lower(split_part(postcode, ' ', 1)) FROM submissions
+    UNION ALL SELECT id, 't:' || phone FROM submissions
+    UNION ALL SELECT id, 'e:' || lower(email) FROM submissions
+) AS terms
+"""
+WINDOWS = """
+INSERT INTO callback_windows (submission_id, starts_at, ends_at)
+SELECT id, created_at + interval '20 hours', created_at + interval '22 hours'
+FROM submissions WHERE kind = 'helpline_contact'
+"""
+# Indexes are built once after the bulk load rather than row by row.
+DROP = ["ALTER TABLE search_terms DROP CONSTRAINT pk_search_terms", "DROP INDEX ix_search_terms_term"]
+BUILD = ["ALTER TABLE search_terms ADD CONSTRAINT pk_search_terms PRIMARY KEY (submission_id, term)",
+         "CREATE INDEX ix_search_terms_term ON search_terms (term, submission_id)"]
 
 
 def fresh_database(server_url: str, name: str) -> str:
@@ -83,8 +117,11 @@ def seed(url: str, count: int) -> float:
     started = time.perf_counter()
     with engine.begin() as conn:
         conn.execute(text(FILL), {"n": count, "areas": AREAS, "first": FIRST, "last": LAST})
+        for statement in [*DROP, TERMS, *BUILD, WINDOWS]:
+            conn.execute(text(statement))
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("VACUUM ANALYZE submissions"))
+        for table in ("submissions", "search_terms", "callback_windows"):
+            conn.execute(text(f"VACUUM ANALYZE {table}"))
     engine.dispose()
     return time.perf_counter() - started
 
@@ -108,17 +145,23 @@ def staff(session: Session) -> dict[str, User]:
     return people
 
 
-def timed(session: Session, user: User, filters: worklist.Filters, runs: int) -> tuple[float, float, int]:
-    worklist.inbox(session, user, filters)  # warm the plan and the cache once
+def timed(session: Session, user: User, case, runs: int) -> tuple[float, float, int]:
+    """Time a case: inbox filters, or a function of (session, user) giving a list of items."""
+    def run():
+        if isinstance(case, worklist.Filters):
+            return worklist.inbox(session, user, case).items
+        return [due.item for due in case(session, user)]
+
+    run()  # warm the plan and the cache once
     samples = []
     for _ in range(runs):
         started = time.perf_counter()
-        page = worklist.inbox(session, user, filters)
+        items = run()
         samples.append((time.perf_counter() - started) * 1000)
-        for item in page.items:  # measure loading rows, not the identity map's cache
+        for item in items:  # measure loading rows, not the identity map's cache
             session.expunge(item)
     samples.sort()
-    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1], len(page.items)
+    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1], len(items)
 
 
 def cases(session: Session, people: dict[str, User]):
@@ -126,14 +169,24 @@ def cases(session: Session, people: dict[str, User]):
         yield f"first page: {role}", user, worklist.Filters()
     adviser = people["helpline adviser"]
     sample = session.execute(text(
-        "SELECT reference, postcode, phone, email, subject_name FROM submissions "
-        "WHERE kind = 'helpline_contact' "
+        "SELECT reference, postcode, phone, email, subject_name, "
+        "answers -> 'about-you' ->> 'name' AS requester FROM submissions WHERE kind = 'helpline_contact' "
         "ORDER BY id DESC LIMIT 1")).one()
+    first, surname = sample.subject_name.split()
     yield "search by reference", adviser, worklist.Filters(search=sample.reference)
+    yield "search by a part of a reference", adviser, worklist.Filters(search=sample.reference[-7:])
     yield "search by postcode", adviser, worklist.Filters(search=sample.postcode)
+    yield "search by outward code (matches grow with the table)", adviser, \
+        worklist.Filters(search=sample.postcode.split()[0])
     yield "search by phone", adviser, worklist.Filters(search=sample.phone)
+    yield "search by phone, spaced", adviser, \
+        worklist.Filters(search=f"{sample.phone[:5]} {sample.phone[5:8]} {sample.phone[8:]}")
     yield "search by email", adviser, worklist.Filters(search=sample.email)
     yield "search by full name", adviser, worklist.Filters(search=sample.subject_name)
+    yield "search by surname, then first name", adviser, worklist.Filters(search=f"{surname} {first}")
+    yield "search by requester's surname", adviser, \
+        worklist.Filters(search=sample.requester.split()[1].upper())
+    yield "callbacks due now", adviser, lambda session, user: callbacks_due.due_now(session, user, utcnow())
     # One first name in twenty, and two surnames in twenty start "Ha": 0.5% of all items match.
     yield "search by a broad name prefix", adviser, worklist.Filters(search="Robin Ha")
     yield "filter: overdue (district officer)", people["district officer (1 district)"], \

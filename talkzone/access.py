@@ -16,7 +16,10 @@ HELPLINE_ADVISER = "helpline_adviser"
 DISTRICT_TRIAGE_OFFICER = "district_triage_officer"
 CUSTOMER_FEEDBACK_OFFICER = "customer_feedback_officer"
 ADMINISTRATOR = "administrator"
-ROLES = (HELPLINE_ADVISER, DISTRICT_TRIAGE_OFFICER, CUSTOMER_FEEDBACK_OFFICER, ADMINISTRATOR)
+# Sees every item flagged for safeguarding, of every type and in every district, and no other.
+SAFEGUARDING_LEAD = "safeguarding_lead"
+ROLES = (HELPLINE_ADVISER, DISTRICT_TRIAGE_OFFICER, CUSTOMER_FEEDBACK_OFFICER, SAFEGUARDING_LEAD,
+         ADMINISTRATOR)
 
 # Declared on routes that need no signed-in user, or only a half-finished sign-in.
 ANONYMOUS = "anonymous"
@@ -29,6 +32,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     HELPLINE_ADVISER: frozenset(_CASEWORK | {"reroute", "log_contact"}),
     DISTRICT_TRIAGE_OFFICER: frozenset(_CASEWORK),
     CUSTOMER_FEEDBACK_OFFICER: frozenset(_CASEWORK),
+    SAFEGUARDING_LEAD: frozenset(_CASEWORK),
     # Administrators read items to see their audit trail, but take no action on them.
     ADMINISTRATOR: frozenset({"view_inbox", "view_item", "view_audit", "manage_users"}),
 }
@@ -45,6 +49,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     HELPLINE_ADVISER: (Kind.HELPLINE_CONTACT,),
     DISTRICT_TRIAGE_OFFICER: (Kind.REQUEST_FOR_SUPPORT,),
     CUSTOMER_FEEDBACK_OFFICER: (Kind.COMPLAINT,),
+    SAFEGUARDING_LEAD: Kind.ALL,
     ADMINISTRATOR: Kind.ALL,
 }
 # What a helpline adviser may log on a caller's behalf.
@@ -96,6 +101,8 @@ def scope(user: User):
         if not areas:
             return false()
         return and_(Submission.kind == Kind.REQUEST_FOR_SUPPORT, Submission.area_code.in_(areas))
+    if user.role == SAFEGUARDING_LEAD:
+        return Submission.safeguarding.is_(True)
     if user.role == ADMINISTRATOR:
         return true()
     return false()
@@ -114,6 +121,8 @@ def may_see(user: User, item: Submission) -> bool:
         return True
     if user.role == DISTRICT_TRIAGE_OFFICER:
         return item.kind == Kind.REQUEST_FOR_SUPPORT and item.area_code in (user.areas or [])
+    if user.role == SAFEGUARDING_LEAD:
+        return bool(item.safeguarding)
     return item.kind in KINDS.get(user.role, ())
 
 

@@ -55,7 +55,9 @@ OUTCOMES = {
                "safeguarding_referral", "no_contact_made"),
 }
 CON_LEVELS = (1, 2, 3, 4)
-CALLBACK_RESULTS = ("reached", "no_answer", "unsafe_to_talk", "voicemail_left")
+CALLBACK_RESULTS = ("reached", "no_answer", "unsafe_to_talk", "someone_else_answered", "hung_up",
+                    "voicemail_left")
+CALLBACK_METHODS = ("call", "text")
 INITIAL_VISIT_WITHIN_WORKING_DAYS = 7
 REROUTE_TARGETS = (RFS, COMPLAINT)
 AGREED, OVERRIDE = "agreed", "override"
@@ -175,24 +177,31 @@ def callback_results(item: Submission) -> tuple[str, ...]:
 
 
 def log_callback(session: Session, user: User, reference: str, result: str, note: str = "",
-                 now: datetime | None = None) -> CallbackAttempt:
-    """Record a call back; a voicemail where the person said no is refused, not recorded.
+                 now: datetime | None = None, method: str | None = None,
+                 at: datetime | None = None) -> CallbackAttempt:
+    """Record a call back, by call or text, at ``at`` or now; a voicemail where the person said no is refused.
 
-    A call outside the safe times is recorded with that fact, so the item shows it.
+    A call outside the safe times is recorded with that fact, so the item shows it. An
+    attempt cannot be recorded as made in the future.
     """
     now = now or utcnow()
+    at = at or now
     item = access.get_item(session, user, reference, "log_callback")
     if result not in CALLBACK_RESULTS:
         raise Refused("unknown_result")
+    if method is not None and method not in CALLBACK_METHODS:
+        raise Refused("unknown_method")
+    if at > now:
+        raise Refused("attempt_in_future")
     if result not in callback_results(item):
         raise Refused("voicemail_not_allowed")
-    outside = in_safe_window(item.contact or {}, now) is False
-    attempt = CallbackAttempt(submission_id=item.id, actor_id=user.id, at=now, result=result,
+    outside = in_safe_window(item.contact or {}, at) is False
+    attempt = CallbackAttempt(submission_id=item.id, actor_id=user.id, at=at, result=result, method=method,
                               outside_safe_window=outside, note=(note or "").strip() or None)
     session.add(attempt)
     session.flush()
     audit.record(session, "callback_logged", submission=item, actor=user, attempt_id=attempt.id,
-                 result=result, outside_safe_window=outside)
+                 result=result, method=method, outside_safe_window=outside)
     return attempt
 
 
@@ -202,12 +211,31 @@ def flag_safeguarding(session: Session, user: User, reference: str, reason: str,
     item = _load(session, user, reference, "flag_safeguarding", version)
     if item.safeguarding:
         raise Refused("already_flagged")
+    if not (reason or "").strip():
+        raise Refused("reason_needed")
     _raise_flag(session, item, user, reason, mailing)
-    return _save(session, item, user, "safeguarding_flagged", version)
+    return _save(session, item, user, "safeguarding_flagged", version, reason=reason.strip())
+
+
+def unflag_safeguarding(session: Session, user: User, reference: str, reason: str,
+                        version: int | None) -> Submission:
+    """Take the flag off, with the reason why; who raised it and why stays in the audit trail."""
+    item = _load(session, user, reference, "flag_safeguarding", version)
+    if not item.safeguarding:
+        raise Refused("not_flagged")
+    if not (reason or "").strip():
+        raise Refused("reason_needed")
+    item.safeguarding = False
+    item.safeguarding_reason = item.safeguarding_by_id = item.safeguarding_at = None
+    session.add(Note(submission_id=item.id, author_id=user.id, at=utcnow(), text=reason.strip()))
+    return _save(session, item, user, "safeguarding_unflagged", version, reason=reason.strip())
 
 
 def _raise_flag(session: Session, item: Submission, user: User, reason: str, mailing: Mailing) -> None:
+    """Flag the item with why, who and when, and tell the duty mailbox why."""
     item.safeguarding = True
+    item.safeguarding_reason, item.safeguarding_by_id = reason.strip(), user.id
+    item.safeguarding_at = utcnow()
     session.add(Note(submission_id=item.id, author_id=user.id, at=utcnow(), text=reason.strip()))
     queue_to_staff(session, item, mailing, "console_safeguarding_alert", mailing.profile.duty_mailbox)
 
@@ -328,7 +356,8 @@ def log_contact(session: Session, user: User, *, kind: str, channel: str, mailin
 def timeline(session: Session, item: Submission) -> list[dict]:
     """Everything that happened to the item, oldest first: audit events, mail, notes, calls."""
     entries = []
-    skip = {"mail_queued", "note_added", "callback_logged"}
+    # Views stay in the audit trail: on the timeline they would bury the notes.
+    skip = {"mail_queued", "note_added", "callback_logged", "viewed"}
     for event in audit.events_for(session, item):
         if event.action not in skip:
             entries.append({"at": event.at, "what": event.action, "actor_id": event.actor_id,
@@ -352,6 +381,6 @@ def timeline(session: Session, item: Submission) -> list[dict]:
                         "detail": {"text": note.text}})
     for attempt in session.scalars(select(CallbackAttempt).where(CallbackAttempt.submission_id == item.id)):
         entries.append({"at": attempt.at, "what": "callback", "actor_id": attempt.actor_id,
-                        "detail": {"result": attempt.result, "note": attempt.note,
+                        "detail": {"result": attempt.result, "note": attempt.note, "method": attempt.method,
                                    "outside_safe_window": attempt.outside_safe_window}})
     return sorted(entries, key=lambda e: e["at"])

@@ -123,6 +123,10 @@ class Submission(Base):
     phone: Mapped[str | None] = mapped_column(String(30))
     email: Mapped[str | None] = mapped_column(String(254))
     safeguarding: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Why, by whom and when the flag was raised (the audit trail keeps every raise and removal).
+    safeguarding_reason: Mapped[str | None] = mapped_column(Text)
+    safeguarding_by_id: Mapped[int | None] = mapped_column(Integer)  # a users.id, as in the audit trail
+    safeguarding_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     due_on: Mapped[date | None] = mapped_column(Date)
     con_level: Mapped[int | None] = mapped_column(Integer)
@@ -282,10 +286,48 @@ class CallbackAttempt(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     result: Mapped[str] = mapped_column(String(30))
+    # "call" or "text"; None on attempts logged before staff recorded which.
+    method: Mapped[str | None] = mapped_column(String(10))
     outside_safe_window: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str | None] = mapped_column(String(500))
 
     actor: Mapped[User | None] = relationship()
+
+
+# Byte order on both databases, so a prefix is a plain index range whatever the server's locale.
+_Term = String(200).with_variant(String(200, collation="C"), "postgresql")
+
+
+class SearchTerm(Base):
+    """One normalised word an item can be found by: kind letter, colon, word ("n:hart", "p:pr1").
+
+    Kept in step with the item on every write (talkzone.search_terms), so every kind of
+    console search is an index range on ``term`` on SQLite and PostgreSQL alike.
+    """
+
+    __tablename__ = "search_terms"
+
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), primary_key=True)
+    term: Mapped[str] = mapped_column(_Term, primary_key=True)
+
+    __table_args__ = (Index("ix_search_terms_term", "term", "submission_id"),)
+
+
+class CallbackWindowRow(Base):
+    """A helpline contact's chosen call back window, copied out of its contact details.
+
+    Kept in step with the item (talkzone.callbacks_due) so the "callbacks due now" queue is
+    an index range on the window's end.
+    """
+
+    __tablename__ = "callback_windows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_callback_windows_open", "ends_at", "starts_at", "submission_id"),)
 
 
 @event.listens_for(AuditEvent, "before_update")

@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from talkzone import access, audit
+from talkzone import access, audit, search_terms
 from talkzone.models import AuditEvent, CallbackAttempt, Note, OutboxMessage, Submission, User, utcnow
 from talkzone.uow import UnitOfWork
 
@@ -60,6 +60,7 @@ def _anonymise(session: Session, ids: list[int], now: datetime) -> None:
         answers={}, contact={}, subject_name=None, postcode=None, phone=None, email=None, iyss_number=None,
         anonymised_at=now, updated_at=now, version=Submission.version + 1,
     ).execution_options(synchronize_session=False))
+    search_terms.forget(session, ids)
     session.execute(update(Note).where(Note.submission_id.in_(ids)).values(text="")
                     .execution_options(synchronize_session=False))
     session.execute(update(CallbackAttempt).where(CallbackAttempt.submission_id.in_(ids)).values(note=None)

@@ -60,7 +60,7 @@ def _one_person(item: Submission) -> bool:
     return item.kind == Kind.COMPLAINT and not for_someone_else(answers)
 
 
-def _people(item: Submission):
+def people_on(item: Submission):
     """(field, whose, value) for each of the record's own people's names and contact details."""
     answers, contact = item.answers or {}, item.contact or {}
     professional = answers.get("professional") or {}
@@ -114,7 +114,7 @@ def match(item: Submission, query: str) -> Match | None:
     for a young person also gets what they told us about the child; a professional, or a
     match on the child alone, gets only those people's own details.
     """
-    hits = [(key, owner) for key, owner, value in _people(item) if _same(key, value, query)]
+    hits = [(key, owner) for key, owner, value in people_on(item) if _same(key, value, query)]
     if not hits:
         return None
     owners = {owner for _key, owner in hits}

@@ -6,25 +6,21 @@ query ever counts the whole table. Safeguarding items come first, then the newes
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import false, select
 from sqlalchemy.orm import Session
 
-from talkzone import access
+from talkzone import access, search_terms
 from talkzone.calendar import add_working_days, uk_date
 from talkzone.inbox import CLOSED
 from talkzone.models import Submission, User, utcnow
-from talkzone.routing import normalise_postcode
 
 PAGE_SIZE = 25
 # Far beyond any queue, and small enough that the page's offset fits an SQL integer.
 MAX_PAGE = 100_000
 DUE_SOON_WORKING_DAYS = 2
-_REFERENCE = re.compile(r"^[A-Z]{2}-?[A-Z0-9]{4}-?[A-Z0-9]{4}$")
-_PHONE = re.compile(r"^\+?[\d\s\-().]{7,}$")
 
 
 @dataclass(frozen=True)
@@ -56,32 +52,9 @@ class Page:
 
 
 def search_condition(text: str):
-    """Reference, email, phone, postcode or name, told apart by their shape."""
-    query = (text or "").strip()
-    upper = query.upper().replace(" ", "")
-    name = _name_condition(query)
-    if _REFERENCE.match(upper):
-        compact = upper.replace("-", "")
-        by_reference = Submission.reference == f"{compact[:2]}-{compact[2:6]}-{compact[6:]}"
-        # Typed without dashes, ten letters could as well be a name ("Alex Taylor").
-        return by_reference if "-" in upper else or_(by_reference, name)
-    if "@" in query:
-        return func.lower(Submission.email) == query.lower()
-    if _PHONE.match(query):
-        digits = re.sub(r"\D", "", query)
-        if digits.startswith("44"):
-            digits = "0" + digits[2:]
-        return func.replace(Submission.phone, " ", "") == digits
-    postcode = normalise_postcode(query)
-    if postcode:
-        return Submission.postcode == postcode
-    return name
-
-
-def _name_condition(query: str):
-    """Names match from the start, case-insensitively; LIKE's own wildcards are taken literally."""
-    escaped = query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return func.lower(Submission.subject_name).like(f"{escaped}%", escape="\\")
+    """Reference, email, phone, postcode or name, told apart by their shape (talkzone.search_terms)."""
+    found = search_terms.condition(text)
+    return false() if found is None else found
 
 
 def inbox(session: Session, user: User, filters: Filters, page: int = 1, today: date | None = None,

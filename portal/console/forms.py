@@ -138,6 +138,13 @@ class CannedResponseForm(FlaskForm):
 class CallbackForm(FlaskForm):
     """What happened on a call back."""
 
+    # Checked by talkzone (an unknown one is refused), so attempts from before it stay valid.
+    method = radios(_l("How did you try?"), [], _l("Select whether you called or sent a text"),
+                    validate_choice=False)
+    at = text(_l("Time of the attempt (optional)"), max_length=5, width=5,
+              hint=_l("Today, in the 24-hour clock, for example 14:05. Leave blank for now."),
+              validators=[Regexp(r"^$|^([01]?\d|2[0-3]):[0-5]\d$",
+                                 message=_l("Enter the time like 14:05"))])
     result = radios(_l("What happened?"), [], _l("Select what happened on the call"))
     note = long_text(_l("Anything to add (optional)"), max_length=500)
 
@@ -147,6 +154,13 @@ class SafeguardingForm(VersionedForm):
 
     reason = long_text(_l("Why does this need urgent safeguarding attention?"),
                        _l("Say why this needs urgent safeguarding attention"), max_length=2000)
+
+
+class UnflagForm(VersionedForm):
+    """Why an item no longer needs the safeguarding flag."""
+
+    reason = long_text(_l("Why is the safeguarding flag no longer needed?"),
+                       _l("Say why the safeguarding flag is no longer needed"), max_length=2000)
 
 
 class RerouteForm(VersionedForm):

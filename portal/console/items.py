@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from portal import db
+from portal import clock, db
 from portal.console import bp, forms, words
 from portal.console.guard import current_staff, requires
 from portal.emails import mailing
 from portal.fields import single_line
 from portal.profile import current_profile
-from talkzone import access, audit, inbox, worklist
-from talkzone.calendar import uk_date
+from talkzone import access, audit, callbacks_due, inbox, search_terms, worklist
+from talkzone.calendar import uk_date, uk_time
 from talkzone.models import Kind, User, utcnow
 
 REFUSALS = {
@@ -26,7 +27,11 @@ REFUSALS = {
     "assignee_cannot_see_item": lambda: _("That person cannot work on this item"),
     "voicemail_not_allowed": lambda: _("Do not leave a voicemail: this person said it is not safe"),
     "unknown_result": lambda: _("Select what happened on the call"),
+    "unknown_method": lambda: _("Select whether you called or sent a text"),
+    "attempt_in_future": lambda: _("The time of the attempt must be now or earlier today"),
     "already_flagged": lambda: _("This item is already flagged for safeguarding"),
+    "not_flagged": lambda: _("This item is not flagged for safeguarding"),
+    "reason_needed": lambda: _("Say why"),
     "cannot_reroute": lambda: _("This contact cannot be sent on"),
     "area_needed": lambda: _("Choose the district to send the request to"),
     "agreement_needed": lambda: _("Select whether the young person agreed to this referral, or give a "
@@ -80,11 +85,15 @@ def inbox_page():
     if request.method == "POST" and not form.validate():
         return redirect(url_for("console.inbox"))
     filters = _filters()
-    today = uk_date(utcnow())
-    page = worklist.inbox(db.session(), current_staff(), filters, _page_number(), today)
+    moment = clock.now()
+    today = uk_date(moment)
+    session = db.session()
+    page = worklist.inbox(session, current_staff(), filters, _page_number(), today)
     kinds = worklist.kinds_for(current_staff())
+    due = [] if filters.search else callbacks_due.due_now(session, current_staff(), moment)
+    names = _names([i.assigned_to_id for i in page.items])
     return render_template("console/inbox.html", page=page, filters=filters, form=form, today=today,
-                           kinds=kinds, words=words,
+                           kinds=kinds, words=words, due=due, names=names, now=moment,
                            overdue=worklist.overdue, due_soon=worklist.due_soon,
                            areas=access.districts_for(current_staff(), profile().areas),
                            statuses=sorted({s for k in kinds for s in inbox.STATUSES[k]}))
@@ -106,10 +115,13 @@ def item(reference):
     found = inbox.view(session, current_staff(), reference)
     entries = inbox.timeline(session, found)
     events = audit.events_for(session, found) if access.can(current_staff(), "view_audit") else []
-    names = _names([e["actor_id"] for e in entries] + [e.actor_id for e in events] + [found.assigned_to_id])
+    names = _names([e["actor_id"] for e in entries] + [e.actor_id for e in events]
+                   + [found.assigned_to_id, found.safeguarding_by_id])
+    previous = search_terms.previous_contacts(session, current_staff(), found)
     return render_template(
         "console/item.html", item=found, panel=words.contact_panel(found.contact), words=words,
         timeline=entries, names=names, audit_events=events, can=lambda p: access.can(current_staff(), p),
+        previous=previous,
         area=profile().area(found.area_code) if found.area_code else None,
         safe_now=inbox.in_safe_window(found.contact or {}, utcnow()), transitions=inbox.transitions(found))
 
@@ -118,7 +130,7 @@ def _action_page(item, form, title, template="console/action.html", status=200, 
     """An action's form under the contact panel; opening it is audited as a view of the item."""
     if request.method == "GET":
         inbox.viewed_for_action(db.session(), current_staff(), item, request.endpoint.rsplit(".", 1)[-1])
-    return render_template(template, item=item, form=form, title=title, words=words,
+    return render_template(template, item=item, form=form, title=title, words=words, now=clock.now(),
                            panel=words.contact_panel(item.contact), **context), status
 
 
@@ -207,6 +219,15 @@ def note(reference):
     return _action_page(found, form, _("Add a note to %(reference)s", reference=found.reference))
 
 
+def _earlier_today(clock_time: str, moment: datetime) -> datetime | None:
+    """"14:05" as that time today in the UK, in UTC; None for nothing typed."""
+    if not clock_time:
+        return None
+    hours, minutes = (int(part) for part in clock_time.split(":"))
+    local = uk_time(moment).replace(hour=hours, minute=minutes, second=0, microsecond=0)
+    return local.astimezone(UTC)
+
+
 @bp.route("/items/<reference>/callbacks", methods=["GET", "POST"])
 @requires("log_callback")
 def callback(reference):
@@ -216,6 +237,7 @@ def callback(reference):
     form = forms.CallbackForm()
     offered = [(r, words.label(words.CALLBACK_RESULTS, r)) for r in inbox.callback_results(found)]
     form.result.choices = offered
+    form.method.choices = [(m, words.label(words.CALLBACK_METHODS, m)) for m in inbox.CALLBACK_METHODS]
     title = _("Log a callback attempt for %(reference)s", reference=found.reference)
     outside = inbox.in_safe_window(found.contact or {}, utcnow()) is False
     if request.method == "POST":
@@ -223,8 +245,10 @@ def callback(reference):
         form.result.choices = [(r, "") for r in inbox.CALLBACK_RESULTS]
     if form.validate_on_submit():
         try:
+            moment = clock.now()
             attempt = inbox.log_callback(session, current_staff(), reference, form.result.data,
-                                          form.note.data)
+                                          form.note.data, now=moment, method=form.method.data,
+                                          at=_earlier_today(form.at.data, moment))
         except inbox.Refused as exc:
             form.result.choices = offered
             return _action_page(found, form, title, template="console/callback.html",
@@ -238,9 +262,17 @@ def callback(reference):
 @bp.route("/items/<reference>/safeguarding", methods=["GET", "POST"])
 @requires("flag_safeguarding")
 def safeguarding(reference):
-    """Flag the item for urgent safeguarding attention; the duty mailbox is told."""
+    """Flag the item for urgent safeguarding attention (the duty mailbox is told why), or unflag it."""
     session = db.session()
     found = access.get_item(session, current_staff(), reference, "flag_safeguarding")
+    if found.safeguarding:
+        form = forms.UnflagForm(version=str(found.version))
+        title = _("Remove the safeguarding flag from %(reference)s", reference=found.reference)
+        if form.validate_on_submit():
+            return act(found, form, title, lambda: inbox.unflag_safeguarding(
+                session, current_staff(), reference, form.reason.data, int(form.version.data)),
+                _("The safeguarding flag has been removed."), "reason")
+        return _action_page(found, form, title)
     form = forms.SafeguardingForm(version=str(found.version))
     title = _("Flag %(reference)s for safeguarding", reference=found.reference)
     if form.validate_on_submit():

@@ -36,10 +36,13 @@ OUTCOMES = {
 CALLBACK_RESULTS = {
     "reached": _l("Reached them"), "no_answer": _l("No answer"),
     "unsafe_to_talk": _l("They could not talk safely"), "voicemail_left": _l("Left a voicemail"),
+    "someone_else_answered": _l("Someone else answered"), "hung_up": _l("They hung up"),
 }
+CALLBACK_METHODS = {"call": _l("Phone call"), "text": _l("Text message")}
 ROLES = {
     "helpline_adviser": _l("Helpline adviser"), "district_triage_officer": _l("District triage officer"),
     "customer_feedback_officer": _l("Customer feedback officer"), "administrator": _l("Administrator"),
+    "safeguarding_lead": _l("Safeguarding lead"),
 }
 EVENTS = {
     "submitted": _l("Submitted"), "routed": _l("Routed"), "viewed": _l("Viewed"),
@@ -47,6 +50,7 @@ EVENTS = {
     "callback": _l("Callback attempt"), "mail_queued": _l("Mail queued"), "mail_sent": _l("Mail sent"),
     "mail_failing": _l("Mail failing"), "mail_failed": _l("Mail failed"),
     "safeguarding_flagged": _l("Flagged for safeguarding"),
+    "safeguarding_unflagged": _l("Safeguarding flag removed"),
     "rerouted": _l("Re-routed"), "logged_by_staff": _l("Logged by staff"),
     "referred_from_helpline": _l("Sent on from the helpline"),
 }
@@ -92,16 +96,24 @@ def uk_moment(moment) -> str:
     return format_datetime(uk_time(moment), "EEE d MMM y HH:mm")
 
 
+def window(start, end) -> str:
+    """A call back window in UK time, like "Tue 1 Dec 2pm–4pm"."""
+    begin, finish = uk_time(start), uk_time(end)
+    times = f"{hour(begin.strftime('%H:%M'))}–{hour(finish.strftime('%H:%M'))}"
+    return f"{format_datetime(begin, 'EEE d MMM')} {times}"
+
+
+def next_window(contact: dict, now) -> str:
+    """The next call back window that has not ended, in words, or nothing."""
+    upcoming = sorted((start, end) for start, end in callback_windows(contact or {}) if end > now)
+    return window(*upcoming[0]) if upcoming else ""
+
+
 def safe_times(contact: dict) -> str:
     """When it is safe to make contact, in words."""
     windows = callback_windows(contact)
     if windows:
-        parts = []
-        for start, end in windows:
-            begin, finish = uk_time(start), uk_time(end)
-            parts.append(f"{format_datetime(begin, 'EEE d MMM')} "
-                         f"{hour(begin.strftime('%H:%M'))}–{hour(finish.strftime('%H:%M'))}")
-        return "; ".join(parts)
+        return "; ".join(window(start, end) for start, end in windows)
     days = day_span(contact.get("days") or []) or _("any day")
     if contact.get("start") and contact.get("end"):
         return f"{days} {hour(contact['start'])}–{hour(contact['end'])}"

@@ -50,6 +50,7 @@ def _console_pages(app, db_session) -> dict[str, str]:
     """Each role's console pages, signed in, over a real request and one item of every kind."""
     submit_request(app.test_client())
     items = {kind: make_item(db_session, kind) for kind in Kind.ALL}
+    items["flagged"] = make_item(db_session, Kind.COMPLAINT, safeguarding=True)
     signed_out = PageRequests(app.test_client())
     signed_out.get("/console/sign-in")
     pages = {"sign in": signed_out.response.get_data(as_text=True)}
@@ -62,7 +63,10 @@ def _console_pages(app, db_session) -> dict[str, str]:
         read("inbox", "/console/")
         read("inbox search", "/console/", method="post", data={"q": "Alex"})
         for kind in access.KINDS[role]:
-            read(f"item {kind}", f"/console/items/{items[kind].reference}")
+            if access.may_see(user, items[kind]):
+                read(f"item {kind}", f"/console/items/{items[kind].reference}")
+        if access.may_see(user, items["flagged"]):
+            read("item flagged", f"/console/items/{items['flagged'].reference}")
         read("password", "/console/account/password")
         if access.can(user, "view_reports"):
             read("reports", "/console/reports")

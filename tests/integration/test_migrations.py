@@ -10,7 +10,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 
 from portal.cli import alembic_config
 from talkzone.models import Base
@@ -54,5 +54,26 @@ def test_upgrade_from_empty_to_head_and_back_down(tmp_path):
         command.downgrade(cfg, "base")
         assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
         command.upgrade(cfg, "head")
+    finally:
+        engine.dispose()
+
+
+def test_search_terms_are_filled_for_items_stored_before_them(tmp_path):
+    url = _fresh_url(tmp_path)
+    cfg = alembic_config(url)
+    engine = create_engine(url)
+    try:
+        command.upgrade(cfg, "0006_policy")
+        with engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO submissions (reference, kind, status, channel, language, created_at, updated_at,"
+                " destination, answers, contact, subject_name, postcode, phone, safeguarding, legal_hold,"
+                " version) VALUES ('TZ-AB23-CD45', 'helpline_contact', 'new', 'online', 'en',"
+                " '2026-01-05 10:00:00', '2026-01-05 10:00:00', 'x@example.invalid', '{}', '{}',"
+                " 'Robin Hart', 'PR1 2AB', '07700 900123', false, false, 1)"))
+        command.upgrade(cfg, "head")
+        with engine.connect() as conn:
+            terms = set(conn.execute(text("SELECT term FROM search_terms")).scalars())
+        assert {"n:robin", "n:hart", "p:pr12ab", "p:pr1", "t:07700900123", "r:tzab23cd45", "r:cd45"} <= terms
     finally:
         engine.dispose()

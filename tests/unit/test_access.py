@@ -27,21 +27,25 @@ def world(session):
         "complaint": make_item(session, Kind.COMPLAINT),
         "rfs_preston": make_item(session, Kind.REQUEST_FOR_SUPPORT, "preston"),
         "rfs_burnley": make_item(session, Kind.REQUEST_FOR_SUPPORT, "burnley"),
+        "flagged_helpline": make_item(session, Kind.HELPLINE_CONTACT, safeguarding=True),
+        "flagged_pendle": make_item(session, Kind.REQUEST_FOR_SUPPORT, "pendle", safeguarding=True),
     }
     users = {
         "helpline": make_user(session, access.HELPLINE_ADVISER),
         "district": make_user(session, access.DISTRICT_TRIAGE_OFFICER, areas=["preston"]),
         "feedback": make_user(session, access.CUSTOMER_FEEDBACK_OFFICER),
         "admin": make_user(session, access.ADMINISTRATOR),
+        "lead": make_user(session, access.SAFEGUARDING_LEAD),
     }
     return users, items
 
 
 EXPECTED = {
-    "helpline": {"helpline"},
+    "helpline": {"helpline", "flagged_helpline"},
     "district": {"rfs_preston"},
     "feedback": {"complaint"},
-    "admin": {"helpline", "complaint", "rfs_preston", "rfs_burnley"},
+    "admin": {"helpline", "complaint", "rfs_preston", "rfs_burnley", "flagged_helpline", "flagged_pendle"},
+    "lead": {"flagged_helpline", "flagged_pendle"},
 }
 
 

@@ -4,6 +4,7 @@ re-route and logging a contact, with the version check and the audit trail; mail
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
@@ -13,6 +14,7 @@ from talkzone.calendar import UK
 from talkzone.models import AuditEvent, CallbackAttempt, Kind, Submission, utcnow
 from talkzone.uow import UnitOfWork
 from testkit.factories import CONTACT, make_item, make_user, sign_in_as
+from tests.pages import text_of
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 AGREED = {"basis": "agreed", "how_agreed": "On the phone at 4:20pm today"}
@@ -176,7 +178,7 @@ def test_an_assignment_made_meanwhile_is_not_overwritten(app, db_session):
 
 
 def test_a_safeguarding_flag_tops_the_inbox_and_tells_the_duty_mailbox(app, db_session, smtp_server):
-    client, _ = _client(app, db_session)
+    client, user = _client(app, db_session)
     older = make_item(db_session)
     make_item(db_session)
     assert client.post(f"/console/items/{older.reference}/safeguarding",
@@ -187,8 +189,21 @@ def test_a_safeguarding_flag_tops_the_inbox_and_tells_the_duty_mailbox(app, db_s
     _deliver(app, db_session)
     [mail] = smtp_server.to("safeguarding-duty@lancashire.example")
     assert older.reference in mail["Subject"]
-    assert "Disclosed harm" not in mail.get_payload(), "no personal details by email"
+    assert "Why: Disclosed harm at home" in mail.get_payload(), "the duty team is told why"
     assert "safeguarding_flagged" in _actions(db_session, older)
+    flagged = _fresh(db_session, older)
+    assert (flagged.safeguarding_reason, flagged.safeguarding_by_id) == ("Disclosed harm at home", user.id)
+    assert "Disclosed harm at home" in text_of(client.get(f"/console/items/{older.reference}").page)
+    # Taking the flag off needs a reason too, and the audit trail keeps both.
+    url = f"/console/items/{older.reference}/safeguarding"
+    refused = client.post(url, data={"reason": " ", "version": flagged.version})
+    assert refused.status_code == 200 and _fresh(db_session, older).safeguarding
+    assert client.post(url, data={"reason": "Checked with the duty team: not needed",
+                                  "version": flagged.version}).status_code == 302
+    assert not _fresh(db_session, older).safeguarding
+    unflag = db_session.scalars(select(AuditEvent).where(AuditEvent.submission_id == older.id,
+                                                         AuditEvent.action == "safeguarding_unflagged")).one()
+    assert (unflag.actor_id, unflag.detail["reason"]) == (user.id, "Checked with the duty team: not needed")
 
 
 def test_re_routing_a_helpline_contact_to_a_district_sends_it_over_smtp(app, db_session, smtp_server):
@@ -263,3 +278,26 @@ def test_every_change_goes_to_the_audit_trail(app, db_session):
     assert [e.action for e in events if e.action != "mail_queued"] == [
         "viewed", "assigned", "status_changed", "note_added", "callback_logged", "safeguarding_flagged"]
     assert all(e.actor_id == user.id and e.at is not None for e in events if e.action != "mail_queued")
+
+
+def test_a_callback_records_how_when_and_new_outcomes_and_shows_the_next_window(make_app, db_session):
+    app = make_app(CLOCK=lambda: datetime(2026, 12, 1, 14, 5, tzinfo=UTC))
+    client, _ = _client(app, db_session)
+    item = make_item(db_session, status="callback_due", contact={
+        "channels": ["call"], "phone": "07700 900123",
+        "windows": [{"start": "2026-12-01T14:00:00+00:00", "end": "2026-12-01T16:00:00+00:00"}]})
+    url = f"/console/items/{item.reference}/callbacks"
+    page = client.get(url).page
+    assert text_of(page.select_one("[data-next-window]")) == "Next window: Tue 1 Dec 2pm–4pm"
+    late = client.post(url, data={"result": "hung_up", "method": "call", "at": "15:00"})
+    assert late.status_code == 200
+    assert "must be now or earlier today" in text_of(late.page.select_one("[data-refused]"))
+    assert late.page.select_one("#at")["value"] == "15:00", "what was typed is kept"
+    assert client.post(url, data={"result": "someone_else_answered", "method": "text",
+                                  "at": "13:50"}).status_code == 302
+    attempt = db_session.scalars(select(CallbackAttempt)
+                                 .where(CallbackAttempt.submission_id == item.id)).one()
+    assert (attempt.result, attempt.method) == ("someone_else_answered", "text")
+    assert attempt.at == datetime(2026, 12, 1, 13, 50, tzinfo=UTC) and attempt.outside_safe_window
+    timeline = text_of(client.get(f"/console/items/{item.reference}").page.select_one("[data-timeline]"))
+    assert "Text message: Someone else answered" in timeline

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -130,7 +130,7 @@ def test_callback_windows_are_shown_in_words(app, db_session):
     assert "Anonymous: they left no way to reply." in html
 
 
-def test_the_timeline_shows_submission_routing_mail_and_views(app, db_session):
+def test_the_timeline_shows_submission_routing_and_mail_but_not_views(app, db_session):
     client, user = _client(app, db_session)
     item = make_item(db_session)
     from talkzone import audit
@@ -147,9 +147,9 @@ def test_the_timeline_shows_submission_routing_mail_and_views(app, db_session):
     client.get(f"/console/items/{item.reference}")
     page = client.get(f"/console/items/{item.reference}").page
     events = [tag["data-event"] for tag in page.find_all(attrs={"data-event": True})]
-    for expected in ("submitted", "routed", "mail_queued", "mail_sent", "mail_failing", "viewed"):
+    for expected in ("submitted", "routed", "mail_queued", "mail_sent", "mail_failing"):
         assert expected in events
-    assert events.count("viewed") == 2
+    assert "viewed" not in events
 
 
 def test_every_view_is_audited_and_only_administrators_see_the_trail(app, db_session):
@@ -190,3 +190,51 @@ def test_search_results_are_paged_in_the_inbox_order(app, db_session):
     second = _references(client.post("/console/", data={"q": "robin", "page": "2"}))
     assert first == [flagged.reference] + [r.reference for r in robins[:24]]
     assert second == [r.reference for r in robins[24:]]
+
+
+def test_callbacks_due_now_and_the_inbox_columns(make_app, db_session):
+    app = make_app(CLOCK=lambda: datetime(2026, 12, 1, 14, 5, tzinfo=UTC))
+    client, user = _client(app, db_session)
+
+    def window(start, end):
+        return {"channels": ["call"], "phone": "07700 900123",
+                "windows": [{"start": f"2026-12-01T{start}:00+00:00", "end": f"2026-12-01T{end}:00+00:00"}]}
+
+    due = {"status": "callback_due"}
+    later = make_item(db_session, subject_name="Jay", contact=window("14:00", "16:00"),
+                      assigned_to_id=user.id, **due)
+    sooner = make_item(db_session, subject_name="Kai", contact=window("13:30", "14:30"), **due)
+    waiting = make_item(db_session, subject_name="Lou", contact=window("15:00", "17:00"), **due)
+    page = client.get("/console/").page
+    queue = page.select_one("[data-callbacks-due]")
+    assert [a.get_text(strip=True) for a in queue.select("a")] == [sooner.reference, later.reference]
+    assert "Tue 1 Dec 1:30pm–2:30pm" in text_of(queue)
+    rows = {r.select_one("a").get_text(strip=True): [text_of(c) for c in r.select("td")]
+            for r in page.select("[data-inbox] tbody tr")}
+    assert rows[later.reference][1] == "Jay"
+    assert rows[later.reference][7] == user.name
+    assert rows[waiting.reference][7] == "Unassigned"
+    assert rows[waiting.reference][8] == "Tue 1 Dec 3pm–5pm"
+    # A search shows its matches alone, and the page says the words searched for are not kept.
+    searched = client.post("/console/", data={"q": "Kai"}).page
+    assert searched.select_one("[data-callbacks-due]") is None
+    assert "not kept in the page address" in text_of(searched.select_one("#q-hint"))
+
+
+def test_previous_contacts_share_a_phone_email_or_postcode_within_the_scope(app, db_session):
+    client, _ = _client(app, db_session)
+    now = utcnow()
+    first = make_item(db_session, contact={"channels": ["call"], "phone": "07700 900456"},
+                      created_at=now - timedelta(days=30))
+    by_email = make_item(db_session, contact={"channels": ["email"], "email": "jo@example.com"},
+                         created_at=now - timedelta(days=9))
+    latest = make_item(db_session, contact={"channels": ["call", "email"], "phone": "077009 00456",
+                                            "email": "JO@example.com"})
+    make_item(db_session, contact={"channels": ["call"], "phone": "07700 900999"})
+    hidden = make_item(db_session, Kind.COMPLAINT, contact={"channels": ["call"], "phone": "07700 900456"})
+    page = client.get(f"/console/items/{latest.reference}").page
+    links = [a.get_text(strip=True) for a in page.select("[data-previous-contacts] a")]
+    assert links == [by_email.reference, first.reference]
+    assert hidden.reference not in links
+    back = client.get(f"/console/items/{first.reference}").page
+    assert [a.get_text(strip=True) for a in back.select("[data-previous-contacts] a")] == [latest.reference]

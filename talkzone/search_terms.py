@@ -1,0 +1,171 @@
+"""What an item can be found by in the console: normalised words, kept in step with the item.
+
+Each term is a kind letter, a colon and a word: ``r:`` every tail of the reference (so any
+part of it is a prefix of one), ``n:`` each part of each name of the item's own people
+(unaccented, lower case), ``p:`` the full postcode and its outward code, ``t:`` a phone
+number's digits, ``e:`` an email address in lower case. A search is then one index range
+per word on ``search_terms.term``, the same on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from sqlalchemy import and_, delete, event, insert, inspect, intersect, select, union
+from sqlalchemy.orm import Session
+
+from talkzone.models import SearchTerm, Submission
+from talkzone.routing import normalise_postcode
+
+NAME_FIELDS = {"requester_name", "name_given", "professional_name", "child_name", "young_person_name"}
+SEARCHED = ("reference", "answers", "contact", "subject_name", "postcode", "phone", "email")
+# Letters that do not come apart into a base letter and an accent.
+_FOLD = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i"})
+_OUTWARD = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?$")
+_PHONE = re.compile(r"^\+?[\d\s\-().]{7,}$")
+_REFERENCE_PART = re.compile(r"^[A-Z0-9]{4,10}$")
+_TOP = "\U0010ffff"
+_APOSTROPHE = re.compile("['\u2019\u02bc]")
+
+
+def words(text: str | None) -> list[str]:
+    """A name's parts, unaccented, lower case, apostrophes dropped: "Zoë O'Brien" gives zoe, obrien."""
+    plain = unicodedata.normalize("NFKD", (text or "").casefold().translate(_FOLD))
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return [w for w in re.split(r"[\W_]+", _APOSTROPHE.sub("", plain)) if w]
+
+
+def _name_terms(text: str) -> set[str]:
+    """Each part of a name, with and without its apostrophes (o, brien and obrien)."""
+    return set(words(text)) | set(words(_APOSTROPHE.sub(" ", text)))
+
+
+def digits(phone: str) -> str:
+    """A phone number's digits, +44 written as the leading 0."""
+    found = re.sub(r"\D", "", phone)
+    return "0" + found[2:] if found.startswith("44") else found
+
+
+def _postcodes(item: Submission):
+    answers, contact = item.answers or {}, item.contact or {}
+    for value in (item.postcode, (contact.get("address") or {}).get("postcode"),
+                  (answers.get("address") or {}).get("postcode")):
+        full = normalise_postcode(value or "")
+        if full:
+            yield "p:" + full.replace(" ", "").lower()
+            yield "p:" + full.split()[0].lower()
+
+
+def terms_for(item: Submission) -> set[str]:
+    """Every term the item is found by."""
+    from talkzone.subject_access import people_on
+
+    terms = set(_postcodes(item))
+    compact = (item.reference or "").replace("-", "").lower()
+    terms |= {"r:" + compact[i:] for i in range(len(compact))}
+    for key, _owner, value in people_on(item):
+        if not isinstance(value, str) or not value.strip():
+            continue
+        if key in NAME_FIELDS:
+            terms |= {"n:" + w for w in _name_terms(value)}
+        elif key == "phone" and len(digits(value)) >= 7:
+            terms.add("t:" + digits(value))
+        elif key == "email":
+            terms.add("e:" + value.strip().lower())
+    return {t[:200] for t in terms}
+
+
+def _write(connection, item: Submission, replace: bool) -> None:
+    if replace:
+        connection.execute(delete(SearchTerm).where(SearchTerm.submission_id == item.id))
+    rows = [{"submission_id": item.id, "term": t} for t in sorted(terms_for(item))]
+    if rows:
+        connection.execute(insert(SearchTerm), rows)
+
+
+@event.listens_for(Submission, "after_insert")
+def _inserted(_mapper, connection, item: Submission) -> None:
+    _write(connection, item, replace=False)
+
+
+@event.listens_for(Submission, "after_update")
+def _updated(_mapper, connection, item: Submission) -> None:
+    state = inspect(item)
+    if any(state.attrs[name].history.has_changes() for name in SEARCHED):
+        _write(connection, item, replace=True)
+
+
+def forget(session: Session, ids: list[int]) -> None:
+    """Drop the terms of items whose personal details are gone (bulk updates skip the listeners)."""
+    session.execute(delete(SearchTerm).where(SearchTerm.submission_id.in_(ids)))
+
+
+def refill(session: Session, items) -> None:
+    """Write the terms of existing items afresh (the migration's backfill)."""
+    connection = session.connection()
+    for item in items:
+        _write(connection, item, replace=True)
+
+
+def _prefix(term: str):
+    return and_(SearchTerm.term >= term, SearchTerm.term < term + _TOP)
+
+
+def _ids(condition):
+    return select(SearchTerm.submission_id).where(condition)
+
+
+def condition(text: str):
+    """The items a search finds, told apart by the search's shape; None when it has nothing to look for.
+
+    An email address, a phone number or a full postcode find only that. Anything else finds
+    items with a name part starting with every word typed (in any order), and, where it could
+    be one, an outward code or a part of a reference.
+    """
+    query = " ".join((text or "").split())
+    upper = query.upper().replace(" ", "").replace("-", "")
+    if "@" in query:
+        return _matching(_ids(SearchTerm.term == "e:" + query.lower()))
+    if _PHONE.match(query) and len(digits(query)) >= 10:
+        return _matching(_ids(SearchTerm.term == "t:" + digits(query)))
+    full = normalise_postcode(query)
+    if full:
+        return _matching(_ids(SearchTerm.term == "p:" + full.replace(" ", "").lower()))
+    options = []
+    parts = words(query)
+    if parts:
+        each = [_ids(_prefix("n:" + w)) for w in dict.fromkeys(parts)]
+        # Wrapped, as SQLite takes no parenthesised compound inside another.
+        options.append(select(intersect(*each).subquery().c.submission_id) if len(each) > 1 else each[0])
+    if _OUTWARD.match(upper):
+        options.append(_ids(SearchTerm.term == "p:" + upper.lower()))
+    if _REFERENCE_PART.match(upper):
+        options.append(_ids(_prefix("r:" + upper.lower())))
+    if not options:
+        return None
+    return _matching(union(*options) if len(options) > 1 else options[0])
+
+
+def _matching(ids):
+    """One list of matching ids, so the database starts from the matches rather than the queue."""
+    return Submission.id.in_(ids)
+
+
+def _shared(term: str) -> bool:
+    """A term two contacts from one person share: a phone, an email, a full postcode (no outward code)."""
+    return term[:2] in ("t:", "e:") or term.startswith("p:") and len(term) > 6
+
+
+def previous_contacts(session: Session, user, item: Submission, limit: int = 10) -> list[Submission]:
+    """Other items the user may see with the same phone, email or postcode as this one, newest first."""
+    from talkzone import access
+
+    keys = sorted(t for t in terms_for(item) if _shared(t))
+    if not keys:
+        return []
+    query = (access.items(user)
+             .where(Submission.id != item.id,
+                    Submission.id.in_(select(SearchTerm.submission_id).where(SearchTerm.term.in_(keys))))
+             .order_by(Submission.created_at.desc()).limit(limit))
+    return list(session.scalars(query))
