@@ -1,7 +1,7 @@
 """console work surface: normalised search terms and call back windows per item, filled for stored items
 
 Revision ID: 0009_worksurface
-Revises: 0006_policy
+Revises: 0008_conversations
 Create Date: 2026-12-02 09:00:00
 """
 
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 import talkzone.models
 
 revision = "0009_worksurface"
-down_revision = "0006_policy"
+down_revision = "0008_conversations"
 branch_labels = None
 depends_on = None
 
