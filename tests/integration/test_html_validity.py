@@ -78,8 +78,9 @@ def _console_pages(app, db_session) -> dict[str, str]:
             read("new user", "/console/users/new")
         if access.can(user, "view_audit"):
             read("audit", "/console/audit")
-        if access.can(user, "reply"):
-            read("reply, no channel", f"/console/items/{items[access.KINDS[role][0]].reference}/reply")
+        seen = [item for item in items.values() if access.may_see(user, item)]
+        if access.can(user, "reply") and seen:
+            read("reply, no channel", f"/console/items/{seen[0].reference}/reply")
         if access.can(user, "manage_canned"):
             read("canned responses", "/console/canned-responses")
         if role == access.HELPLINE_ADVISER:

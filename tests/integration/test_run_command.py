@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -40,9 +41,10 @@ def test_fresh_database_to_styled_start_page(tmp_path):
         else:
             raise AssertionError("the portal did not start")
         assert status == 200
-        assert 'href="/static/css/main.css' in html
+        stylesheet = re.search(r'href="(/static/dist/css/main\.[0-9a-f]+\.css)"', html)
+        assert stylesheet, "the page links the fingerprinted stylesheet"
         assert "GOV.UK" not in html and "crown" not in html.lower() and "govuk-logo" not in html
-        status, css, headers = _get(f"http://127.0.0.1:{port}/static/css/main.css")
+        status, css, headers = _get(f"http://127.0.0.1:{port}{stylesheet[1]}")
         assert status == 200 and headers["Content-Type"].startswith("text/css")
         assert ".govuk-generic-header" in css and ".govuk-exit-this-page" in css
         assert "GDS Transport" not in css and "@font-face" not in css
