@@ -43,7 +43,7 @@ def main() -> None:
         with app.app_context():
             session = app.extensions["db_sessionmaker"]()
             for number in range(args.messages):
-                outbox.queue(session, submission=None, purpose="bench",
+                outbox.queue(session, submission=None, purpose="district_notification",
                              recipient=f"inbox{number % 12}@x.example", subject=f"Request {number}",
                              body="A request for support.\n" * 20,
                              domain="x.example")
