@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 
 from portal import db
+from portal.i18n import current_language
 from portal.journeys.engine import SESSION_KEY
 from portal.profile import current_profile
 from talkzone import drafts
@@ -27,6 +30,25 @@ OTHER_JOURNEYS = [
 ]
 
 
+# Stands for the CSP nonce in a kept page; each response gets its own nonce in its place.
+_NONCE_MARK = secrets.token_hex(16)
+
+
+def kept_page(template: str, **context) -> str:
+    """A page that depends only on the language, its address and whether answers are in
+    progress: rendered once per app and kept, with this response's own CSP nonce put in.
+    Pages asked for with any other query (or with auto-reload on) are rendered afresh."""
+    chosen = request.args.get("lang")
+    if set(request.args) - {"lang"} or current_app.jinja_env.auto_reload or (
+            chosen and chosen not in current_app.config["LANGUAGES"]):
+        return render_template(template, **context)
+    kept = current_app.extensions.setdefault("kept_pages", {})
+    key = (current_language(), request.path, chosen, bool(session.get(SESSION_KEY)))
+    if key not in kept:
+        kept[key] = render_template(template, csp_nonce=lambda: _NONCE_MARK, **context)
+    return kept[key].replace(_NONCE_MARK, current_app.jinja_env.globals["csp_nonce"]())
+
+
 @bp.get("/")
 def start():
     profile = current_profile()
@@ -38,7 +60,7 @@ def start():
             title = _l("Talk to %(helpline)s", helpline=profile.helpline.name)
         href = url_for(endpoint) if endpoint in current_app.view_functions else None
         journeys.append({"href": href, "title": title, "description": description})
-    return render_template("pages/start.html", extra_journeys=journeys)
+    return kept_page("pages/start.html", extra_journeys=journeys)
 
 
 @bp.get("/exit")
@@ -63,19 +85,19 @@ def keep_alive():
 
 @bp.get("/staying-safe-online")
 def staying_safe():
-    return render_template("pages/staying_safe.html")
+    return kept_page("pages/staying_safe.html")
 
 
 @bp.get("/privacy")
 def privacy():
-    return render_template("pages/privacy.html")
+    return kept_page("pages/privacy.html")
 
 
 @bp.get("/cookies")
 def cookies():
-    return render_template("pages/cookies.html")
+    return kept_page("pages/cookies.html")
 
 
 @bp.get("/accessibility")
 def accessibility():
-    return render_template("pages/accessibility.html")
+    return kept_page("pages/accessibility.html")
