@@ -129,8 +129,9 @@ class Journey:
                 submission = sent_with(work.session, key)
                 if submission is None:
                     raise
+        where = confirm(submission)  # read before the draft goes, whatever happens to that
         self._delete_sent_draft()
-        return confirm(submission)
+        return where
 
     def _delete_sent_draft(self) -> None:
         # In a transaction of its own, after the submission's: if it fails, the draft's key
