@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from portal.cli import alembic_config  # noqa: E402
 from talkzone import access, callbacks_due, worklist  # noqa: E402
 from talkzone.models import User, utcnow  # noqa: E402
+from testkit.harness import fresh_database  # noqa: E402
 
 AREAS = ["lancaster", "wyre", "fylde", "preston", "chorley", "south_ribble", "west_lancashire", "hyndburn",
          "ribble_valley", "rossendale", "burnley", "pendle"]
@@ -100,15 +101,6 @@ FROM submissions WHERE kind = 'helpline_contact'
 DROP = ["ALTER TABLE search_terms DROP CONSTRAINT pk_search_terms", "DROP INDEX ix_search_terms_term"]
 BUILD = ["ALTER TABLE search_terms ADD CONSTRAINT pk_search_terms PRIMARY KEY (submission_id, term)",
          "CREATE INDEX ix_search_terms_term ON search_terms (term, submission_id)"]
-
-
-def fresh_database(server_url: str, name: str) -> str:
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return server_url.rsplit("/", 1)[0] + f"/{name}"
 
 
 def seed(url: str, count: int) -> float:

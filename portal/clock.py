@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import current_app
 
+from talkzone.calendar import uk_date
 from talkzone.models import utcnow
 
 
@@ -18,3 +19,8 @@ def clock() -> Callable[[], datetime]:
 def now() -> datetime:
     """The current UTC time by this app's clock."""
     return clock()()
+
+
+def uk_today() -> date:
+    """Today's date in the UK by this app's clock: the date deadlines and "in the past" go by."""
+    return uk_date(now())

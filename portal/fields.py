@@ -22,9 +22,8 @@ from markupsafe import Markup
 from wtforms import Field, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, StopValidation, ValidationError
 
+from portal.clock import uk_today
 from portal.journeys.questions.character_count import TranslatedCharacterCount
-from talkzone.calendar import uk_date
-from talkzone.models import utcnow
 
 # Characters that never belong in a typed answer: C0 and C1 controls except tab and newline.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -212,7 +211,7 @@ class DateParts(Field):
             value = date(*numbers)
         except (TypeError, ValueError):  # TypeError: a part that is not a small whole number
             raise ValidationError(_l("%(label)s must be a real date", label=label)) from None
-        if self.past_only and value > uk_date(utcnow()):
+        if self.past_only and value > uk_today():
             raise ValidationError(_l("%(label)s must be today or in the past", label=label))
         if value.year < 1900:
             raise ValidationError(_l("%(label)s must be after 1900", label=label))

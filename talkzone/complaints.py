@@ -114,7 +114,8 @@ def stage_1_due(now: datetime):
 
 
 def submit_complaint(session: Session, *, profile: Profile, answers: dict, language: str,
-                     mailing: Mailing, now: datetime | None = None) -> Submission:
+                     mailing: Mailing, now: datetime | None = None,
+                     send_key: str | None = None) -> Submission:
     """Store a complaint with its routing, signposting and mail, for one commit by the caller."""
     if profile.complaints is None:
         raise ValueError(f"profile {profile.code} has no complaints service")
@@ -147,7 +148,7 @@ def submit_complaint(session: Session, *, profile: Profile, answers: dict, langu
         email=contact.get("email"),
         due_on=stage_1_due(now),
     )
-    store(session, submission)
+    store(session, submission, send_key)
     queue_to_staff(session, submission, mailing, "complaint_notification", submission.destination)
     if outcome == REFERRED:
         queue_to_staff(session, submission, mailing, "advocacy_referral", profile.advocacy.mailbox)

@@ -48,6 +48,18 @@ def save(session: Session, token: str | None, journey: str, answers: dict, now: 
     return token
 
 
+def send_key(session: Session, token: str | None, journey: str) -> str | None:
+    """The random key of the journey's draft (given one if it has none); None if no draft."""
+    if not token:
+        return None
+    draft = session.get(Draft, (token, journey))
+    if draft is None:
+        return None
+    if draft.send_key is None:  # a draft saved before drafts had keys
+        draft.send_key = new_token()
+    return draft.send_key
+
+
 def touch(session: Session, token: str, now: datetime) -> bool:
     """Mark every draft under ``token`` as active now; False if none is left."""
     result = session.execute(update(Draft).where(Draft.token == token).values(updated_at=now))

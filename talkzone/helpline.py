@@ -184,8 +184,8 @@ def _contact(answers: dict, windows: list[CallbackWindow]) -> dict:
 
 
 def submit_helpline_contact(session: Session, *, profile: Profile, answers: dict, language: str,
-                            mailing: Mailing,
-                            now: datetime | None = None) -> Submission:
+                            mailing: Mailing, now: datetime | None = None,
+                            send_key: str | None = None) -> Submission:
     """Store a helpline contact with its routing and any mail, for one commit by the caller.
 
     Windows that ended while the person was checking their answers are dropped (the team
@@ -220,7 +220,7 @@ def submit_helpline_contact(session: Session, *, profile: Profile, answers: dict
         email=contact.get("email"),
         due_on=uk_date(due),
     )
-    store(session, submission)
+    store(session, submission, send_key)
     if method != "none":
         if helpline.mailbox:
             queue_to_staff(session, submission, mailing, "helpline_notification", helpline.mailbox)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, date, datetime
 
 from sqlalchemy import (
@@ -136,6 +137,8 @@ class Submission(Base):
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The random key of the draft it was sent from: the same draft sent twice is stored once.
+    send_key: Mapped[str | None] = mapped_column(String(64), index=True, unique=True)
 
     outbox: Mapped[list[OutboxMessage]] = relationship(back_populates="submission")
 
@@ -200,6 +203,8 @@ class Draft(Base):
     journey: Mapped[str] = mapped_column(String(40), primary_key=True)
     answers: Mapped[dict] = mapped_column(Json, default=dict)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # A random key per draft, stored on the submission it becomes (Submission.send_key).
+    send_key: Mapped[str | None] = mapped_column(String(64), default=lambda: secrets.token_urlsafe(32))
 
 
 class AuditEvent(Base):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -284,22 +285,33 @@ def second_factor(session: Session, token: str, code: str, client: str,
     second factor never becomes a signed-in one. Wrong codes count like wrong passwords.
     """
     now = now or utcnow()
-    record = current(session, token, now)
-    if record is None or record.stage != PASSWORD:
+    record = _code_accepted(session, token, PASSWORD, client, now, lambda user: (
+        _use_totp(session, user, code, now) or _use_recovery_code(session, user, code, now)))
+    if record is None:
         return None
     user = record.user
-    failures = _code_refused(session, user, client, now)
-    if failures is None:
-        return None
-    if not (_use_totp(session, user, code, now) or _use_recovery_code(session, user, code, now)):
-        audit.record(session, "second_factor_failed", actor=user)
-        _fail(session, failures, now)
-        return None
     record.revoked_at = now
-    session.delete(failures)
     audit.record(session, "signed_in", actor=user)
     new_token = _open(session, user, FULL, now)
     return new_token
+
+
+def _code_accepted(session: Session, token: str, stage: str, client: str, now: datetime,
+                   accepts: Callable[[User], bool]) -> StaffSession | None:
+    """The half-done session at ``stage`` if its person may try a code now and ``accepts`` it
+    (their failures then cleared); None otherwise, a wrong code counted like a wrong password."""
+    record = current(session, token, now)
+    if record is None or record.stage != stage:
+        return None
+    failures = _code_refused(session, record.user, client, now)
+    if failures is None:
+        return None
+    if not accepts(record.user):
+        audit.record(session, "second_factor_failed", actor=record.user)
+        _fail(session, failures, now)
+        return None
+    session.delete(failures)
+    return record
 
 
 def provisioning(user: User) -> tuple[str, str]:
@@ -317,19 +329,12 @@ def enrol(session: Session, token: str, code: str, client: str,
     The recovery codes are returned once and stored only as hashes.
     """
     now = now or utcnow()
-    record = current(session, token, now)
-    if record is None or record.stage != ENROL:
+    record = _code_accepted(session, token, ENROL, client, now,
+                            lambda user: _use_totp(session, user, code, now))
+    if record is None:
         return None
     user = record.user
-    failures = _code_refused(session, user, client, now)
-    if failures is None:
-        return None
-    if not _use_totp(session, user, code, now):
-        audit.record(session, "second_factor_failed", actor=user)
-        _fail(session, failures, now)
-        return None
     user.totp_confirmed = True
-    session.delete(failures)
     codes = _new_recovery_codes(session, user)
     record.revoked_at = now
     audit.record(session, "second_factor_enrolled", actor=user)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from talkzone import audit, callbacks_due, search_terms  # noqa: F401 (keep their rows in step with items)
@@ -46,14 +47,26 @@ def contact_preferences(contact: dict, safety: dict) -> dict:
     return prefs
 
 
-def store(session: Session, submission: Submission) -> Submission:
-    """Add a new submission and give it a reference, in the caller's transaction."""
+def store(session: Session, submission: Submission, send_key: str | None = None) -> Submission:
+    """Add a new submission and give it a reference, in the caller's transaction.
+
+    ``send_key`` is the key of the draft it comes from: a second submission with the same key
+    fails here (IntegrityError), so the same draft sent twice at once is stored once.
+    """
     submission.reference = new_reference(submission.kind)
+    submission.send_key = send_key
     session.add(submission)
     session.flush()
     audit.record(session, "submitted", submission=submission, channel=submission.channel)
     audit.record(session, "routed", submission=submission, destination=submission.destination)
     return submission
+
+
+def sent_with(session: Session, send_key: str | None) -> Submission | None:
+    """The submission already stored from the draft whose key is ``send_key``, if any."""
+    if not send_key:
+        return None
+    return session.scalar(select(Submission).where(Submission.send_key == send_key))
 
 
 def consent_record(answers: dict, professional: dict | None, now: datetime) -> dict:
@@ -75,7 +88,8 @@ def consent_record(answers: dict, professional: dict | None, now: datetime) -> d
 
 def submit_request_for_support(session: Session, *, profile: Profile, answers: dict,
                                language: str, mailing: Mailing,
-                               now: datetime | None = None) -> Submission:
+                               now: datetime | None = None,
+                               send_key: str | None = None) -> Submission:
     """Store a request for support with its routing and mail, for one commit by the caller.
 
     A professional whose family has not consented gets the request held as awaiting
@@ -110,7 +124,7 @@ def submit_request_for_support(session: Session, *, profile: Profile, answers: d
         safeguarding=at_risk,
         due_on=uk_date(now) if at_risk else add_working_days(uk_date(now), ALLOCATE_WITHIN_WORKING_DAYS),
     )
-    store(session, submission)
+    store(session, submission, send_key)
     if at_risk:
         audit.record(session, "safeguarding_flagged", submission=submission, reason="child_at_risk")
         queue_to_staff(session, submission, mailing, "safeguarding_notification", profile.duty_mailbox)

@@ -7,7 +7,6 @@ each worker starts one SMTP server, emptied before each test.
 from __future__ import annotations
 
 import os
-import socket
 
 import pytest
 from alembic import command
@@ -18,33 +17,18 @@ from sqlalchemy import create_engine, text
 from portal import create_app
 from portal.cli import alembic_config
 from talkzone.models import Base
+from testkit.harness import free_port, fresh_database
 from testkit.smtp import SMTPServer
 from tests.pages import CheckedClient, PageRequests
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _worker_database(base_url: str, name: str) -> str:
-    """A database of this test worker's own on the PostgreSQL server, made empty."""
-    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return base_url.rsplit("/", 1)[0] + f"/{name}"
-
-
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory, worker_id):
     name = f"eh_test_{worker_id}_{os.getpid()}"
     if PG_URL:
-        url = _worker_database(PG_URL, name)
+        url = fresh_database(PG_URL, name)  # this worker's own, empty
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     command.upgrade(alembic_config(url), "head")

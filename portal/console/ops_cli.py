@@ -8,12 +8,11 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 
 from portal import db
+from portal.clock import now, uk_today
 from portal.console import words
 from portal.emails import mailing
 from portal.profile import current_profile
 from talkzone import deadlines, retention
-from talkzone.calendar import uk_date
-from talkzone.models import utcnow
 
 deadlines_cli = AppGroup("deadlines", help="Working-day deadlines.")
 retention_cli = AppGroup("retention", help="Keeping records no longer than needed.")
@@ -34,7 +33,7 @@ def compose_reminder(team: deadlines.Team, items: list[deadlines.DueItem], today
 def remind():
     """Mail each team its list of what is due soon or overdue, through the outbox (run daily)."""
     with db.new_uow() as uow:
-        counts = deadlines.remind(uow.session, current_profile(), uk_date(utcnow()),
+        counts = deadlines.remind(uow.session, current_profile(), uk_today(),
                                   compose_reminder, mailing().domain)
         uow.commit()
     for team, listed in counts.items():
@@ -52,7 +51,7 @@ def purge(dry_run):
             click.echo(f"{kind}: {done}/{total}")
 
     with db.new_uow() as uow:
-        result = retention.purge(uow, current_profile(), utcnow(), dry_run, progress)
+        result = retention.purge(uow, current_profile(), now(), dry_run, progress)
     for kind, count in result.counts.items():
         cutoff = result.cutoffs[kind].date().isoformat()
         verb = "would anonymise" if dry_run else "anonymised"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from functools import wraps
 
 from flask import current_app, g, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -34,6 +35,21 @@ def _client() -> str:
     return hmac.new(key, (request.remote_addr or "").encode(), hashlib.sha256).hexdigest()
 
 
+def _sign_in_stage(rule: str, stage: str):
+    """A page of a sign-in half done: rate-limited, and for the one stage it is about (a
+    session at another stage is sent to that stage's page)."""
+    def register(view):
+        @wraps(view)
+        def at_stage():
+            if g.staff_session.stage != stage:
+                return redirect(url_for(STEPS[g.staff_session.stage]))
+            return view()
+
+        guarded = limiter.limit(_sign_in_limit, methods=["POST"])(requires(access.SIGNING_IN)(at_stage))
+        return bp.route(rule, methods=["GET", "POST"])(guarded)
+    return register
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(_sign_in_limit, methods=["POST"])
 @requires(access.ANONYMOUS)
@@ -50,13 +66,9 @@ def sign_in():
     return render_template("console/sign_in.html", form=form, delays=DELAYS)
 
 
-@bp.route("/sign-in/code", methods=["GET", "POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"])
-@requires(access.SIGNING_IN)
+@_sign_in_stage("/sign-in/code", staff.PASSWORD)
 def second_factor():
     """The second step: a code from the authenticator app, or a recovery code."""
-    if g.staff_session.stage != staff.PASSWORD:
-        return redirect(url_for(STEPS[g.staff_session.stage]))
     form = CodeForm()
     if form.validate_on_submit():
         token = staff.second_factor(db.session(), g.staff_token, form.code.data, _client())
@@ -66,13 +78,9 @@ def second_factor():
     return render_template("console/code.html", form=form, delays=DELAYS)
 
 
-@bp.route("/sign-in/set-up", methods=["GET", "POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"])
-@requires(access.SIGNING_IN)
+@_sign_in_stage("/sign-in/set-up", staff.ENROL)
 def enrol():
     """First sign-in: set up the authenticator app, then show the recovery codes once."""
-    if g.staff_session.stage != staff.ENROL:
-        return redirect(url_for(STEPS[g.staff_session.stage]))
     form = EnrolForm()
     if form.validate_on_submit():
         done = staff.enrol(db.session(), g.staff_token, form.code.data, _client())
@@ -87,13 +95,9 @@ def enrol():
                            secret=" ".join(secret[i:i + 4] for i in range(0, len(secret), 4)))
 
 
-@bp.route("/sign-in/new-password", methods=["GET", "POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"])
-@requires(access.SIGNING_IN)
+@_sign_in_stage("/sign-in/new-password", staff.NEW_PASSWORD)
 def new_password():
     """After an administrator chose the password: one of the person's own, before anything else."""
-    if g.staff_session.stage != staff.NEW_PASSWORD:
-        return redirect(url_for(STEPS[g.staff_session.stage]))
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:

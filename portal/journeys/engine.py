@@ -7,6 +7,7 @@ language changes and "change" links, and are deleted on submit, exit or expiry.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -21,13 +22,17 @@ from flask import (
     session,
     url_for,
 )
-from wtforms import DateField
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from wtforms import DateField, HiddenField
 
 from portal import db
 from portal.extensions import public_form_limit
 from portal.fields import DateParts, JourneyForm
 from talkzone import drafts
 from talkzone.models import utcnow
+from talkzone.submissions import sent_with
+
+log = logging.getLogger(__name__)
 
 # The one draft token of the browser session; every journey keeps its draft under it.
 SESSION_KEY = "draft"
@@ -47,6 +52,13 @@ class Step:
     after: Callable | None = None  # (answers) -> url or None: leave the journey early
     before: Callable | None = None  # (answers) -> url or None: somewhere to go first
     context: Callable[[dict], dict] = field(default=lambda answers: {})
+
+
+class SendForm(JourneyForm):
+    """The check-answers page's form: it carries the draft's key, so a second press of "Send"
+    finds what the first one stored, even once the draft has gone."""
+
+    send_key = HiddenField()
 
 
 def form_answers(form) -> dict:
@@ -95,14 +107,45 @@ class Journey:
         """Delete this journey's draft; the other journeys' drafts stay."""
         drafts.discard(db.session(), session.get(SESSION_KEY), self.name)
 
-    def complete(self) -> None:
-        """Delete the draft of what was just sent and commit both in one transaction.
+    def send_once(self, answers: dict, submit: Callable, confirm: Callable) -> str:
+        """Store what the draft holds once, however often or however fast it is sent.
 
-        Called after the use case and before the confirmation is kept in the cookie: if
-        anything fails, nothing is stored, nothing is mailed and the draft is still there.
+        The submission, its audit and its mail commit together, carrying the draft's key
+        (unique), so a second send of the same draft, one after the other or at the same
+        moment, finds the first's submission instead of storing and mailing another.
         """
-        self.discard()
-        db.uow().commit()
+        work = db.uow()
+        key = drafts.send_key(work.session, session.get(SESSION_KEY), self.name)
+        submission = sent_with(work.session, key)
+        if submission is None:
+            try:
+                submission = submit(answers, key)
+                if isinstance(submission, str):  # the use case sent the person back to a question
+                    return submission
+                work.commit()
+            except IntegrityError:
+                # The same draft sent by another request at the same moment: that one stored it.
+                work.rollback()
+                submission = sent_with(work.session, key)
+                if submission is None:
+                    raise
+        where = confirm(submission)  # read before the draft goes, whatever happens to that
+        self._delete_sent_draft()
+        return where
+
+    def _delete_sent_draft(self) -> None:
+        # In a transaction of its own, after the submission's: if it fails, the draft's key
+        # still stops a second send, and the draft goes when it is next sent or when idle.
+        work = db.uow()
+        try:
+            self.discard()
+            work.commit()
+        except DBAPIError as exc:
+            log.warning("sent draft not deleted: %s", type(exc).__name__)
+            try:
+                work.rollback()
+            except DBAPIError:
+                work.session.invalidate()
 
     # Navigation ----------------------------------------------------------------------
     def url(self, step: Step | str, **args) -> str:
@@ -131,15 +174,24 @@ class Journey:
         return self.url(steps[index - 1]) if index > 0 else url_for(f"{self.bp.name}.start")
 
     # Views ---------------------------------------------------------------------------
-    def check_page(self, template: str, summary: Callable[[dict], list], send: Callable[[dict], str]):
-        """Check your answers: sends once every question is answered; ``send`` returns where to go."""
+    def check_page(self, template: str, summary: Callable[[dict], list],
+                   submit: Callable, confirm: Callable):
+        """Check your answers, then send once every question is answered.
+
+        ``submit(answers, send_key)`` stores the submission (or returns a URL to ask a question
+        again); ``confirm(submission)`` keeps its confirmation and returns where it is shown.
+        """
+        form = SendForm()
+        sending = form.validate_on_submit()
+        if sending and (sent := sent_with(db.session(), form.send_key.data)):
+            return redirect(confirm(sent))  # pressed again after the first press was stored
         answers = self.answers()
         missing = self.first_missing(answers)
         if missing is not None:
             return redirect(self.url(missing))
-        form = JourneyForm()
-        if form.validate_on_submit():
-            return redirect(send(answers))
+        if sending:
+            return redirect(self.send_once(answers, submit, confirm))
+        form.send_key.data = drafts.send_key(db.session(), session.get(SESSION_KEY), self.name)
         return render_template(template, form=form, sections=summary(answers),
                                back_url=self.url(self.applicable(answers)[-1]))
 

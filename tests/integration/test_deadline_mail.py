@@ -110,3 +110,16 @@ def test_a_complaint_is_extended_once_and_the_young_person_told_safely(app, db_s
     adviser = app.test_client()
     sign_in_as(adviser, db_session, make_user(db_session, access.HELPLINE_ADVISER))
     assert adviser.post(f"/console/items/{by_call.reference}/extend", data={"reason": "x"}).status_code == 403
+
+
+def test_reminders_go_by_the_uk_date_of_the_apps_clock(make_app, db_session, smtp_server):
+    """Just after midnight in the UK in summer (still yesterday in UTC), today is the UK's day."""
+    from datetime import UTC, date, datetime
+
+    app = make_app(CLOCK=lambda: datetime(2030, 6, 30, 23, 30, tzinfo=UTC))  # 1 July, 00:30 in the UK
+    due = make_item(db_session, Kind.REQUEST_FOR_SUPPORT, "preston", due_on=date(2030, 6, 30))
+    result = app.test_cli_runner().invoke(args=["deadlines", "remind"])
+    assert result.exit_code == 0, result.output
+    _deliver(app)
+    [preston] = smtp_server.to(PRESTON)
+    assert due.reference in _body(preston) and "OVERDUE" in _body(preston)

@@ -14,7 +14,8 @@ from sqlalchemy import create_engine, inspect, text
 
 from portal.cli import alembic_config
 from talkzone.models import Base
-from tests.conftest import PG_URL, _worker_database
+from testkit.harness import fresh_database
+from tests.conftest import PG_URL
 
 
 def _migration(name: str):
@@ -27,7 +28,7 @@ def _migration(name: str):
 
 def _fresh_url(tmp_path) -> str:
     if PG_URL:
-        return _worker_database(PG_URL, f"eh_migrate_{os.getpid()}")
+        return fresh_database(PG_URL, f"eh_migrate_{os.getpid()}")
     return f"sqlite:///{tmp_path / 'migrate.db'}"
 
 

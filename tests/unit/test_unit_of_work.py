@@ -69,3 +69,27 @@ def test_a_session_passed_in_stays_open_for_its_owner(sessions):
         session.add(Draft(token="d", journey="helpline", answers={}, updated_at=utcnow()))
         session.commit()  # still usable after the unit of work ended
     assert drafts_in(sessions) == 1
+
+
+def test_a_second_submission_with_the_same_send_key_is_refused(sessions):
+    from sqlalchemy.exc import IntegrityError
+
+    from talkzone.models import Kind, Submission
+    from talkzone.submissions import sent_with, store
+
+    def request():
+        return Submission(kind=Kind.REQUEST_FOR_SUPPORT, status="new", destination="duty@example.org",
+                          answers={})
+
+    with UnitOfWork(sessions) as uow:
+        first = store(uow.session, request(), "the-draft-key")
+        uow.commit()
+    with pytest.raises(IntegrityError), UnitOfWork(sessions) as uow:
+        store(uow.session, request(), "the-draft-key")
+    with UnitOfWork(sessions) as uow:
+        assert sent_with(uow.session, "the-draft-key").reference == first.reference
+        assert sent_with(uow.session, None) is None and sent_with(uow.session, "another") is None
+        store(uow.session, request(), None)
+        store(uow.session, request(), None)  # no key: nothing to be the same as
+        uow.commit()
+        assert uow.session.scalar(select(func.count()).select_from(Submission)) == 3

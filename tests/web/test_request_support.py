@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from talkzone.calendar import add_working_days, uk_date
 from talkzone.models import Draft, OutboxMessage, Submission, utcnow
-from tests.journeys import FAMILY, answers, submit_request, walk_request
+from tests.journeys import FAMILY, answers, deliver_within_a_week, submit_request, walk_request
 from tests.pages import first_strong, page_of
 
 
@@ -72,36 +72,95 @@ def test_a_failed_commit_shows_an_error_page_and_no_reference(client, db_session
     assert count(db_session, Submission) == 1
 
 
-def test_the_draft_is_deleted_in_the_submissions_own_transaction(app, client, db_session):
-    """A failure deleting the draft stores nothing and says so; sending again sends once."""
+def send_key_of(client) -> str:
+    """The draft's key, as the check-answers page carries it in its form."""
+    page = client.get("/request-support/check-answers").page
+    return page.find("input", attrs={"name": "send_key"})["value"]
+
+
+def mail_count(app, smtp_server) -> int:
+    deliver_within_a_week(app)
+    return len(smtp_server.messages)
+
+
+def test_a_failed_draft_deletion_after_sending_shows_the_confirmation_and_mails_once(
+        app, client, db_session, smtp_server):
+    """The submission commits first; a failure deleting the draft after it is no error for the person."""
     from sqlalchemy import event
 
     walk_request(client, copy.deepcopy(FAMILY))
     engine = app.extensions["db_engine"]
     failures = []
 
-    def fail_first_draft_delete(conn, cursor, statement, *args):
-        if statement.lstrip().upper().startswith("DELETE FROM DRAFTS") and not failures:
+    def fail_draft_delete(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("DELETE FROM DRAFTS"):
             failures.append(statement)
             raise OperationalError(statement, {}, Exception("database went away"))
 
-    event.listen(engine, "before_cursor_execute", fail_first_draft_delete)
+    event.listen(engine, "before_cursor_execute", fail_draft_delete)
     try:
         response = client.post("/request-support/check-answers")
     finally:
-        event.remove(engine, "before_cursor_execute", fail_first_draft_delete)
+        event.remove(engine, "before_cursor_execute", fail_draft_delete)
     assert failures, "the draft deletion was never attempted"
-    html = response.get_data(as_text=True)
-    assert response.status_code == 503 and "Nothing has been sent" in html
-    assert count(db_session, Submission) == 0 and count(db_session, OutboxMessage) == 0
-    # What the page says is true: sending again stores and mails the request once ...
-    assert client.post("/request-support/check-answers").status_code == 302
-    assert count(db_session, Submission) == 1 and count(db_session, OutboxMessage) == 2
-    assert count(db_session, Draft) == 0
-    # ... and the draft went with it, so a third post cannot send it a second time.
+    assert response.status_code == 302 and response.headers["Location"].endswith("/confirmation")
+    reference = first_strong(client.get(response.headers["Location"]))
+    assert count(db_session, Submission) == 1 and count(db_session, Draft) == 1
+    mailed = mail_count(app, smtp_server)
+    assert mailed == 2  # the district and the family, over SMTP
+    # Sending the draft left behind again shows the same request, mails nothing more and
+    # deletes the draft this time.
     again = client.post("/request-support/check-answers")
-    assert again.status_code == 302 and "check-answers" not in again.headers["Location"]
+    assert again.status_code == 302 and again.headers["Location"].endswith("/confirmation")
+    assert first_strong(client.get(again.headers["Location"])) == reference
+    assert count(db_session, Submission) == 1 and count(db_session, Draft) == 0
+    assert count(db_session, OutboxMessage) == 2 and mail_count(app, smtp_server) == mailed
+
+
+def test_pressing_send_again_after_the_draft_has_gone_shows_the_same_confirmation(app, client, db_session):
+    walk_request(client, copy.deepcopy(FAMILY))
+    key = send_key_of(client)
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+    first = client.post("/request-support/check-answers", data={"send_key": key})
+    reference = first_strong(client.get(first.headers["Location"]))
+    assert count(db_session, Draft) == 0
+    # The second press of the same page: the browser still holds the cookie from before the first.
+    late = app.test_client()
+    late.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
+    response = late.post("/request-support/check-answers", data={"send_key": key})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/confirmation")
+    assert first_strong(late.get(response.headers["Location"])) == reference
     assert count(db_session, Submission) == 1 and count(db_session, OutboxMessage) == 2
+
+
+def test_two_sends_of_the_same_draft_at_once_store_one_request(app, client, db_session, smtp_server):
+    """Two presses of "Send request" at the same moment (two threads): one request, one set of mail."""
+    import threading
+
+    walk_request(client, copy.deepcopy(FAMILY))
+    key = send_key_of(client)
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+    clients = [app.test_client() for _ in range(2)]
+    for each in clients:
+        each.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
+    start = threading.Barrier(2)
+    responses = [None, None]
+
+    def press(number):
+        start.wait()
+        responses[number] = clients[number].post("/request-support/check-answers", data={"send_key": key})
+
+    threads = [threading.Thread(target=press, args=(number,)) for number in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    for response in responses:
+        assert response.status_code == 302 and response.headers["Location"].endswith("/confirmation")
+    references = {first_strong(each.get("/request-support/confirmation")) for each in clients}
+    assert count(db_session, Submission) == 1
+    assert references == set(db_session.scalars(select(Submission.reference)))
+    assert count(db_session, Draft) == 0 and mail_count(app, smtp_server) == 2
 
 
 def test_answers_live_on_the_server_not_in_the_cookie(app, client, db_session):

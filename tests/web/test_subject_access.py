@@ -111,6 +111,10 @@ def test_the_printable_page_lists_the_records(app, db_session):
     assert found(printable) == {mine["request"].reference, mine["complaint"].reference}
     assert "Jordan asked for a letter" not in printable
     assert NAME not in page_of(printable).title.get_text()
+    # Each record's answers as a GOV.UK table: a header per answer, what was withheld said so.
+    rows = page_of(printable).select("table.govuk-table tr.govuk-table__row")
+    assert any(" › " in row.th.get_text() and row.td.bdi for row in rows)
+    assert page_of(printable).select("td.app-withheld strong")
     empty = client.post("/console/subject-access", data={"q": ""})
     assert "Enter a name, email address, phone number or reference" in empty.get_data(as_text=True)
 

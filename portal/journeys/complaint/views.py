@@ -163,23 +163,25 @@ def start():
 @limiter.limit(lambda: current_app.config["PUBLIC_SUBMIT_LIMIT"], methods=["POST"])
 def check():
     """Check your answers, then send the complaint (one use case stores and routes it)."""
-    def send(answers):
-        submission = submit_complaint(
+    def submit(answers, send_key):
+        return submit_complaint(
             db.session(), profile=current_profile(), answers=answers, language=current_language(),
-            mailing=mailing(), now=now())
-        journey.complete()
+            mailing=mailing(), now=now(), send_key=send_key)
+
+    def confirm(submission):
         session[CONFIRMATION_KEY] = {
             "reference": submission.reference,
             "due_on": submission.due_on.isoformat(),
             "method": submission.contact["channels"][0],
             "advocacy": submission.answers["advocacy"]["outcome"],
             "acknowledged": writes_by_email(submission.contact),
-            "behalf": for_someone_else(answers),
+            "behalf": for_someone_else(submission.answers),
         }
         return url_for("complaint.confirmation")
 
     return journey.check_page("complaint/check.html",
-                              lambda answers: complaint_summary(answers, journey, current_profile()), send)
+                              lambda answers: complaint_summary(answers, journey, current_profile()),
+                              submit, confirm)
 
 
 @bp.get("/confirmation")

@@ -147,27 +147,29 @@ def start():
 @limiter.limit(lambda: current_app.config["PUBLIC_SUBMIT_LIMIT"], methods=["POST"])
 def check():
     """Check your answers, then send: one talkzone use case stores, routes and queues the mail."""
-    def send(answers):
+    def submit(answers, send_key):
         try:
-            submission = submit_helpline_contact(
+            return submit_helpline_contact(
                 db.session(), profile=current_profile(), answers=answers, language=current_language(),
-                mailing=mailing(), now=now())
+                mailing=mailing(), now=now(), send_key=send_key)
         except CallbackWindowsRefused:
             # Only a draft older than a change to the opening hours gets here (before anything
             # is stored): ask again.
             answers.pop("windows")
             journey.save(answers)
             return journey.url("windows", change=1)
-        journey.complete()
+
+    def confirm(submission):
         session[CONFIRMATION_KEY] = {
             "reference": submission.reference,
-            "method": _method(answers),
+            "method": _method(submission.answers),
             "windows": submission.contact.get("windows", []),
         }
         return url_for("helpline.confirmation")
 
     return journey.check_page("helpline/check.html",
-                              lambda answers: helpline_summary(answers, journey, window_words), send)
+                              lambda answers: helpline_summary(answers, journey, window_words),
+                              submit, confirm)
 
 
 @bp.get("/confirmation")

@@ -235,11 +235,12 @@ def no_consent():
 @limiter.limit(lambda: current_app.config["PUBLIC_SUBMIT_LIMIT"], methods=["POST"])
 def check():
     """Check your answers, then send: one talkzone use case stores, routes and queues the mail."""
-    def send(answers):
-        submission = submit_request_for_support(
+    def submit(answers, send_key):
+        return submit_request_for_support(
             db.session(), profile=current_profile(), answers=answers, language=current_language(),
-            mailing=mailing(), now=now())
-        journey.complete()
+            mailing=mailing(), now=now(), send_key=send_key)
+
+    def confirm(submission):
         session["confirmation"] = {
             "reference": submission.reference,
             "status": submission.status,
@@ -249,7 +250,7 @@ def check():
         return url_for("request_support.confirmation")
 
     return journey.check_page("request_support/check.html",
-                              lambda answers: request_summary(answers, journey), send)
+                              lambda answers: request_summary(answers, journey), submit, confirm)
 
 
 @bp.get("/confirmation")
