@@ -169,11 +169,12 @@ def deliveries(session: Session, subscription_id: int, limit: int = 200) -> list
                                 .order_by(WebhookDelivery.id.desc()).limit(limit)))
 
 
-def replay(session: Session, actor: User | None, delivery_id: int) -> bool:
+def replay(session: Session, actor: User | None, delivery_id: int, subscription_id: int) -> bool:
     """Send a failed delivery again, now, with the same webhook-id; False if it has not failed."""
     _require(actor)
     delivery = session.get(WebhookDelivery, delivery_id)
-    if delivery is None or delivery.message.status != outbox.FAILED \
+    if delivery is None or delivery.subscription_id != subscription_id \
+            or delivery.message.status != outbox.FAILED \
             or get(session, delivery.subscription_id) is None:
         return False
     delivery.message.status = outbox.QUEUED
