@@ -20,6 +20,7 @@ from portal.fields import (
     whole_number,
 )
 from portal.journeys.questions.contact_preferences import SafeContactForm
+from talkzone.webhooks import WebhookError, check_url
 
 GENERIC_SIGN_IN_FAILURE = _l("The details you entered are not right, or this account cannot be used at "
                              "the moment. Check them and try again.")
@@ -269,3 +270,9 @@ class WebhookForm(FlaskForm):
     events = checkboxes(_l("Events"), [], _l("Select at least one event"))
     include_item = BooleanField(_l("Include the item as staff see it, not only its reference and link"),
                                 widget=GovCheckboxInput())
+
+    def validate_url(self, field):
+        try:
+            check_url(field.data)
+        except WebhookError:
+            raise ValidationError(_l("Enter a URL starting with https:// or http://")) from None
