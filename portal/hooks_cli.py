@@ -37,7 +37,8 @@ def add(name, url, events, include_item):
         except webhooks.WebhookError as exc:
             raise click.UsageError(WHY[exc.code]) from None
         uow.commit()
-        click.echo(f"subscription {subscription.id} added: {', '.join(subscription.events)} to {subscription.url}")
+        events = ", ".join(subscription.events)
+        click.echo(f"subscription {subscription.id} added: {events} to {subscription.url}")
         click.echo(f"signing secret (shown once): {subscription.secret}")
 
 

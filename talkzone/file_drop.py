@@ -89,7 +89,8 @@ def write_item(root: Path, recipient: str, reference: str, body: str) -> Path:
 def _row(session: Session, item: Submission) -> dict:
     return {"reference": item.reference, "kind": item.kind, "status": item.status, "channel": item.channel,
             "language": item.language, "area_code": item.area_code,
-            "received_at": item.created_at.isoformat(), "due_on": item.due_on.isoformat() if item.due_on else "",
+            "received_at": item.created_at.isoformat(),
+            "due_on": item.due_on.isoformat() if item.due_on else "",
             "safeguarding": "yes" if item.safeguarding else "no", "link": console_link(session, item)}
 
 
@@ -111,5 +112,6 @@ def write_daily(session: Session, root: Path, day: date) -> list[Path]:
         writer = csv.DictWriter(text, fieldnames=CSV_FIELDS, lineterminator="\r\n")
         writer.writeheader()
         writer.writerows(rows)
-        written.append(write_atomically(root / area, f"items-{day.isoformat()}.csv", text.getvalue().encode()))
+        name = f"items-{day.isoformat()}.csv"
+        written.append(write_atomically(root / area, name, text.getvalue().encode()))
     return written

@@ -52,8 +52,9 @@ class _Handler(BaseHTTPRequestHandler):
         if receiver.delay:
             time.sleep(receiver.delay)
         with receiver.lock:
-            receiver.received.append(Received(headers.get("webhook-id", ""), headers.get("webhook-timestamp", ""),
-                                              headers.get("webhook-signature", ""), body, verified, answer))
+            receiver.received.append(Received(
+                headers.get("webhook-id", ""), headers.get("webhook-timestamp", ""),
+                headers.get("webhook-signature", ""), body, verified, answer))
         try:
             self.send_response(answer)
             self.send_header("content-length", "0")

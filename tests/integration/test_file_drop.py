@@ -59,14 +59,16 @@ def test_each_new_item_is_a_json_file_in_its_areas_folder_and_the_day_a_csv_per_
     assert "0 area file(s)" in app.test_cli_runner().invoke(args=["file-drop", "daily"]).output
 
 
-def test_without_a_folder_set_nothing_is_queued_and_the_command_says_why(app, client, db_session, smtp_server):
+def test_without_a_folder_set_nothing_is_queued_and_the_command_says_why(app, db_session, smtp_server):
     _submit(app)
-    assert not db_session.scalars(select(OutboxMessage).where(OutboxMessage.purpose == file_drop.PURPOSE)).all()
+    assert not db_session.scalars(select(OutboxMessage)
+                                  .where(OutboxMessage.purpose == file_drop.PURPOSE)).all()
     result = app.test_cli_runner().invoke(args=["file-drop", "daily"])
     assert result.exit_code != 0 and "FILE_DROP_DIR is not set" in result.output
 
 
-def test_a_folder_that_cannot_be_written_is_retried_and_nothing_is_lost(make_app, tmp_path, db_session, smtp_server):
+def test_a_folder_that_cannot_be_written_is_retried_and_nothing_is_lost(make_app, tmp_path, db_session,
+                                                                        smtp_server):
     blocked = tmp_path / "share"
     blocked.write_text("not a folder")  # like a share that is not mounted: every write fails
     app = make_app(FILE_DROP_DIR=str(blocked))

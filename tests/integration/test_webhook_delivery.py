@@ -80,16 +80,20 @@ def test_a_submission_and_a_reroute_reach_the_receiver_signed_with_the_item_only
     got = receiver.accepted()
     assert len(got) == len(receiver.received) == 5  # two items created, to both; one rerouted, to one
     assert all(r.verified for r in got)
-    by_kind = Counter((r.payload["type"], r.payload["data"]["reference"], "item" in r.payload["data"]) for r in got)
-    new_reference = next(r.payload["data"]["rerouted_to"] for r in got if r.payload["type"] == "item.rerouted")
+    by_kind = Counter((r.payload["type"], r.payload["data"]["reference"], "item" in r.payload["data"])
+                      for r in got)
+    new_reference = next(r.payload["data"]["rerouted_to"] for r in got
+                         if r.payload["type"] == "item.rerouted")
     assert by_kind == Counter({("item.created", reference, False): 1, ("item.created", reference, True): 1,
-                               ("item.created", new_reference, False): 1, ("item.created", new_reference, True): 1,
+                               ("item.created", new_reference, False): 1,
+                               ("item.created", new_reference, True): 1,
                                ("item.rerouted", contact.reference, False): 1})
     created = next(r.payload["data"] for r in got if "item" in r.payload["data"])
     assert created["link"] == f"http://127.0.0.1:5000/console/items/{reference}"
     assert created["item"]["reference"] == reference and created["item"]["area_code"] == "preston"
     assert "matched" not in created["item"] and "messages" not in created["item"]
-    brief_one = next(r for r in got if r.payload["data"]["reference"] == reference and "item" not in r.payload["data"])
+    brief_one = next(r for r in got
+                     if r.payload["data"]["reference"] == reference and "item" not in r.payload["data"])
     assert "Alex" not in brief_one.body and "@" not in brief_one.body  # no names or contact details
     assert {r.webhook_id for r in got} == {m.message_id for m in _hooks(db_session)}
 
@@ -139,7 +143,8 @@ def test_receiver_down_then_worker_killed_mid_delivery_every_event_arrives_once(
             db_session.execute(update(OutboxMessage).where(OutboxMessage.status == outbox.SENDING)
                                .values(lease_until=utcnow() - timedelta(seconds=1)))
             db_session.commit()
-        assert len({r.webhook_id for r in receiver.received}) < len(queued), "the kills did not land mid-queue"
+        reached = {r.webhook_id for r in receiver.received}
+        assert len(reached) < len(queued), "the kills did not land mid-queue"
         worker = subprocess.Popen([str(FLASK), "--app", "portal", "outbox", "worker", "--poll", "0.1"],
                                   cwd=ROOT, env=_env(database_url, smtp_server.port),
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -156,7 +161,8 @@ def test_receiver_down_then_worker_killed_mid_delivery_every_event_arrives_once(
     print(f"worker killed {kills} times; deliveries repeated: {len(repeated)}")
     assert repeated <= in_flight and sum(counted.values()) - len(queued) <= kills
     # Each event once per item and type, whatever was repeated: the repeat had the same webhook-id.
-    events = Counter((r.payload["data"]["reference"], r.payload["type"], r.webhook_id) for r in receiver.accepted())
+    events = Counter((r.payload["data"]["reference"], r.payload["type"], r.webhook_id)
+                     for r in receiver.accepted())
     assert len(events) == 60
 
 

@@ -124,7 +124,9 @@ def test_every_outbound_path_is_known_and_public_ones_carry_a_permit():
 def test_system_purposes_go_only_to_the_councils_system_never_to_an_address():
     assert contact_policy.release_time("council_webhook", "3@webhook", "item.created", "{}", None) is None
     assert contact_policy.release_time("council_file_drop", "preston@file-drop", "RS-1", "{}", None) is None
-    for purpose, recipient in (("council_webhook", "sam@example.com"), ("council_webhook", "sam@example.com@webhook"),
-                               ("council_file_drop", "07700900123@sms.example"), ("council_webhook", "3@file-drop")):
+    for purpose, recipient in (("council_webhook", "sam@example.com"),
+                               ("council_webhook", "sam@example.com@webhook"),
+                               ("council_file_drop", "07700900123@sms.example"),
+                               ("council_webhook", "3@file-drop")):
         with pytest.raises(contact_policy.PolicyBypassed):
             contact_policy.release_time(purpose, recipient, "s", "b", None)

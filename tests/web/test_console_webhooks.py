@@ -20,8 +20,8 @@ def test_flask_webhooks_add_list_and_remove(app, db_session):
     [subscription] = db_session.scalars(select(WebhookSubscription)).all()
     assert (subscription.events, subscription.include_item) == (["item.created", "item.rerouted"], True)
     listed = runner.invoke(args=["webhooks", "list"])
-    assert f"{subscription.id}\tCase system\titem.created,item.rerouted\twith item\thttps://cases.example/hooks" \
-        in listed.output
+    row = f"{subscription.id}\tCase system\titem.created,item.rerouted\twith item\thttps://cases.example/hooks"
+    assert row in listed.output
     assert subscription.secret not in listed.output
     assert runner.invoke(args=["webhooks", "remove", str(subscription.id)]).exit_code == 0
     assert "no subscriptions" in runner.invoke(args=["webhooks", "list"]).output
