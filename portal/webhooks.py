@@ -64,9 +64,12 @@ class HookRouting:
         self.timeouts = (app.config["WEBHOOK_CONNECT_TIMEOUT"], app.config["WEBHOOK_READ_TIMEOUT"])
         self.drop = Path(app.config["FILE_DROP_DIR"]) if app.config.get("FILE_DROP_DIR") else None
 
-    def _webhook(self, uow: UnitOfWork, outgoing: OutgoingMail) -> None:
-        found = webhooks.target(uow.session, outgoing.recipient)
-        uow.commit()
+    def _webhook(self, uow: UnitOfWork, targets: dict, outgoing: OutgoingMail) -> None:
+        # Looked up once per batch: a subscription removed during a batch gets at most that batch.
+        if outgoing.recipient not in targets:
+            targets[outgoing.recipient] = webhooks.target(uow.session, outgoing.recipient)
+            uow.commit()
+        found = targets[outgoing.recipient]
         if found is None:
             raise PermanentFailure("the subscription was removed")
         headers = {"content-type": "application/json", "user-agent": "early-help-front-door-webhooks",
@@ -99,12 +102,12 @@ class HookRouting:
     def open(self):
         with ExitStack() as stack:
             send_mail = None
-            uow = stack.enter_context(UnitOfWork(self.sessions))
+            uow, targets = stack.enter_context(UnitOfWork(self.sessions)), {}
 
             def send(outgoing: OutgoingMail) -> None:
                 nonlocal send_mail
                 if outgoing.recipient.endswith(webhooks.ADDRESS):
-                    return self._webhook(uow, outgoing)
+                    return self._webhook(uow, targets, outgoing)
                 if outgoing.recipient.endswith(file_drop.ADDRESS):
                     return self._file(outgoing)
                 if send_mail is None:  # the mail connection only when a mail is in the batch
