@@ -37,6 +37,10 @@ STAFF_PURPOSES = frozenset({"district_notification", "complaint_notification", "
 # Their outbox rows are addressed to the system, never to a mailbox, and go by those transports only.
 SYSTEM_ADDRESSES = {"council_webhook": "@webhook", "council_file_drop": "@file-drop"}
 SYSTEM_PURPOSES = frozenset(SYSTEM_ADDRESSES)
+# Kinds whose content may go to the case system (a webhook with the item, the file drop): never a
+# helpline contact, whose young person was told that what they say stays with the helpline. Sent
+# on with their agreement (or a safeguarding override), it becomes a new item, which may.
+CASE_SYSTEM_KINDS = frozenset({"request_for_support", "complaint"})
 UK_MOBILE = re.compile(r"^(?:07|447)\d{9}$")
 # Capitalised words in a must-not-know answer that are not names ("Her ex-partner", "My carer").
 NOT_NAMES = frozenset("her his him she he they them their my our your the mum dad mother father "
@@ -198,6 +202,11 @@ def approve(decision: Decision, contact: dict, render: Render) -> Permit | None:
             return Permit(decision.purpose, decision.recipient, subject, body, decision.release_at,
                           _ISSUED)
     return None
+
+
+def case_system_may_have(kind: str) -> bool:
+    """Whether the council's case system may be sent an item's content, not only its reference."""
+    return kind in CASE_SYSTEM_KINDS
 
 
 def release_time(purpose: str, recipient: str, subject: str, body: str,

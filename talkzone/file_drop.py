@@ -26,7 +26,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from talkzone import outbox
+from talkzone import contact_policy, outbox
 from talkzone.calendar import UK
 from talkzone.disclosure import for_case_system
 from talkzone.models import Submission
@@ -41,7 +41,8 @@ SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,49}$")
 
 def queue_item(session: Session, item: Submission) -> None:
     """Queue the item's JSON file for its area's folder, when the file drop is on (caller commits)."""
-    if not session.info.get("file_drop") or not item.area_code or not SAFE_NAME.match(item.area_code):
+    if (not session.info.get("file_drop") or not item.area_code or not SAFE_NAME.match(item.area_code)
+            or not contact_policy.case_system_may_have(item.kind)):
         return
     session.flush()
     body = json.dumps(for_case_system(session, item) | {"link": console_link(session, item)},

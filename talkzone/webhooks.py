@@ -5,7 +5,8 @@ the caller's transaction: the outbox then delivers it with its leases, retries a
 row's ``message_id`` is the delivery's webhook-id (Standard Webhooks), fixed when queued, so a
 retry or a replay repeats the same id and the receiver can drop a repeat. The payload carries the
 item's reference, the event, its time and a link to the console item; the item itself (as staff
-may see it, ``talkzone.disclosure.for_case_system``) only where the subscription includes it.
+may see it, ``talkzone.disclosure.for_case_system``) only where the subscription includes it and
+the contact policy lets the case system have it (never a helpline contact's).
 
 The portal's transport (portal/webhooks.py) signs and POSTs each row; the console link's base
 and whether the file drop is on come from the session's ``info`` (set by portal/db.py).
@@ -23,7 +24,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from talkzone import access, audit, outbox
+from talkzone import access, audit, contact_policy, outbox
 from talkzone.disclosure import for_case_system
 from talkzone.models import OutboxMessage, Submission, User, WebhookDelivery, WebhookSubscription, utcnow
 
@@ -116,7 +117,7 @@ def payload(session: Session, item: Submission, event: str, at: datetime, includ
     """What a delivery says (the Standard Webhooks shape: type, timestamp, data)."""
     data = {"reference": item.reference, "event": event, "occurred_at": at.isoformat(),
             "link": console_link(session, item), **extra}
-    if include_item:
+    if include_item and contact_policy.case_system_may_have(item.kind):
         data["item"] = for_case_system(session, item)
     return {"type": event, "timestamp": at.isoformat(), "data": data}
 

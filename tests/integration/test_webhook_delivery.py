@@ -24,7 +24,7 @@ from standardwebhooks import Webhook, WebhookVerificationError
 from portal.mail import transport_for
 from portal.webhooks import post, signed_headers
 from talkzone import access, outbox, webhooks
-from talkzone.models import AuditEvent, OutboxMessage, WebhookDelivery, utcnow
+from talkzone.models import AuditEvent, Kind, OutboxMessage, WebhookDelivery, utcnow
 from talkzone.uow import UnitOfWork
 from testkit.factories import make_item, make_user, sign_in_as
 from testkit.webhooks import WebhookReceiver
@@ -96,6 +96,17 @@ def test_a_submission_and_a_reroute_reach_the_receiver_signed_with_the_item_only
                      if r.payload["data"]["reference"] == reference and "item" not in r.payload["data"])
     assert "Alex" not in brief_one.body and "@" not in brief_one.body  # no names or contact details
     assert {r.webhook_id for r in got} == {m.message_id for m in _hooks(db_session)}
+
+
+def test_a_helpline_contact_is_never_sent_with_its_content(app, db_session, receiver):
+    _subscribe(db_session, receiver, include_item=True)
+    webhooks.publish(db_session, make_item(db_session), "item.status_changed")
+    webhooks.publish(db_session, make_item(db_session, Kind.COMPLAINT), "item.status_changed")
+    db_session.commit()
+    assert _deliver(app).sent == 2
+    helpline, complaint = (r.payload["data"] for r in receiver.accepted())
+    assert "item" not in helpline and "Things are hard at home" not in str(helpline)
+    assert complaint["item"]["kind"] == Kind.COMPLAINT
 
 
 def test_receiver_down_then_worker_killed_mid_delivery_every_event_arrives_once(
