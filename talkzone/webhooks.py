@@ -171,11 +171,13 @@ def deliveries(session: Session, subscription_id: int, limit: int = 200) -> list
 
 
 def replay(session: Session, actor: User | None, delivery_id: int, subscription_id: int) -> bool:
-    """Send a failed delivery again, now, with the same webhook-id; False if it has not failed."""
+    """Send a failed delivery again, now, with the same webhook-id; False if it has not failed (or its
+    item has since been anonymised, which empties the row)."""
     _require(actor)
     delivery = session.get(WebhookDelivery, delivery_id)
     if delivery is None or delivery.subscription_id != subscription_id \
             or delivery.message.status != outbox.FAILED \
+            or not delivery.message.recipient.endswith(ADDRESS) \
             or get(session, delivery.subscription_id) is None:
         return False
     delivery.message.status = outbox.QUEUED
