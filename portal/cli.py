@@ -18,6 +18,7 @@ from portal import db
 from portal.clock import clock
 from portal.console.cli import users_cli
 from portal.console.ops_cli import deadlines_cli, retention_cli
+from portal.hooks_cli import file_drop_cli, webhooks_cli
 from portal.inbound import mail_in_cli
 from portal.mail import transport_for
 from portal.translate_cli import translate_cli
@@ -103,5 +104,5 @@ def seed_demo():
 def init_app(app: Flask) -> None:
     """Add every `flask` command of the portal."""
     for group in (db_cli, outbox_cli, drafts_cli, seed_demo, users_cli, deadlines_cli, retention_cli,
-                  translate_cli, mail_in_cli):
+                  translate_cli, mail_in_cli, webhooks_cli, file_drop_cli):
         app.cli.add_command(group)

@@ -34,7 +34,11 @@ def make_engine(url: str):
 def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["db_engine"] = engine
-    app.extensions["db_sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
+    # talkzone reads these from a session's info: the console link in webhooks and file drops,
+    # and whether the file drop is on (talkzone.webhooks, talkzone.file_drop).
+    info = {"public_base_url": app.config["PUBLIC_BASE_URL"],
+            "file_drop": bool(app.config.get("FILE_DROP_DIR"))}
+    app.extensions["db_sessionmaker"] = sessionmaker(engine, expire_on_commit=False, info=info)
     _commit_when_the_view_returns(app)
     app.after_request(_commit)
     app.teardown_request(_close_session)

@@ -147,11 +147,13 @@ class FileTransport:
 
 
 def transport_for(app: Flask):
+    """Mail, with texts through Notify when it is set up, and webhooks and the file drop beside them."""
     from portal.notify import with_notify
+    from portal.webhooks import HookRouting
 
     kind = app.config["MAIL_TRANSPORT"]
     if kind == "files":
-        return with_notify(app, FileTransport(app))
+        return HookRouting(app, with_notify(app, FileTransport(app)))
     if kind == "smtp":
-        return with_notify(app, SMTPTransport(app))
+        return HookRouting(app, with_notify(app, SMTPTransport(app)))
     raise ValueError(f"MAIL_TRANSPORT must be smtp or files, not {kind!r}")

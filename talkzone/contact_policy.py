@@ -9,6 +9,8 @@ refuses such a message unless it carries the permit issued here.
 Mail to staff mailboxes, partner services and a professional's work address (the consent
 request and the referrer's acknowledgement) is not to a member of the public at risk: those
 purposes are listed here too, so an unlisted purpose is refused rather than sent unchecked.
+Webhooks and the file drop hand an item to the council's own case system (a machine, never the
+person or anyone they named): they are the system purposes, and carry no message to anyone.
 The transport sends every message from the profile's bare no-reply address, with no display
 name, so the sender never names the service either.
 """
@@ -31,6 +33,14 @@ STAFF_PURPOSES = frozenset({"district_notification", "complaint_notification", "
                             "safeguarding_notification", "deadline_reminder",
                             "console_safeguarding_alert",
                             "console_complaint_referral"})
+# To the council's case system: a signed webhook POST, or a file in the council's drop folder.
+# Their outbox rows are addressed to the system, never to a mailbox, and go by those transports only.
+SYSTEM_ADDRESSES = {"council_webhook": "@webhook", "council_file_drop": "@file-drop"}
+SYSTEM_PURPOSES = frozenset(SYSTEM_ADDRESSES)
+# Kinds whose content may go to the case system (a webhook with the item, the file drop): never a
+# helpline contact, whose young person was told that what they say stays with the helpline. Sent
+# on with their agreement (or a safeguarding override), it becomes a new item, which may.
+CASE_SYSTEM_KINDS = frozenset({"request_for_support", "complaint"})
 UK_MOBILE = re.compile(r"^(?:07|447)\d{9}$")
 # Capitalised words in a must-not-know answer that are not names ("Her ex-partner", "My carer").
 NOT_NAMES = frozenset("her his him she he they them their my our your the mum dad mother father "
@@ -194,9 +204,19 @@ def approve(decision: Decision, contact: dict, render: Render) -> Permit | None:
     return None
 
 
+def case_system_may_have(kind: str) -> bool:
+    """Whether the council's case system may be sent an item's content, not only its reference."""
+    return kind in CASE_SYSTEM_KINDS
+
+
 def release_time(purpose: str, recipient: str, subject: str, body: str,
                  permit: Permit | None) -> datetime | None:
     """The outbox's check: the hold time for a permitted public message; refuses any bypass."""
+    if purpose in SYSTEM_PURPOSES:
+        if not recipient.endswith(SYSTEM_ADDRESSES[purpose]) or "@" in recipient.removesuffix(
+                SYSTEM_ADDRESSES[purpose]):
+            raise PolicyBypassed(f"{purpose!r} goes to the council's system, never to an address")
+        return None
     if purpose in STAFF_PURPOSES or purpose in PROFESSIONAL_PURPOSES:
         return None
     if purpose not in PUBLIC_PURPOSES:

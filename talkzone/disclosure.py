@@ -166,3 +166,14 @@ def disclose(session: Session, item: Submission, matched: tuple[str, ...], owner
                       "sent_at": _plain(m.sent_at)} for m in messages],
         "withheld": [{"field": field, "reason": reason} for field, reason in withheld.items()],
     }
+
+
+def for_case_system(session: Session, item: Submission) -> dict:
+    """The item as staff may see it, for the council's case system: every answer and contact detail
+    that belongs to the person, the professional or the child, with names of anyone who must not
+    know taken out; free text held for review and other people's names stay out, as in ``disclose``.
+    Messages are left out: the case system gets the item, not its mail."""
+    view = disclose(session, item, (), frozenset({PERSON, PROFESSIONAL, SUBJECT}))
+    del view["matched"], view["messages"]
+    return view | {"area_code": item.area_code, "safeguarding": item.safeguarding,
+                   "due_on": _plain(item.due_on)}

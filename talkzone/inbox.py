@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from talkzone import access, audit, outbox
+from talkzone import access, audit, outbox, webhooks
 from talkzone.calendar import add_working_days, uk_date
 from talkzone.contact_policy import callback_windows, in_safe_window  # noqa: F401 (the console's)
 from talkzone.mailing import Mailing, queue_to_staff
@@ -333,6 +333,7 @@ def reroute(session: Session, user: User, reference: str, target: str, version: 
         item.outcome = "referred_request_for_support" if target == RFS else "referred_complaint"
     _save(session, item, user, "rerouted", version, to=new.reference, target=target,
           area_code=area_code, callback=callback, **why)
+    webhooks.publish(session, item, "item.rerouted", rerouted_to=new.reference)
     return new
 
 

@@ -386,3 +386,35 @@ class CannedResponse(Base):
     language: Mapped[str] = mapped_column(String(10))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class WebhookSubscription(Base):
+    """A council system told of events on items: signed POSTs to its URL (talkzone.webhooks)."""
+
+    __tablename__ = "webhook_subscriptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    url: Mapped[str] = mapped_column(String(2000))
+    events: Mapped[list] = mapped_column(Json, default=list)
+    # A Standard Webhooks secret ("whsec_" and base64): the portal must sign with it, so it is kept.
+    secret: Mapped[str] = mapped_column(String(100))
+    # Whether a payload carries the item as staff may see it, not just its reference and link.
+    include_item: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class WebhookDelivery(Base):
+    """One event for one subscription: an outbox row (its retries, backoff and webhook-id) and its answer."""
+
+    __tablename__ = "webhook_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("webhook_subscriptions.id"), index=True)
+    outbox_message_id: Mapped[int] = mapped_column(ForeignKey("outbox_messages.id"), unique=True)
+    event: Mapped[str] = mapped_column(String(40))
+    # The receiver's last HTTP status code (None: never answered).
+    status_code: Mapped[int | None] = mapped_column(Integer)
+
+    message: Mapped[OutboxMessage] = relationship()

@@ -69,8 +69,11 @@ class DeliveryStats:
 
 def queue(session: Session, *, submission, purpose: str, recipient: str, subject: str,
           body: str, domain: str, permit: contact_policy.Permit | None = None,
-          reply_to: str | None = None) -> OutboxMessage:
+          reply_to: str | None = None, message_id: str | None = None) -> OutboxMessage:
     """Add a message to the outbox in the caller's transaction.
+
+    ``message_id`` is the row's stable id on every retry (a Message-ID unless given: a webhook
+    gives its webhook-id).
 
     A message to a member of the public needs the contact policy's permit; one due outside
     their safe times is held: it is not attempted before the permit's release time.
@@ -82,7 +85,7 @@ def queue(session: Session, *, submission, purpose: str, recipient: str, subject
         recipient=recipient,
         subject=subject,
         body=body,
-        message_id=make_msgid(idstring=secrets.token_hex(6), domain=domain),
+        message_id=message_id or make_msgid(idstring=secrets.token_hex(6), domain=domain),
         status=QUEUED,
         next_attempt_at=not_before or utcnow(),
         held_until=not_before,

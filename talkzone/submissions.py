@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from talkzone import audit, callbacks_due, search_terms  # noqa: F401 (keep their rows in step with items)
+from talkzone import audit, callbacks_due, file_drop, search_terms, webhooks  # noqa: F401 (keep their rows in step with items)
 from talkzone.calendar import add_working_days, uk_date
 from talkzone.mailing import Mailing, queue_acknowledgements, queue_to_staff
 from talkzone.models import Kind, Submission, utcnow
@@ -59,6 +59,9 @@ def store(session: Session, submission: Submission, send_key: str | None = None)
     session.flush()
     audit.record(session, "submitted", submission=submission, channel=submission.channel)
     audit.record(session, "routed", submission=submission, destination=submission.destination)
+    # The council's case system hears of it in the same transaction: stored together or not at all.
+    webhooks.publish(session, submission, "item.created")
+    file_drop.queue_item(session, submission)
     return submission
 
 

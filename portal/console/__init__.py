@@ -12,6 +12,7 @@ from portal.console import (  # noqa: E402,F401
     admin,
     contacts,
     guard,
+    hooks,
     items,
     privacy,
     replies,

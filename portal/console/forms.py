@@ -20,6 +20,7 @@ from portal.fields import (
     whole_number,
 )
 from portal.journeys.questions.contact_preferences import SafeContactForm
+from talkzone.webhooks import WebhookError, check_url
 
 GENERIC_SIGN_IN_FAILURE = _l("The details you entered are not right, or this account cannot be used at "
                              "the moment. Check them and try again.")
@@ -257,3 +258,21 @@ class NewUserForm(FlaskForm):
         if self.role.data == "district_triage_officer" and not field.data:
             raise ValidationError(_l("Choose at least one district for a district triage officer"))
 
+
+
+class WebhookForm(FlaskForm):
+    """A webhook subscription for the council's case system."""
+
+    name = text(_l("Name"), _l("Enter a name for the receiver"), max_length=120,
+                hint=_l("For example, the name of the council's case system."))
+    url = text(_l("URL"), _l("Enter the receiver's URL"), max_length=2000, input_type="url",
+               hint=_l("An address starting with https:// (or http:// inside the council's network)."))
+    events = checkboxes(_l("Events"), [], _l("Select at least one event"))
+    include_item = BooleanField(_l("Include the item as staff see it, not only its reference and link"),
+                                widget=GovCheckboxInput())
+
+    def validate_url(self, field):
+        try:
+            check_url(field.data)
+        except WebhookError:
+            raise ValidationError(_l("Enter a URL starting with https:// or http://")) from None

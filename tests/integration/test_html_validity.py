@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from talkzone import access
+from talkzone import access, webhooks
 from talkzone.models import Kind
 from testkit.factories import make_item, make_user, sign_in_as
 from tests.journeys import FAMILY, submit_request, walk_request
@@ -83,11 +83,27 @@ def _console_pages(app, db_session) -> dict[str, str]:
             read("reply, no channel", f"/console/items/{seen[0].reference}/reply")
         if access.can(user, "manage_canned"):
             read("canned responses", "/console/canned-responses")
+        if access.can(user, "manage_webhooks"):
+            _webhook_pages(db_session, items, read)
         if role == access.HELPLINE_ADVISER:
             written = make_item(db_session, contact={"channels": ["email"], "email": "sam@example.com"})
             read("reply preview", f"/console/items/{written.reference}/reply", method="post",
                  data={"channel": "email", "text": "Hello", "action": "preview"})
     return pages
+
+
+def _webhook_pages(db_session, items, read) -> None:
+    """The webhooks page with its form's errors, a new subscription's secret, and a delivery log."""
+    read("webhooks, form errors", "/console/webhooks", method="post", data={"name": "", "url": "ftp://x"})
+    read("webhook added", "/console/webhooks", method="post",
+         data={"name": "Case system", "url": "https://cases.example/hooks", "events": ["item.created"]})
+    subscription = webhooks.subscriptions(db_session)[-1]
+    webhooks.publish(db_session, items[Kind.REQUEST_FOR_SUPPORT], "item.created")
+    failed = webhooks.publish(db_session, items[Kind.COMPLAINT], "item.created")[0]
+    failed.message.status, failed.message.last_error = "failed", "the receiver refused it: HTTP 410"
+    db_session.commit()
+    read("webhooks", "/console/webhooks")
+    read("webhook delivery log", f"/console/webhooks/{subscription.id}")
 
 
 def _validate(pages: dict[str, str], tmp_path) -> None:

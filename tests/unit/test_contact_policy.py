@@ -102,6 +102,8 @@ OUTBOUND_PATHS = {
     "talkzone/mailing.py": 2,  # queue_to_staff (staff purposes) and queue_acknowledgements (permit)
     "talkzone/conversations.py": 1,  # send_reply (permit)
     "talkzone/deadlines.py": 1,  # deadline_reminder, to a team mailbox
+    "talkzone/webhooks.py": 1,  # council_webhook, to the council's case system ("<id>@webhook")
+    "talkzone/file_drop.py": 1,  # council_file_drop, to its folder ("<area>@file-drop")
 }
 
 
@@ -117,3 +119,14 @@ def test_every_outbound_path_is_known_and_public_ones_carry_a_permit():
     for name in ("talkzone/conversations.py",):
         call = (root / name).read_text().split("outbox.queue(", 1)[1].split("\n\n", 1)[0]
         assert "permit=permit" in call
+
+
+def test_system_purposes_go_only_to_the_councils_system_never_to_an_address():
+    assert contact_policy.release_time("council_webhook", "3@webhook", "item.created", "{}", None) is None
+    assert contact_policy.release_time("council_file_drop", "preston@file-drop", "RS-1", "{}", None) is None
+    for purpose, recipient in (("council_webhook", "sam@example.com"),
+                               ("council_webhook", "sam@example.com@webhook"),
+                               ("council_file_drop", "07700900123@sms.example"),
+                               ("council_webhook", "3@file-drop")):
+        with pytest.raises(contact_policy.PolicyBypassed):
+            contact_policy.release_time(purpose, recipient, "s", "b", None)

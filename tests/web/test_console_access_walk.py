@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from portal import create_app
-from talkzone import access
+from talkzone import access, webhooks
 from talkzone.models import Kind
 from testkit.factories import make_item, make_user, sign_in_as
 
@@ -84,6 +84,18 @@ def _expected(role, permission, item_name, method, rule) -> set[int]:
     return {200}
 
 
+def _webhook_sample(session, rule: str) -> str:
+    """The rule with a fresh subscription and one delivery to it (a route may remove it)."""
+    if "<int:subscription_id>" not in rule:
+        return rule
+    hook = webhooks.add(session, None, name="Case system", url="https://cases.example/hooks",
+                        events=["item.created"])
+    delivery = next(d for d in webhooks.publish(session, make_item(session), "item.created")
+                    if d.subscription_id == hook.id)
+    session.commit()
+    return rule.replace("<int:subscription_id>", str(hook.id)).replace("<int:delivery_id>", str(delivery.id))
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_every_route_for_every_role(make_app, role):
     """One app per role (templates compile once); a fresh session per route, so a sign-out or
@@ -104,7 +116,7 @@ def test_every_route_for_every_role(make_app, role):
             if "<reference>" in rule:
                 cases = [(name, rule.replace("<reference>", ref)) for name, ref in items.items()]
             else:
-                cases = [(None, rule.replace("<int:user_id>", str(target.id)))]
+                cases = [(None, _webhook_sample(session, rule).replace("<int:user_id>", str(target.id)))]
             assert all("<" not in path for _, path in cases), f"add a sample value for {rule}"
             for item_name, path in cases:
                 response = client.open(path, method=method)
