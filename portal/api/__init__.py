@@ -17,10 +17,6 @@ SPEC_OPTIONS = {
                                                   "description": "An API client's token."}}},
     "security": [{"token": []}],
 }
-# Error responses the API itself sends as JSON; the rest of the site keeps its HTML pages.
-JSON_ERRORS = (400, 401, 403, 404, 405, 409, 413, 422, 429, 500)
-
-
 class PortalApi(Api):
     """flask-smorest's Api, with its JSON error handler on the API's blueprints only."""
 
@@ -37,8 +33,6 @@ def init_app(app: Flask) -> None:
                       OPENAPI_URL_PREFIX="/api/v1", OPENAPI_JSON_PATH="openapi.json",
                       API_SPEC_OPTIONS=SPEC_OPTIONS)
     api = PortalApi(app)
-    for code in JSON_ERRORS:
-        views.bp.register_error_handler(code, api.handle_http_exception)
     # Machines authenticate with a bearer token, not a cookie: there is no session to forge.
     csrf.exempt(views.bp)
     api.register_blueprint(views.bp)

@@ -31,6 +31,16 @@ def _api_limit() -> str:
 
 
 limiter.shared_limit(_api_limit, scope="api", key_func=rate_key)(bp)
+# Error responses the API sends as JSON (flask-smorest's shape); the rest of the site keeps its pages.
+JSON_ERRORS = (400, 401, 403, 404, 405, 409, 413, 422, 429, 500)
+
+
+def _json_error(error):
+    return current_app.extensions["flask-smorest"]["apis"][""]["ext_obj"].handle_http_exception(error)
+
+
+for _code in JSON_ERRORS:
+    bp.register_error_handler(_code, _json_error)
 
 
 @bp.before_request
