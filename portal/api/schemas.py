@@ -24,7 +24,7 @@ class ItemQuery(Strict):
                            metadata={"description": "Only items in this status."})
     changed_since = fields.AwareDateTime(
         metadata={"description": "Only items changed at or after this moment (ISO 8601 with an offset)."})
-    cursor = fields.String(validate=validate.Length(1, 200),
+    cursor = fields.String(validate=[validate.Length(1, 200), validate.Regexp(r"^[A-Za-z0-9_-]+$")],
                            metadata={"description": "The next_cursor of the page before."})
     limit = fields.Integer(load_default=handoff.PAGE_SIZE, validate=validate.Range(1, handoff.MAX_PAGE_SIZE))
 

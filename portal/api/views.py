@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from http import HTTPStatus
 
 from flask import current_app
 from flask.views import MethodView
@@ -79,9 +80,8 @@ COMMON = (401, 429)
 def _documented(*codes):
     def decorate(view):
         for code in codes + COMMON:
-            view = bp.alt_response(code, response={401: "UNAUTHORIZED", 404: "NOT_FOUND", 409: "CONFLICT",
-                                                   422: "UNPROCESSABLE_CONTENT",
-                                                   429: "TOO_MANY_REQUESTS"}[code])(view)
+            # flask-smorest names its error responses after http.HTTPStatus.
+            view = bp.alt_response(code, response=HTTPStatus(code).name)(view)
         return view
     return decorate
 

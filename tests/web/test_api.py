@@ -39,7 +39,8 @@ def test_the_list_pages_by_cursor_inside_the_clients_scope(app, db_session):
     make_item(db_session, Kind.COMPLAINT)
     seen, cursor = [], None
     while True:
-        page = _get(app, token, "/api/v1/items", query_string={"limit": 2, **({"cursor": cursor} if cursor else {})})
+        query = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = _get(app, token, "/api/v1/items", query_string=query)
         assert page.status_code == 200, page.json
         seen += [i["reference"] for i in page.json["items"]]
         cursor = page.json["next_cursor"]
@@ -209,7 +210,8 @@ def test_the_cli_creates_lists_and_revokes_clients(app, db_session):
     assert runner.invoke(args=["api-clients", "revoke", client_id]).exit_code == 0
     assert "revoked" in runner.invoke(args=["api-clients", "list"]).output
     assert _get(app, token, "/api/v1/items").status_code == 401
-    refused = runner.invoke(args=["api-clients", "create", "--name", "X", "--role", "district_triage_officer"])
+    refused = runner.invoke(args=["api-clients", "create", "--name", "X",
+                                  "--role", "district_triage_officer"])
     assert refused.exit_code != 0 and "areas needed" in refused.output
     unknown = runner.invoke(args=["api-clients", "revoke", "999"])
     assert unknown.exit_code != 0 and "no API client 999" in unknown.output
