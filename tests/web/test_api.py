@@ -215,3 +215,43 @@ def test_the_cli_creates_lists_and_revokes_clients(app, db_session):
     assert refused.exit_code != 0 and "areas needed" in refused.output
     unknown = runner.invoke(args=["api-clients", "revoke", "999"])
     assert unknown.exit_code != 0 and "no API client 999" in unknown.output
+
+
+def _admin(app, db_session):
+    browser = app.test_client()
+    sign_in_as(browser, db_session, make_user(db_session, access.ADMINISTRATOR))
+    return browser
+
+
+def test_the_console_admin_page_makes_a_client_shows_its_token_once_and_revokes_it(app, db_session):
+    browser = _admin(app, db_session)
+    assert "API clients" in browser.get("/console/api-clients").get_data(as_text=True)
+    refused = browser.post("/console/api-clients/new", data={"name": "Preston CMS",
+                                                            "role": "district_triage_officer"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 200 and "Choose at least one district for a district scope" in page
+    assert 'value="Preston CMS"' in page and db_session.scalar(select(ApiClient.id)) is None
+    made = browser.post("/console/api-clients/new", data={"name": "Preston CMS", "role": "district_triage_officer",
+                                                         "areas": ["preston"]})
+    page = made.get_data(as_text=True)
+    token = page.split("data-api-token>")[1].split("<")[0]
+    assert token.startswith("ehapi_") and made.headers["Cache-Control"].startswith("no-store")
+    assert _get(app, token, "/api/v1/items").status_code == 200
+    listing = browser.get("/console/api-clients").get_data(as_text=True)
+    assert "Preston CMS" in listing and "Preston" in listing and token not in listing
+    client = db_session.scalars(select(ApiClient)).one()
+    assert client.token_hash == api_clients.hash_token(token)
+    assert browser.post(f"/console/api-clients/{client.id}/revoke").status_code == 302
+    assert "Revoked on" in browser.get("/console/api-clients").get_data(as_text=True)
+    assert _get(app, token, "/api/v1/items").status_code == 401
+    assert [e.action for e in db_session.scalars(select(AuditEvent).where(AuditEvent.actor_id.is_not(None))
+                                                   .order_by(AuditEvent.id))][-2:] \
+        == ["api_client_created", "api_client_revoked"]
+
+
+def test_only_administrators_manage_api_clients(app, db_session):
+    browser = app.test_client()
+    sign_in_as(browser, db_session, make_user(db_session, access.DISTRICT_TRIAGE_OFFICER))
+    assert browser.get("/console/api-clients").status_code == 403
+    assert browser.post("/console/api-clients/new", data={"name": "X", "role": "helpline_adviser"}).status_code == 403
+    assert db_session.scalar(select(ApiClient.id)) is None
