@@ -231,8 +231,8 @@ def test_the_console_admin_page_makes_a_client_shows_its_token_once_and_revokes_
     page = refused.get_data(as_text=True)
     assert refused.status_code == 200 and "Choose at least one district for a district scope" in page
     assert 'value="Preston CMS"' in page and db_session.scalar(select(ApiClient.id)) is None
-    made = browser.post("/console/api-clients/new", data={"name": "Preston CMS", "role": "district_triage_officer",
-                                                         "areas": ["preston"]})
+    made = browser.post("/console/api-clients/new",
+                        data={"name": "Preston CMS", "role": "district_triage_officer", "areas": ["preston"]})
     page = made.get_data(as_text=True)
     token = page.split("data-api-token>")[1].split("<")[0]
     assert token.startswith("ehapi_") and made.headers["Cache-Control"].startswith("no-store")
@@ -253,5 +253,6 @@ def test_only_administrators_manage_api_clients(app, db_session):
     browser = app.test_client()
     sign_in_as(browser, db_session, make_user(db_session, access.DISTRICT_TRIAGE_OFFICER))
     assert browser.get("/console/api-clients").status_code == 403
-    assert browser.post("/console/api-clients/new", data={"name": "X", "role": "helpline_adviser"}).status_code == 403
+    refused = browser.post("/console/api-clients/new", data={"name": "X", "role": "helpline_adviser"})
+    assert refused.status_code == 403
     assert db_session.scalar(select(ApiClient.id)) is None
