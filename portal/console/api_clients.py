@@ -13,7 +13,7 @@ from portal.console import bp, words
 from portal.console.guard import current_staff, requires
 from portal.console.items import profile
 from portal.fields import checkboxes, radios, text
-from talkzone import access, api_clients
+from talkzone import access, api_clients, handoff
 
 ERRORS = {
     "name_needed": ("name", lambda: _("Enter a name for the client")),
@@ -74,3 +74,11 @@ def revoke_api_client(client_id):
     client = api_clients.revoke(db.session(), client_id, actor=current_staff())
     flash(_("%(name)s can no longer use the API", name=client.name))
     return redirect(url_for("console.api_client_list"))
+
+
+@bp.app_template_global()
+def handoff_counts() -> list[tuple[str, int]]:
+    """The reports page's hand-off figures: items in the user's scope by what the case system said."""
+    counts = handoff.counts(db.session(), current_staff())
+    return [(words.label(words.HANDOFF, status) if status else _("Not answered yet"), counts.get(status, 0))
+            for status in (None, *handoff.STATUSES)]

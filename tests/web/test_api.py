@@ -256,3 +256,17 @@ def test_only_administrators_manage_api_clients(app, db_session):
     refused = browser.post("/console/api-clients/new", data={"name": "X", "role": "helpline_adviser"})
     assert refused.status_code == 403
     assert db_session.scalar(select(ApiClient.id)) is None
+
+
+def test_the_reports_page_counts_items_by_hand_off_status(app, db_session):
+    _, token = make_api_client(db_session)
+    accepted, declined, _waiting = _items(db_session, 3)
+    make_item(db_session, Kind.REQUEST_FOR_SUPPORT, "burnley")  # another district's: not counted
+    _post(app, token, f"/api/v1/items/{accepted.reference}/status", {"status": "accepted", "case_id": "A1"})
+    _post(app, token, f"/api/v1/items/{declined.reference}/status", {"status": "declined", "reason": "No"})
+    browser = app.test_client()
+    sign_in_as(browser, db_session, make_user(db_session, access.DISTRICT_TRIAGE_OFFICER, areas=["preston"]))
+    page = browser.get("/console/reports").get_data(as_text=True)
+    section = page.split('data-section="handoffs"')[1].split("</section>")[0]
+    figures = [cell.split(">")[1].split("<")[0].strip() for cell in section.split("data-figure")[1:]]
+    assert "Not answered yet" in section and "Accepted" in section and figures == ["1", "1", "1"]
