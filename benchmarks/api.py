@@ -15,7 +15,6 @@ median and p95 in milliseconds and the ratio of the large case to the small one.
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import sys
@@ -29,7 +28,7 @@ from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.console_inbox import AREAS, FILL, FIRST, LAST, fresh_database  # noqa: E402
+from benchmarks.console_inbox import AREAS, FILL, FIRST, LAST, arguments, fresh_database, print_table  # noqa: E402
 from portal import create_app  # noqa: E402
 from portal.cli import alembic_config  # noqa: E402
 from talkzone import access, api_clients  # noqa: E402
@@ -115,14 +114,7 @@ def middle_cursor(url: str) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-    parser.add_argument("--count", type=int, action="append")
-    parser.add_argument("--runs", type=int, default=200)
-    parser.add_argument("--reuse", action="store_true",
-                        help="time the databases a previous run filled, without filling them again")
-    args = parser.parse_args()
-    counts = args.count or [10_000, 1_000_000]
+    args, counts = arguments(__doc__)
     results: dict[str, dict[int, tuple[float, float, int]]] = {}
     for count in counts:
         name = f"eh_bench_api_{count}"
@@ -138,14 +130,7 @@ def main() -> None:
             results.setdefault(case, {})[count] = timed(http, token, query, args.runs)
         app.extensions["db_engine"].dispose()
     print(f"\nload average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    header = " | ".join(f"{c:,}: median / p95 ms" for c in counts)
-    print(f"\n| case | {header} | p95 ratio |")
-    print("|---|" + "---|" * len(counts) + "---|")
-    for case, by_count in results.items():
-        cells = " | ".join(f"{by_count[c][0]:.2f} / {by_count[c][1]:.2f} ({by_count[c][2]} rows)"
-                           for c in counts)
-        ratio = by_count[counts[-1]][1] / by_count[counts[0]][1] if len(counts) > 1 else 1.0
-        print(f"| {case} | {cells} | {ratio:.2f}x |")
+    print_table(results, counts)
 
 
 if __name__ == "__main__":
