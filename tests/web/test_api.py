@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from portal.logs import JSONFormatter
 from talkzone import access, api_clients
 from talkzone.models import ApiClient, AuditEvent, Kind, Submission, utcnow
 from testkit.factories import make_api_client, make_item, make_user, sign_in_as
@@ -193,6 +194,12 @@ def test_tokens_never_appear_in_logs(make_app, db_session, caplog):
     messages = [r.getMessage() for r in caplog.records]
     assert any("/api/v1/items" in m for m in messages)
     assert [m for m in messages if token[6:20] in m] == []
+    # A caller who puts the token in the address: the JSON log lines carry "[token]" instead.
+    caplog.clear()
+    app.test_client().get(f"/api/v1/items/{token}", environ_overrides={"REMOTE_ADDR": "198.51.100.9"})
+    lines = [JSONFormatter().format(r) for r in caplog.records]
+    assert any('"path": "/api/v1/items/[token]"' in line for line in lines), lines
+    assert [line for line in lines if token[6:20] in line] == []
     assert db_session.scalar(select(ApiClient.token_hash)) == api_clients.hash_token(token) != token
 
 
