@@ -423,5 +423,7 @@ class Handoff(Base):
     __table_args__ = (Index("ix_handoffs_status", "status"),)
 
 
-# The API's list pages through items in the order they last changed (cursor on updated_at, id).
+# The API's list pages through items in the order they last changed (cursor on updated_at, id);
+# a district case system's list reads its own district's range.
 Index("ix_submissions_changed", Submission.updated_at, Submission.id)
+Index("ix_submissions_area_changed", Submission.kind, Submission.area_code, Submission.updated_at, Submission.id)

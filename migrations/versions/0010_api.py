@@ -47,9 +47,12 @@ def upgrade() -> None:
     )
     op.create_index("ix_handoffs_status", "handoffs", ["status"], unique=False)
     op.create_index("ix_submissions_changed", "submissions", ["updated_at", "id"], unique=False)
+    op.create_index("ix_submissions_area_changed", "submissions", ["kind", "area_code", "updated_at", "id"],
+                    unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_submissions_area_changed", table_name="submissions")
     op.drop_index("ix_submissions_changed", table_name="submissions")
     op.drop_index("ix_handoffs_status", table_name="handoffs")
     op.drop_table("handoffs")
