@@ -96,6 +96,8 @@ def items(session: Session, client: ApiClient, *, kind: str | None = None, area:
 def get(session: Session, client: ApiClient, reference: str, action: str = "api_read",
         for_update: bool = False) -> Submission:
     """One item in the client's scope (access.NotFound otherwise, never telling why); audited."""
+    if "\x00" in reference:  # no reference holds one, and PostgreSQL text cannot
+        raise access.NotFound(reference)
     query = access.items(client).where(Submission.reference == reference)
     if for_update:
         query = query.with_for_update()

@@ -426,4 +426,5 @@ class Handoff(Base):
 # The API's list pages through items in the order they last changed (cursor on updated_at, id);
 # a district case system's list reads its own district's range.
 Index("ix_submissions_changed", Submission.updated_at, Submission.id)
-Index("ix_submissions_area_changed", Submission.kind, Submission.area_code, Submission.updated_at, Submission.id)
+Index("ix_submissions_area_changed", Submission.kind, Submission.area_code, Submission.updated_at,
+      Submission.id)

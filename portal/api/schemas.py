@@ -7,6 +7,9 @@ from marshmallow import RAISE, Schema, fields, validate
 from talkzone import handoff
 from talkzone.models import Kind
 
+# PostgreSQL text cannot hold a NUL character: refused here, not at the database.
+NO_NUL = validate.Regexp(r"^[^\x00]*$", error="Must not contain a NUL character.")
+
 
 class Strict(Schema):
     """Unknown fields are refused, never silently dropped."""
@@ -18,9 +21,9 @@ class Strict(Schema):
 class ItemQuery(Strict):
     kind = fields.String(validate=validate.OneOf(Kind.ALL),
                          metadata={"description": "Only items of this kind."})
-    area = fields.String(validate=validate.Length(1, 50),
+    area = fields.String(validate=[validate.Length(1, 50), NO_NUL],
                          metadata={"description": "Only items routed to this district (its code)."})
-    status = fields.String(validate=validate.Length(1, 30),
+    status = fields.String(validate=[validate.Length(1, 30), NO_NUL],
                            metadata={"description": "Only items in this status."})
     changed_since = fields.AwareDateTime(
         metadata={"description": "Only items changed at or after this moment (ISO 8601 with an offset)."})
@@ -82,8 +85,8 @@ class Timeline(Schema):
 
 class StatusIn(Strict):
     status = fields.String(required=True, validate=validate.OneOf(handoff.STATUSES))
-    reason = fields.String(allow_none=True, validate=validate.Length(max=500),
+    reason = fields.String(allow_none=True, validate=[validate.Length(max=500), NO_NUL],
                            metadata={"description": "Why it was declined (needed to decline)."})
-    case_id = fields.String(allow_none=True, validate=validate.Length(max=100),
+    case_id = fields.String(allow_none=True, validate=[validate.Length(max=100), NO_NUL],
                             metadata={"description": "The item's id in your case system (needed to accept)."})
-    allocated_worker = fields.String(allow_none=True, validate=validate.Length(max=200))
+    allocated_worker = fields.String(allow_none=True, validate=[validate.Length(max=200), NO_NUL])

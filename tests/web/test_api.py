@@ -277,3 +277,13 @@ def test_the_reports_page_counts_items_by_hand_off_status(app, db_session):
     section = page.split('data-section="handoffs"')[1].split("</section>")[0]
     figures = [cell.split(">")[1].split("<")[0].strip() for cell in section.split("data-figure")[1:]]
     assert "Not answered yet" in section and "Accepted" in section and figures == ["1", "1", "1"]
+
+
+def test_a_nul_character_is_refused_before_the_database(app, db_session):
+    _, token = make_api_client(db_session)
+    item = make_item(db_session, Kind.REQUEST_FOR_SUPPORT)
+    answer = _post(app, token, f"/api/v1/items/{item.reference}/status",
+                   {"status": "accepted", "case_id": "A\x00"})
+    assert answer.status_code == 422 and answer.json["errors"]["json"]["case_id"]
+    assert _get(app, token, "/api/v1/items", query_string={"status": "new\x00"}).status_code == 422
+    assert _get(app, token, "/api/v1/items/RS-%00").status_code == 404
