@@ -117,8 +117,7 @@ def details(session: Session, item: Submission) -> dict:
     """The item as a case system receives it: its answers and contact preferences as staff see
     them, except the names of people who must not know (talkzone.disclosure)."""
     answers, contact, withheld = disclosure.for_case_system(item)
-    return {"item": item, "answers": answers, "contact": contact, "withheld": withheld,
-            "handoff": current(session, item)}
+    return {"answers": answers, "contact": contact, "withheld": withheld, "handoff": current(session, item)}
 
 
 def timeline(session: Session, item: Submission) -> list[dict]:

@@ -107,10 +107,9 @@ class Item(MethodView):
     def get(self, reference):
         """One item with its answers and contact preferences, and the hand-off status."""
         found = _item(reference, "api_read")
-        shown = handoff.details(db.session(), found)
-        return {**{name: getattr(found, name) for name in (
-            "reference", "kind", "status", "area_code", "created_at", "updated_at", "due_on", "safeguarding",
-            "channel", "language")}, **{k: v for k, v in shown.items() if k != "item"}}
+        columns = ("reference", "kind", "status", "area_code", "created_at", "updated_at", "due_on",
+                   "safeguarding", "channel", "language")
+        return {name: getattr(found, name) for name in columns} | handoff.details(db.session(), found)
 
 
 @bp.route("/<string:reference>/timeline")
