@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.console_inbox import AREAS, FILL, FIRST, LAST, arguments, fresh_database, print_table  # noqa: E402
+from benchmarks.console_inbox import AREAS, FILL, FIRST, LAST, arguments, database, print_table  # noqa: E402
 from portal import create_app  # noqa: E402
 from portal.cli import alembic_config  # noqa: E402
 from talkzone import access, api_clients  # noqa: E402
@@ -117,13 +117,7 @@ def main() -> None:
     args, counts = arguments(__doc__)
     results: dict[str, dict[int, tuple[float, float, int]]] = {}
     for count in counts:
-        name = f"eh_bench_api_{count}"
-        if args.reuse:
-            url = args.url.rsplit("/", 1)[0] + f"/{name}"
-        else:
-            url = fresh_database(args.url, name)
-            print(f"filling {count:,} items ...", flush=True)
-            print(f"  filled in {fill(url, count):.1f}s", flush=True)
+        url = database(args, f"eh_bench_api_{count}", count, fill)
         app = create_app("test", DATABASE_URL=url, RATELIMIT_ENABLED=False, LOG_JSON=False)
         http = app.test_client()
         for case, token, query in cases(tokens(url), middle_cursor(url)):

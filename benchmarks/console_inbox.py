@@ -205,6 +205,16 @@ def arguments(doc: str) -> tuple[argparse.Namespace, list[int]]:
     return args, args.count or [10_000, 1_000_000]
 
 
+def database(args: argparse.Namespace, name: str, count: int, fill) -> str:
+    """The URL of database ``name``: filled afresh by ``fill(url, count)``, or as left with --reuse."""
+    if args.reuse:
+        return args.url.rsplit("/", 1)[0] + f"/{name}"
+    url = fresh_database(args.url, name)
+    print(f"filling {name} with {count:,} items ...", flush=True)
+    print(f"  filled in {fill(url, count):.1f}s", flush=True)
+    return url
+
+
 def print_table(results: dict[str, dict[int, tuple[float, float, int]]], counts: list[int]) -> None:
     """A markdown table: median and p95 per case and count, and the p95 ratio of largest to smallest."""
     header = " | ".join(f"{c:,}: median / p95 ms" for c in counts)
@@ -221,13 +231,7 @@ def main() -> None:
     args, counts = arguments(__doc__)
     results: dict[str, dict[int, tuple[float, float, int]]] = {}
     for count in counts:
-        name = f"eh_bench_console_{count}"
-        if args.reuse:
-            url = args.url.rsplit("/", 1)[0] + f"/{name}"
-        else:
-            url = fresh_database(args.url, name)
-            print(f"seeding {count:,} items ...", flush=True)
-            print(f"  seeded in {seed(url, count):.1f}s", flush=True)
+        url = database(args, f"eh_bench_console_{count}", count, seed)
         engine = create_engine(url)
         with Session(engine, expire_on_commit=False) as session:
             with session.begin():
