@@ -58,6 +58,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     PUBLIC_SUBMIT_LIMIT = os.environ.get("PUBLIC_SUBMIT_LIMIT", "10 per hour")
     PUBLIC_FORM_LIMIT = os.environ.get("PUBLIC_FORM_LIMIT", "300 per hour")
+    # Per API client (its token), across every /api/v1 endpoint.
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600 per minute")
 
     # Every journey's longest page is a few kilobytes; a larger post is refused with its own page.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(256 * 1024)))

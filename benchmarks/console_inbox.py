@@ -185,32 +185,30 @@ def cases(session: Session, people: dict[str, User]):
         worklist.Filters(overdue=True)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arguments(doc: str) -> tuple[argparse.Namespace, list[int]]:
+    """The options every database-size benchmark takes, and the item counts to run at."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--count", type=int, action="append")
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--reuse", action="store_true",
                         help="time the databases a previous run filled, without filling them again")
     args = parser.parse_args()
-    counts = args.count or [10_000, 1_000_000]
-    results: dict[str, dict[int, tuple[float, float, int]]] = {}
-    for count in counts:
-        name = f"eh_bench_console_{count}"
-        if args.reuse:
-            url = args.url.rsplit("/", 1)[0] + f"/{name}"
-        else:
-            url = fresh_database(args.url, name)
-            print(f"seeding {count:,} items ...", flush=True)
-            print(f"  seeded in {seed(url, count):.1f}s", flush=True)
-        engine = create_engine(url)
-        with Session(engine, expire_on_commit=False) as session:
-            with session.begin():
-                session.execute(text("DELETE FROM users"))
-            people = staff(session)
-            for name, user, filters in cases(session, people):
-                results.setdefault(name, {})[count] = timed(session, user, filters, args.runs)
-        engine.dispose()
+    return args, args.count or [10_000, 1_000_000]
+
+
+def database(args: argparse.Namespace, name: str, count: int, fill) -> str:
+    """The URL of database ``name``: filled afresh by ``fill(url, count)``, or as left with --reuse."""
+    if args.reuse:
+        return args.url.rsplit("/", 1)[0] + f"/{name}"
+    url = fresh_database(args.url, name)
+    print(f"filling {name} with {count:,} items ...", flush=True)
+    print(f"  filled in {fill(url, count):.1f}s", flush=True)
+    return url
+
+
+def print_table(results: dict[str, dict[int, tuple[float, float, int]]], counts: list[int]) -> None:
+    """A markdown table: median and p95 per case and count, and the p95 ratio of largest to smallest."""
     header = " | ".join(f"{c:,}: median / p95 ms" for c in counts)
     print(f"\n| case | {header} | p95 ratio |")
     print("|---|" + "---|" * len(counts) + "---|")
@@ -219,6 +217,22 @@ def main() -> None:
                            for c in counts)
         ratio = by_count[counts[-1]][1] / by_count[counts[0]][1] if len(counts) > 1 else 1.0
         print(f"| {name} | {cells} | {ratio:.2f}x |")
+
+
+def main() -> None:
+    args, counts = arguments(__doc__)
+    results: dict[str, dict[int, tuple[float, float, int]]] = {}
+    for count in counts:
+        url = database(args, f"eh_bench_console_{count}", count, seed)
+        engine = create_engine(url)
+        with Session(engine, expire_on_commit=False) as session:
+            with session.begin():
+                session.execute(text("DELETE FROM users"))
+            people = staff(session)
+            for name, user, filters in cases(session, people):
+                results.setdefault(name, {})[count] = timed(session, user, filters, args.runs)
+        engine.dispose()
+    print_table(results, counts)
 
 
 if __name__ == "__main__":

@@ -62,6 +62,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     cli.init_app(app)
     _register_blueprints(app)
     _register_console(app)
+    from portal import api
+
+    api.init_app(app)
     _register_template_context(app)
     from portal import health, logs, proxy  # operations: /healthz, /readyz, JSON logs, ProxyFix
     for module in (health, logs, proxy):

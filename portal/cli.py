@@ -15,6 +15,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from portal import db
+from portal.api.cli import api_clients_cli
 from portal.clock import clock
 from portal.console.cli import users_cli
 from portal.console.ops_cli import deadlines_cli, retention_cli
@@ -104,5 +105,5 @@ def seed_demo():
 def init_app(app: Flask) -> None:
     """Add every `flask` command of the portal."""
     for group in (db_cli, outbox_cli, drafts_cli, seed_demo, users_cli, deadlines_cli, retention_cli,
-                  translate_cli, mail_in_cli, webhooks_cli, file_drop_cli):
+                  translate_cli, mail_in_cli, webhooks_cli, file_drop_cli, api_clients_cli):
         app.cli.add_command(group)

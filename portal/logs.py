@@ -23,6 +23,8 @@ REQUEST_ID_HEADER = "X-Request-ID"
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 _EMAIL = re.compile(r"[^\s@<>\"']+@[^\s@<>\"']+\.[A-Za-z]{2,}")
 _PHONE = re.compile(r"(?<!\d)(?:\+44\s?|0)(?:\d[\s-]?){9,10}(?!\d)")
+# An API client's token (talkzone.api_clients), should a caller put one where a path or message goes.
+_API_TOKEN = re.compile(r"ehapi_[A-Za-z0-9_-]*")
 # SQLAlchemy quotes a failed statement's bound values, which are people's answers.
 _SQL_PARAMETERS = re.compile(r"\[parameters: .*?\](?=\n|$)", re.DOTALL)
 _HANDLER_NAME = "portal-json"
@@ -33,8 +35,8 @@ LIMITER_LOGGER = "flask-limiter"
 
 
 def scrub(message: str) -> str:
-    """Replace SQL parameters and anything shaped like an email address or UK phone number."""
-    message = _SQL_PARAMETERS.sub("[parameters hidden]", message)
+    """Replace SQL parameters, API tokens and anything shaped like an email address or UK phone number."""
+    message = _API_TOKEN.sub("[token]", _SQL_PARAMETERS.sub("[parameters hidden]", message))
     return _PHONE.sub("[phone]", _EMAIL.sub("[email]", message))
 
 
@@ -53,7 +55,7 @@ class JSONFormatter(logging.Formatter):
             entry["request_id"] = request_id
         for key in ("method", "path", "status", "duration_ms"):
             if hasattr(record, key):
-                entry[key] = getattr(record, key)
+                entry[key] = scrub(record.path) if key == "path" else getattr(record, key)
         if record.exc_info:
             # The exception's type and where it happened; its message may quote data.
             exc_type = record.exc_info[0].__name__ if record.exc_info[0] else "Exception"

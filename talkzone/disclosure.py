@@ -13,6 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from talkzone.contact_policy import must_not_know_names
 from talkzone.models import CallbackAttempt, Note, OutboxMessage, Submission
 
 # Whose a detail is. The person is whoever asked and gave their own contact details (a parent
@@ -168,12 +169,47 @@ def disclose(session: Session, item: Submission, matched: tuple[str, ...], owner
     }
 
 
-def for_case_system(session: Session, item: Submission) -> dict:
-    """The item as staff may see it, for the council's case system: every answer and contact detail
-    that belongs to the person, the professional or the child, with names of anyone who must not
-    know taken out; free text held for review and other people's names stay out, as in ``disclose``.
-    Messages are left out: the case system gets the item, not its mail."""
-    view = disclose(session, item, (), frozenset({PERSON, PROFESSIONAL, SUBJECT}))
-    del view["matched"], view["messages"]
-    return view | {"area_code": item.area_code, "safeguarding": item.safeguarding,
-                   "due_on": _plain(item.due_on)}
+def names_to_withhold(item: Submission) -> list[str]:
+    """Every name of someone who must not know: as typed, and each name in it (contact_policy)."""
+    return list(dict.fromkeys(_must_not_know(item) + must_not_know_names(item.contact or {})))
+
+
+def scrub(value, names: list[str]):
+    """A value with each of these names replaced by "[withheld]", at any depth."""
+    return _scrub(value, names)
+
+
+def for_case_system(item: Submission) -> tuple[dict, dict, list[str]]:
+    """The answers and contact record a council's own case system may hold, and what was left out.
+
+    Staff-to-staff, so more than a subject access export: every answer staff see, except who must
+    not know (OTHERS), which is left out, and whose names are taken out of everything else.
+    """
+    names, withheld = names_to_withhold(item), []
+
+    def kept(step: str, values: dict) -> dict:
+        for field in values:
+            if (step, field) in OTHERS:
+                withheld.append(f"{step}.{field}")
+        return {f: scrub(v, names) for f, v in values.items() if (step, f) not in OTHERS}
+
+    answers = {}
+    for step, values in (item.answers or {}).items():
+        if isinstance(values, dict):
+            answers[step] = kept(step, values)
+        elif isinstance(values, list):
+            answers[step] = [kept(step, v) if isinstance(v, dict) else scrub(v, names) for v in values]
+        else:
+            answers[step] = scrub(values, names)
+    contact = kept("contact_record", item.contact or {})
+    return answers, contact, sorted(set(withheld))
+
+
+def case_record(item: Submission) -> dict:
+    """The whole item for a council system that files it (webhooks with the item, the file drop):
+    its record, and its answers and contact as ``for_case_system`` gives them to the API."""
+    answers, contact, withheld = for_case_system(item)
+    return {name: getattr(item, name) for name in RECORD_COLUMNS} | {
+        "received_at": _plain(item.created_at), "closed_at": _plain(item.closed_at),
+        "area_code": item.area_code, "safeguarding": item.safeguarding, "due_on": _plain(item.due_on),
+        "answers": answers, "contact": contact, "withheld": withheld}

@@ -9,7 +9,7 @@ disk, then renamed over the final name, so a reader never sees half a file.
 
 The CSV holds only what a case system needs to open a case and find the item (``CSV_FIELDS``):
 no names, no contact details and no free text. The JSON file holds the item as staff may see it
-(``talkzone.disclosure.for_case_system``), as the secure email to the district does.
+(``talkzone.disclosure.case_record``), as the secure email to the district does.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from talkzone import contact_policy, outbox
 from talkzone.calendar import UK
-from talkzone.disclosure import for_case_system
+from talkzone.disclosure import case_record
 from talkzone.models import Submission
 from talkzone.webhooks import console_link
 
@@ -45,7 +45,7 @@ def queue_item(session: Session, item: Submission) -> None:
             or not contact_policy.case_system_may_have(item.kind)):
         return
     session.flush()
-    body = json.dumps(for_case_system(session, item) | {"link": console_link(session, item)},
+    body = json.dumps(case_record(item) | {"link": console_link(session, item)},
                       ensure_ascii=False, sort_keys=True, indent=2, default=str)
     outbox.queue(session, submission=item, purpose=PURPOSE, recipient=f"{item.area_code}{ADDRESS}",
                  subject=item.reference, body=body, domain="file-drop")

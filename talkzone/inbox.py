@@ -358,7 +358,8 @@ def timeline(session: Session, item: Submission) -> list[dict]:
     """Everything that happened to the item, oldest first: audit events, mail, notes, calls."""
     entries = []
     # Views stay in the audit trail: on the timeline they would bury the notes.
-    skip = {"mail_queued", "note_added", "callback_logged", "viewed"}
+    skip = {"mail_queued", "note_added", "callback_logged", "viewed", "api_read", "api_read_timeline",
+            "api_status_received"}
     for event in audit.events_for(session, item):
         if event.action not in skip:
             entries.append({"at": event.at, "what": event.action, "actor_id": event.actor_id,

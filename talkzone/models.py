@@ -418,3 +418,50 @@ class WebhookDelivery(Base):
     status_code: Mapped[int | None] = mapped_column(Integer)
 
     message: Mapped[OutboxMessage] = relationship()
+
+
+class ApiClient(Base):
+    """A council case system that reads items over /api/v1, scoped like a staff role.
+
+    Only the SHA-256 of its token is kept; the token itself is shown once, when made.
+    ``role`` and ``areas`` mean what they mean for a member of staff (talkzone.access).
+    """
+
+    __tablename__ = "api_clients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(40))
+    areas: Mapped[list] = mapped_column(Json, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def is_active(self) -> bool:
+        """What talkzone.access asks of a user: a revoked client sees nothing."""
+        return self.revoked_at is None
+
+
+class Handoff(Base):
+    """What the council's case system said about an item it was handed: accepted or declined."""
+
+    __tablename__ = "handoffs"
+
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(String(500))
+    case_id: Mapped[str | None] = mapped_column(String(100))
+    allocated_worker: Mapped[str | None] = mapped_column(String(200))
+    client_id: Mapped[int] = mapped_column(ForeignKey("api_clients.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (Index("ix_handoffs_status", "status"),)
+
+
+# The API's list pages through items in the order they last changed (cursor on updated_at, id);
+# a district case system's list reads its own district's range.
+Index("ix_submissions_changed", Submission.updated_at, Submission.id)
+Index("ix_submissions_area_changed", Submission.kind, Submission.area_code, Submission.updated_at,
+      Submission.id)

@@ -5,7 +5,7 @@ the caller's transaction: the outbox then delivers it with its leases, retries a
 row's ``message_id`` is the delivery's webhook-id (Standard Webhooks), fixed when queued, so a
 retry or a replay repeats the same id and the receiver can drop a repeat. The payload carries the
 item's reference, the event, its time and a link to the console item; the item itself (as staff
-may see it, ``talkzone.disclosure.for_case_system``) only where the subscription includes it and
+may see it, ``talkzone.disclosure.case_record``) only where the subscription includes it and
 the contact policy lets the case system have it (never a helpline contact's).
 
 The portal's transport (portal/webhooks.py) signs and POSTs each row; the console link's base
@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from talkzone import access, audit, contact_policy, outbox
-from talkzone.disclosure import for_case_system
+from talkzone.disclosure import case_record
 from talkzone.models import OutboxMessage, Submission, User, WebhookDelivery, WebhookSubscription, utcnow
 
 EVENTS = ("item.created", "item.rerouted", "item.status_changed")
@@ -118,7 +118,7 @@ def payload(session: Session, item: Submission, event: str, at: datetime, includ
     data = {"reference": item.reference, "event": event, "occurred_at": at.isoformat(),
             "link": console_link(session, item), **extra}
     if include_item and contact_policy.case_system_may_have(item.kind):
-        data["item"] = for_case_system(session, item)
+        data["item"] = case_record(item)
     return {"type": event, "timestamp": at.isoformat(), "data": data}
 
 

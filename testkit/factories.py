@@ -85,3 +85,13 @@ def age_session(session, token, by: timedelta) -> None:
     record.last_seen_at -= by
     record.created_at -= by
     session.commit()
+
+
+def make_api_client(session, role=DISTRICT_TRIAGE_OFFICER, areas=("preston",), name="Case system"):
+    """An API client and its token (talkzone.api_clients), committed."""
+    from talkzone import api_clients
+
+    client, token = api_clients.create(session, name=name, role=role, areas=list(areas),
+                                       known_areas=list(areas))
+    session.commit()
+    return client, token

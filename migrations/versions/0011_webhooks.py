@@ -1,7 +1,7 @@
 """webhooks: subscriptions of council systems and one delivery row per event and subscription
 
 Revision ID: 0011_webhooks
-Revises: 0009_worksurface
+Revises: 0010_api
 Create Date: 2026-12-02 16:00:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import talkzone.models
 
 revision = "0011_webhooks"
-down_revision = "0009_worksurface"
+down_revision = "0010_api"
 branch_labels = None
 depends_on = None
 

@@ -10,6 +10,7 @@ bp = Blueprint("console", __name__, url_prefix="/console")
 from portal.console import (  # noqa: E402,F401
     account,
     admin,
+    api_clients,
     contacts,
     guard,
     hooks,

@@ -16,7 +16,7 @@ from portal.console.guard import current_staff, requires
 from portal.emails import mailing
 from portal.fields import single_line
 from portal.profile import current_profile
-from talkzone import access, audit, callbacks_due, inbox, search_terms, worklist
+from talkzone import access, audit, callbacks_due, handoff, inbox, search_terms, worklist
 from talkzone.calendar import uk_date, uk_time
 from talkzone.models import Kind, User, utcnow
 
@@ -121,7 +121,7 @@ def item(reference):
     return render_template(
         "console/item.html", item=found, panel=words.contact_panel(found.contact), words=words,
         timeline=entries, names=names, audit_events=events, can=lambda p: access.can(current_staff(), p),
-        previous=previous,
+        previous=previous, handoff=handoff.current(session, found),
         area=profile().area(found.area_code) if found.area_code else None,
         safe_now=inbox.in_safe_window(found.contact or {}, utcnow()), transitions=inbox.transitions(found))
 

@@ -147,3 +147,7 @@ def contact_panel(contact: dict) -> list[str]:
         lines.append(escape(_("Must not know: %(who)s")) % {"who": Markup("<bdi>{}</bdi>").format(
             contact["must_not_know"])})
     return lines
+# What the council's case system said about an item handed on to it (talkzone.handoff).
+HANDOFF = {"accepted": _l("Accepted"), "declined": _l("Declined")}
+EVENTS |= {"handoff_accepted": _l("Accepted by the case system"),
+           "handoff_declined": _l("Declined by the case system")}

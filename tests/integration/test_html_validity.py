@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from talkzone import access, webhooks
+from talkzone import access, handoff, webhooks
 from talkzone.models import Kind
-from testkit.factories import make_item, make_user, sign_in_as
+from testkit.factories import make_api_client, make_item, make_user, sign_in_as
 from tests.journeys import FAMILY, submit_request, walk_request
 from tests.pages import PageRequests
 
@@ -51,6 +51,10 @@ def _console_pages(app, db_session) -> dict[str, str]:
     submit_request(app.test_client())
     items = {kind: make_item(db_session, kind) for kind in Kind.ALL}
     items["flagged"] = make_item(db_session, Kind.COMPLAINT, safeguarding=True)
+    case_system, _ = make_api_client(db_session)  # the request for support shows its hand-off
+    handoff.record_status(db_session, case_system, items[Kind.REQUEST_FOR_SUPPORT].reference, "declined",
+                          reason="Open to social care already")
+    db_session.commit()
     signed_out = PageRequests(app.test_client())
     signed_out.get("/console/sign-in")
     pages = {"sign in": signed_out.response.get_data(as_text=True)}
@@ -76,6 +80,11 @@ def _console_pages(app, db_session) -> dict[str, str]:
         if access.can(user, "manage_users"):
             read("users", "/console/users")
             read("new user", "/console/users/new")
+            read("api clients", "/console/api-clients")
+            read("new api client", "/console/api-clients/new")
+            read("new api client (error)", "/console/api-clients/new", method="post", data={"name": ""})
+            read("api client made", "/console/api-clients/new", method="post",
+                 data={"name": "Case system", "role": "helpline_adviser"})
         if access.can(user, "view_audit"):
             read("audit", "/console/audit")
         seen = [item for item in items.values() if access.may_see(user, item)]

@@ -26,7 +26,7 @@ from portal.webhooks import post, signed_headers
 from talkzone import access, outbox, webhooks
 from talkzone.models import AuditEvent, Kind, OutboxMessage, WebhookDelivery, utcnow
 from talkzone.uow import UnitOfWork
-from testkit.factories import make_item, make_user, sign_in_as
+from testkit.factories import make_api_client, make_item, make_user, sign_in_as
 from testkit.webhooks import WebhookReceiver
 from tests.conftest import free_port
 from tests.journeys import FAMILY_ANY_TIME, submit_request
@@ -96,6 +96,21 @@ def test_a_submission_and_a_reroute_reach_the_receiver_signed_with_the_item_only
                      if r.payload["data"]["reference"] == reference and "item" not in r.payload["data"])
     assert "Alex" not in brief_one.body and "@" not in brief_one.body  # no names or contact details
     assert {r.webhook_id for r in got} == {m.message_id for m in _hooks(db_session)}
+
+
+def test_a_status_from_the_api_reaches_the_receiver_as_item_status_changed(app, db_session, receiver):
+    _subscribe(db_session, receiver, events=["item.status_changed"])
+    item = make_item(db_session, Kind.REQUEST_FOR_SUPPORT)
+    _, token = make_api_client(db_session)
+    answer = app.test_client().post(f"/api/v1/items/{item.reference}/status",
+                                    json={"status": "accepted", "case_id": "LCS-4471"},
+                                    headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200
+    assert _deliver(app).sent == 1
+    (got,) = receiver.accepted()
+    assert got.verified and got.payload["type"] == "item.status_changed"
+    assert (got.payload["data"]["reference"], got.payload["data"]["status"],
+            got.payload["data"]["case_id"]) == (item.reference, "accepted", "LCS-4471")
 
 
 def test_a_helpline_contact_is_never_sent_with_its_content(app, db_session, receiver):

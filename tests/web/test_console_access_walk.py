@@ -14,7 +14,7 @@ import pytest
 from portal import create_app
 from talkzone import access, webhooks
 from talkzone.models import Kind
-from testkit.factories import make_item, make_user, sign_in_as
+from testkit.factories import make_api_client, make_item, make_user, sign_in_as
 
 ROLES = ("anonymous", "helpline", "district", "feedback", "admin")
 ROLE_NAMES = {"helpline": access.HELPLINE_ADVISER, "district": access.DISTRICT_TRIAGE_OFFICER,
@@ -116,7 +116,9 @@ def test_every_route_for_every_role(make_app, role):
             if "<reference>" in rule:
                 cases = [(name, rule.replace("<reference>", ref)) for name, ref in items.items()]
             else:
-                cases = [(None, _webhook_sample(session, rule).replace("<int:user_id>", str(target.id)))]
+                case_system, _ = make_api_client(session)
+                cases = [(None, _webhook_sample(session, rule).replace("<int:user_id>", str(target.id))
+                          .replace("<int:client_id>", str(case_system.id)))]
             assert all("<" not in path for _, path in cases), f"add a sample value for {rule}"
             for item_name, path in cases:
                 response = client.open(path, method=method)
