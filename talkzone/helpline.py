@@ -190,7 +190,8 @@ def submit_helpline_contact(session: Session, *, profile: Profile, answers: dict
 
     Windows that ended while the person was checking their answers are dropped (the team
     then replies as soon as it can); any other problem with a window is refused.
-    An anonymous contact keeps no contact details and sends nothing.
+    Every contact reaches the helpline inbox and the team's mailbox; an anonymous one keeps
+    no contact details, so nothing goes back to the person.
     """
     now = now or utcnow()
     helpline = profile.helpline
@@ -221,8 +222,8 @@ def submit_helpline_contact(session: Session, *, profile: Profile, answers: dict
         due_on=uk_date(due),
     )
     store(session, submission)
+    if helpline.mailbox:
+        queue_to_staff(session, submission, mailing, "helpline_notification", helpline.mailbox)
     if method != "none":
-        if helpline.mailbox:
-            queue_to_staff(session, submission, mailing, "helpline_notification", helpline.mailbox)
         queue_acknowledgements(session, submission, mailing, "helpline_acknowledgement", now)
     return submission

@@ -140,7 +140,7 @@ def test_email_contact_is_acknowledged_by_email(morning_app, morning):
                             ("helpline_notification", "talkzone-inbox@lancashire.example")]
 
 
-def test_anonymous_contact_stores_no_contact_details_and_sends_nothing(morning_app, morning):
+def test_anonymous_contact_stores_no_contact_details_and_only_tells_the_team(morning_app, morning):
     # Someone starts giving a phone number and times, then decides to stay anonymous.
     walk_helpline(morning, CALL)
     response = morning.post("/helpline/reply?change=1", data={"method": "none"})
@@ -159,7 +159,8 @@ def test_anonymous_contact_stores_no_contact_details_and_sends_nothing(morning_a
     assert set(submission.answers) == {"topic", "message", "reply", "about-you"}
     assert "07700" not in str(submission.answers)
     assert submission.status == "new"
-    assert mail == []
+    # Issue #17: an anonymous contact reaches the helpline team like any other; nothing goes back.
+    assert mail == [("helpline_notification", "talkzone-inbox@lancashire.example")]
 
 
 def test_anonymous_contact_is_asked_for_no_contact_details(morning_app, morning):
@@ -172,7 +173,7 @@ def test_anonymous_contact_is_asked_for_no_contact_details(morning_app, morning)
     assert "we cannot get back to you" in words(page)
     submission, mail = stored(morning_app)
     assert submission.subject_name is None and submission.answers["about-you"]["age"] == "prefer_not"
-    assert mail == []
+    assert mail == [("helpline_notification", "talkzone-inbox@lancashire.example")]
 
 
 def test_the_draft_is_gone_after_sending(morning_app, morning):
