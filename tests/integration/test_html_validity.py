@@ -24,8 +24,9 @@ def _pages(client) -> dict[str, str]:
     for path in ("/", "/request-support/", "/staying-safe-online", "/privacy", "/cookies",
                  "/accessibility", "/no-such-page"):
         pages[path] = client.get(path).get_data(as_text=True)
-    for rule in client.application.url_map.iter_rules():  # each journey's start page
-        if rule.endpoint.endswith(".start") and rule.rule not in pages and "<" not in rule.rule:
+    for rule in client.application.url_map.iter_rules():  # each journey's start and expiry page
+        if (rule.endpoint.endswith((".start", ".answers_deleted")) and rule.rule not in pages
+                and "<" not in rule.rule):
             pages[rule.rule] = client.get(rule.rule).get_data(as_text=True)
     pages["who (error)"] = client.post("/request-support/who", data={}).get_data(as_text=True)
     walk_request(client, copy.deepcopy(FAMILY), until="/request-support/children")
