@@ -217,13 +217,16 @@ def test_sending_is_rate_limited(make_app):
 @pytest.mark.parametrize(("step", "values", "message"), [
     ("topic", {}, "Select what you would like to talk about, or ‘Something else’"),
     ("message", {"message": "  "}, "Tell us what you would like to talk about"),
-    ("message", {"message": "x" * 3001}, "Must be 3000 characters or fewer"),
+    ("message", {"message": "x" * 3001}, "Your message must be 3000 characters or fewer"),
     ("reply", {}, "Select how we should get back to you, or ‘Do not get back to me’"),
     ("phone", {"phone": ""}, "Enter your phone number"),
     ("phone", {"phone": "12345"}, "Enter a UK phone number, like 07700 900 982"),
     ("windows", {}, "Select ‘As soon as you can’ or ‘At times I choose’"),
     ("safety", {"say_who": "no"}, "Select yes if we can leave a voicemail"),
     ("about-you", {"nickname": "Jay"}, "Choose your age, or ‘Prefer not to say’"),
+    ("about-you", {"nickname": "J" * 61, "age": "15"},
+     "Your name or nickname must be 60 characters or fewer"),
+    ("phone", {"phone": "0" * 31}, "Your phone number must be 30 characters or fewer"),
 ])
 def test_each_question_says_what_is_wrong(morning, step, values, message):
     steps = ["topic", "message", "reply", "phone", "windows", "safety", "about-you"]

@@ -45,15 +45,19 @@ class WhoForm(JourneyForm):
 
 class YourNameForm(JourneyForm):
     name = text(_l("What is your name?"), _l("Enter your name"), autocomplete="name",
+                too_long=_l("Your name must be %(max)d characters or fewer"),
                 hint=_l("We need it to look into your complaint. Use the name people know you by."))
 
 
 class OnBehalfForm(JourneyForm):
-    name = text(_l("Your name"), _l("Enter your name"), autocomplete="name")
+    name = text(_l("Your name"), _l("Enter your name"), autocomplete="name",
+                too_long=_l("Your name must be %(max)d characters or fewer"))
     relationship = text(_l("How do you know the young person?"),
                         _l("Enter how you know the young person"), max_length=100,
+                        too_long=_l("How you know the young person must be %(max)d characters or fewer"),
                         hint=_l("For example, grandparent, foster carer or teacher"))
-    young_person_name = text(_l("The young person's name"), _l("Enter the young person's name"))
+    young_person_name = text(_l("The young person's name"), _l("Enter the young person's name"),
+                             too_long=_l("The young person's name must be %(max)d characters or fewer"))
 
 
 class AgreesForm(JourneyForm):
@@ -81,6 +85,7 @@ class AboutForm(JourneyForm):
 
 class WhatHappenedForm(JourneyForm):
     details = long_text(_l("What happened?"), _l("Tell us what happened"), max_length=3000,
+                        too_long=_l("Your complaint must be %(max)d characters or fewer"),
                         hint=_l("Use your own words. If you can, say when it happened and who was "
                                 "involved."))
 
@@ -88,6 +93,7 @@ class WhatHappenedForm(JourneyForm):
 class OutcomeForm(JourneyForm):
     outcome = long_text(_l("What would you like to happen?"), _l("Tell us what you would like to happen"),
                         max_length=1500,
+                        too_long=_l("What you would like to happen must be %(max)d characters or fewer"),
                         hint=_l("For example, an apology, a change to a plan, or a meeting."))
 
 
@@ -100,12 +106,14 @@ class ContactMethodForm(JourneyForm):
 class PhoneForm(JourneyForm):
     phone = text(_l("What is your phone number?"), _l("Enter your phone number"), max_length=30,
                  width=20, autocomplete="tel", input_type="tel",
+                 too_long=_l("Your phone number must be %(max)d characters or fewer"),
                  validators=[UKPhone(_l("Enter a UK phone number, like 07700 900 982"))])
 
 
 class EmailForm(JourneyForm):
     email = text(_l("What is your email address?"), _l("Enter your email address"), max_length=254,
                  autocomplete="email", input_type="email",
+                 too_long=_l("Your email address must be %(max)d characters or fewer"),
                  validators=[EmailAddress(_l("Enter an email address in the correct format, "
                                              "like name@example.com"))])
 

@@ -72,6 +72,7 @@ class TopicForm(JourneyForm):
 class MessageForm(JourneyForm):
     message = long_text(_l("What would you like to tell us?"),
                         _l("Tell us what you would like to talk about"), max_length=3000,
+                        too_long=_l("Your message must be %(max)d characters or fewer"),
                         hint=_l("Write as much or as little as you like. Only the helpline team "
                                 "will read it."))
 
@@ -91,6 +92,7 @@ class ReplyForm(JourneyForm):
 class PhoneForm(JourneyForm):
     phone = text(_l("What is your phone number?"), _l("Enter your phone number"),
                  max_length=30, width=20, autocomplete="tel", input_type="tel",
+                 too_long=_l("Your phone number must be %(max)d characters or fewer"),
                  hint=_l("A UK mobile or landline number"),
                  validators=[UKPhone(_l("Enter a UK phone number, like 07700 900 982"))])
 
@@ -98,6 +100,7 @@ class PhoneForm(JourneyForm):
 class EmailForm(JourneyForm):
     email = text(_l("What is your email address?"), _l("Enter your email address"),
                  max_length=254, autocomplete="email", input_type="email",
+                 too_long=_l("Your email address must be %(max)d characters or fewer"),
                  validators=[EmailAddress(_l("Enter an email address in the correct format, "
                                              "like name@example.com"))])
 
@@ -227,6 +230,7 @@ class SafetyForm(JourneyForm):
 
 class AboutYouForm(JourneyForm):
     nickname = text(_l("Your first name or a nickname (optional)"), max_length=60, width=20,
+                    too_long=_l("Your name or nickname must be %(max)d characters or fewer"),
                     hint=_l("You don’t have to give your real name"))
     age = select(_l("How old are you?"), [("", _l("Choose your age"))] + AGES,
                  _l("Choose your age from the list"))
