@@ -173,7 +173,8 @@ class Journey:
     def answers_deleted_view(self):
         """The page after answers expired: what happened, why, and a way to start again."""
         return render_template("journeys/answers_deleted.html",
-                               minutes=current_app.config["DRAFT_IDLE_MINUTES"], start_url=url_for(f"{self.bp.name}.start"))
+                               minutes=current_app.config["DRAFT_IDLE_MINUTES"],
+                               start_url=url_for(f"{self.bp.name}.start"))
 
     def step_view(self, step_name: str):
         step = self.by_name.get(step_name) or abort(404)
