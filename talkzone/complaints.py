@@ -102,10 +102,10 @@ def complaint_contact(answers: dict) -> dict:
 
 
 def young_persons_name(answers: dict) -> str | None:
-    """The name of the young person the complaint is about."""
+    """The name of the young person the complaint is about; None if they chose not to give it."""
     if for_someone_else(answers):
         return answers.get("on-behalf", {}).get("young_person_name")
-    return answers.get("your-name", {}).get("name")
+    return answers.get("your-name", {}).get("name") or None
 
 
 def stage_1_due(now: datetime):

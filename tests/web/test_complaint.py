@@ -60,7 +60,6 @@ CASES = [
     # (journey answers, page, what is posted, message, a value the page must keep)
     (YOUNG_PERSON, "who", {}, "Select who is making this complaint", None),
     (YOUNG_PERSON, "who", {"who": "everyone"}, "Select who is making this complaint", None),
-    (YOUNG_PERSON, "your-name", {"name": "  "}, "Enter your name", None),
     (YOUNG_PERSON, "your-name", {"name": "x" * 201}, "Your name must be 200 characters or fewer", None),
     (ON_BEHALF, "on-behalf", {**ON_BEHALF["on-behalf"], "name": ""}, "Enter your name", "Grandparent"),
     (ON_BEHALF, "on-behalf", {**ON_BEHALF["on-behalf"], "relationship": ""},
@@ -342,3 +341,39 @@ def test_every_page_renders_in_other_languages(client, language):
     assert re.search(r"CP-[A-Z0-9]{4}-[A-Z0-9]{4}", page)
     direction = "rtl" if language == "ur" else "ltr"
     assert f'<html lang="{language}" dir="{direction}"' in page
+
+
+# A complaint without a name (issue #17) -------------------------------------------------
+
+def test_a_young_person_may_complain_without_a_name(app, client, db_session):
+    from talkzone import access
+    from testkit.factories import make_user, sign_in_as
+
+    walk_complaint(client, until="/complaint/your-name")
+    question = main_of(client.get("/complaint/your-name"))
+    assert "What is your name? (optional)" in question
+    assert "Without it, we may not be able to look into your complaint or reply to you." in question
+    assert client.post("/complaint/your-name", data={"name": "  "}).headers["Location"] == "/complaint/age"
+    walk_complaint(client, complaint(your_name={"name": ""}))
+    check = main_of(client.get("/complaint/check-answers"))
+    assert "Not given. We may not be able to look into your complaint or reply to you." in check
+    page = main_of(client.post("/complaint/check-answers", follow_redirects=True))
+    reference = re.search(r"CP-[A-Z0-9]{4}-[A-Z0-9]{4}", page).group(0)
+    submission = stored(app)
+    assert submission.subject_name is None and submission.answers["your-name"] == {"name": ""}
+    notification, referral, acknowledgement = outbox(app)
+    assert reference in notification.subject
+    assert "Young person's name: not given: they chose not to give their name" in referral.body
+    assert "None" not in referral.body
+    assert acknowledgement.recipient == "alex@example.com" and "None" not in acknowledgement.body
+    # The console's inbox, item and reports cope with it.
+    officer = make_user(db_session, access.CUSTOMER_FEEDBACK_OFFICER)
+    console = app.test_client()
+    sign_in_as(console, db_session, officer)
+    assert f"/console/items/{reference}" in console.get("/console/").get_data(as_text=True)
+    item = console.get(f"/console/items/{reference}")
+    assert item.status_code == 200 and "Not given" in main_of(item)
+    admin = make_user(db_session, access.ADMINISTRATOR)
+    sign_in_as(console, db_session, admin)
+    assert console.get("/console/reports?start=2000-01-01&end=2100-01-01").status_code == 200
+    assert console.get("/console/reports.csv?start=2000-01-01&end=2100-01-01").status_code == 200

@@ -44,9 +44,11 @@ class WhoForm(JourneyForm):
 
 
 class YourNameForm(JourneyForm):
-    name = text(_l("What is your name?"), _l("Enter your name"), autocomplete="name",
+    # A young person may complain without a name (issue #17); the hint says what that costs.
+    name = text(_l("What is your name? (optional)"), autocomplete="name",
                 too_long=_l("Your name must be %(max)d characters or fewer"),
-                hint=_l("We need it to look into your complaint. Use the name people know you by."))
+                hint=_l("You do not have to give your name. Without it, we may not be able to look "
+                        "into your complaint or reply to you. Use the name people know you by."))
 
 
 class OnBehalfForm(JourneyForm):

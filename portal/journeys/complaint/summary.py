@@ -37,8 +37,9 @@ def complaint_summary(answers: dict, journey, profile) -> list[dict]:
                 change("agrees"), _l("whether the young person knows and agrees")),
         ]
     else:
-        who.append(row(_l("Your name"), answers["your-name"]["name"], change("your-name"),
-                       _l("your name")))
+        who.append(row(_l("Your name"), answers["your-name"]["name"]
+                       or _("Not given. We may not be able to look into your complaint or reply to you."),
+                       change("your-name"), _l("your name")))
     who += [
         row(_l("Age"), choice(forms.AgeForm, "age", answers["age"]["age"]), change("age"), _l("age")),
         row(_l("In care or a care leaver"), choice(forms.CareForm, "care", answers["care"]["care"]),
