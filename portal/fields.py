@@ -82,8 +82,26 @@ class JourneyForm(FlaskForm):
             raise ValidationError(_l("There was a problem with this form. Please try again."))
 
 
-def radios(label, choices, message, hint=None, **kwargs) -> RadioField:
-    return RadioField(label, choices=choices, widget=GovRadioInput(), description=hint or "",
+class HintedRadios(GovRadioInput):
+    """Radios whose options may each carry a hint, shown under the option it explains."""
+
+    def __init__(self, item_hints: dict | None = None):
+        super().__init__()
+        self.item_hints = item_hints or {}
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        if not (params.get("hint") or {}).get("text"):
+            params.pop("hint", None)  # no empty hint element for the question to point at
+        for item in params["items"]:
+            if item["value"] in self.item_hints:
+                item.setdefault("hint", {"text": self.item_hints[item["value"]]})
+        return params
+
+
+def radios(label, choices, message, hint=None, item_hints=None, **kwargs) -> RadioField:
+    """Radios; ``item_hints`` maps an option's value to a hint shown under that option."""
+    return RadioField(label, choices=choices, widget=HintedRadios(item_hints), description=hint or "",
                       invalid_choice_message=message, **kwargs)
 
 

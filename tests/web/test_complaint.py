@@ -377,3 +377,27 @@ def test_a_young_person_may_complain_without_a_name(app, client, db_session):
     sign_in_as(console, db_session, admin)
     assert console.get("/console/reports?start=2000-01-01&end=2100-01-01").status_code == 200
     assert console.get("/console/reports.csv?start=2000-01-01&end=2100-01-01").status_code == 200
+
+
+def _item_hint(page, name: str, value: str) -> str:
+    """The hint under the radio option ``value`` of ``name`` (by aria-describedby)."""
+    option = page.find("input", attrs={"name": name, "value": value})
+    hint = page.find(id=option["aria-describedby"])
+    assert "govuk-radios__hint" in hint["class"]
+    return hint.get_text(" ", strip=True)
+
+
+def test_hints_sit_under_the_option_they_explain(client):
+    # Issue #17: a hint that explains one option sits under that option, not the question.
+    page = client.get("/complaint/who").page
+    assert _item_hint(page, "who", "someone_else") == ("For example, you might be their parent, carer, "
+                                                       "friend or worker.")
+    assert page.find(class_="govuk-fieldset").find(class_="govuk-hint", recursive=False) is None
+    walk_complaint(client, until="/complaint/care")
+    page = client.get("/complaint/care").page
+    assert _item_hint(page, "care", "looked_after") == ("For example, living with foster carers or in a "
+                                                        "children's home")
+    assert page.find("label", attrs={"for": "care"}).get_text(strip=True) == "In care (looked after)"
+    walk_complaint(client, until="/complaint/advocate")
+    page = client.get("/complaint/advocate").page
+    assert _item_hint(page, "advocate", "tell_me_more").startswith("We will explain what an advocate does")

@@ -13,8 +13,7 @@ AGE_BANDS = [
     ("18_21", _l("18 to 21")), ("22_25", _l("22 to 25")), ("prefer_not", _l("I would rather not say")),
 ]
 CARE = [
-    ("looked_after", _l("In care (looked after), for example living with foster carers or in a "
-                        "children's home")),
+    ("looked_after", _l("In care (looked after)")),
     ("care_leaver", _l("A care leaver")),
     ("neither", _l("Neither")),
     ("not_sure", _l("Not sure")),
@@ -33,6 +32,11 @@ METHODS = [
     ("advocate", _l("Through my advocate")),
 ]
 ADVOCATE = [("yes", _l("Yes")), ("no", _l("No")), ("tell_me_more", _l("Tell me more first"))]
+# Hints shown under the option they explain (GOV.UK radios' item hints).
+CARE_HINTS = {
+    "looked_after": _l("For example, living with foster carers or in a children's home"),
+    "care_leaver": _l("You used to be in care and are now 16 or older"),
+}
 
 
 class WhoForm(JourneyForm):
@@ -40,7 +44,8 @@ class WhoForm(JourneyForm):
                  [("myself", _l("Me. I am a young person and it is about me")),
                   ("someone_else", _l("I am complaining for a young person"))],
                  _l("Select who is making this complaint"),
-                 hint=_l("For example, you might be their parent, carer, friend or worker."))
+                 item_hints={"someone_else": _l("For example, you might be their parent, carer, friend or "
+                                                "worker.")})
 
 
 class YourNameForm(JourneyForm):
@@ -77,7 +82,7 @@ class AgeForm(JourneyForm):
 
 class CareForm(JourneyForm):
     care = radios(_l("Are you in care or a care leaver?"), CARE,
-                  _l("Select in care, care leaver, neither or not sure"))
+                  _l("Select in care, care leaver, neither or not sure"), item_hints=CARE_HINTS)
 
 
 class AboutForm(JourneyForm):
@@ -122,7 +127,9 @@ class EmailForm(JourneyForm):
 
 class AdvocateForm(JourneyForm):
     advocate = radios(_l("Would you like an advocate to help you?"), ADVOCATE,
-                      _l("Select yes, no or tell me more"))
+                      _l("Select yes, no or tell me more"),
+                      item_hints={"tell_me_more": _l("We will explain what an advocate does, then ask "
+                                                     "you again")})
 
 
 class AdvocateAgainForm(JourneyForm):
