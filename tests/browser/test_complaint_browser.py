@@ -44,7 +44,7 @@ def complain(page, base_url, *, method="email", behalf=False, advocate="yes", co
         fill(page, "What is your name?", "Alex Smith")
     go_on(page)
     scan(page)
-    choose(page, "16 or 17")
+    page.get_by_label("How old are you?").select_option("16")
     go_on(page)
     scan(page)
     page.get_by_label("In care (looked after)").check()

@@ -67,8 +67,10 @@ CASES = [
     (ON_BEHALF, "on-behalf", {**ON_BEHALF["on-behalf"], "young_person_name": ""},
      "Enter the young person's name", "Pat Jones"),
     (ON_BEHALF, "agrees", {}, "Select whether the young person knows and agrees", None),
-    (YOUNG_PERSON, "age", {}, "Select your age, or that you would rather not say", None),
-    (ON_BEHALF, "age", {}, "Select the young person's age, or that you would rather not say", None),
+    # Issue #17: the age is asked as in the helpline journey, with its messages.
+    (YOUNG_PERSON, "age", {}, "Choose your age, or ‘Prefer not to say’", None),
+    (YOUNG_PERSON, "age", {"age": "99"}, "Choose your age from the list", None),
+    (ON_BEHALF, "age", {}, "Choose the young person's age, or ‘Prefer not to say’", None),
     (YOUNG_PERSON, "care", {}, "Select in care, care leaver, neither or not sure", None),
     (YOUNG_PERSON, "about", {}, "Select what your complaint is about", None),
     (ON_BEHALF, "about", {}, "Select what the complaint is about", None),
@@ -291,7 +293,7 @@ def test_confirmation_shows_the_advocacy_signposting(app, client, changes, shown
 
 
 def test_ineligible_young_person_is_not_promised_an_advocate(client):
-    met = walk_complaint(client, complaint(care={"care": "care_leaver"}, age={"age": "22_25"},
+    met = walk_complaint(client, complaint(care={"care": "care_leaver"}, age={"age": "22"},
                                            about={"about": "leaving_care"}))
     assert "advocate" not in met
     check = main_of(client.get("/complaint/check-answers"))
@@ -401,3 +403,21 @@ def test_hints_sit_under_the_option_they_explain(client):
     walk_complaint(client, until="/complaint/advocate")
     page = client.get("/complaint/advocate").page
     assert _item_hint(page, "advocate", "tell_me_more").startswith("We will explain what an advocate does")
+
+
+def test_age_is_asked_as_in_the_helpline_journey(make_app):
+    from tests.helpline_journey import ANONYMOUS, MORNING, frozen
+    from tests.helpline_journey import walk_helpline as walk_helpline_journey
+
+    def question(page):
+        select = page.find("select", attrs={"name": "age"})
+        label = page.find("label", attrs={"for": "age"}).get_text(strip=True)
+        return label, [(o["value"], o.get_text(strip=True)) for o in select.find_all("option")]
+
+    client = make_app(CLOCK=frozen(MORNING)).test_client()
+    walk_complaint(client, until="/complaint/age")
+    complaint_age = question(client.get("/complaint/age").page)
+    walk_helpline_journey(client, ANONYMOUS)
+    assert complaint_age == question(client.get("/helpline/about-you").page)
+    assert complaint_age[0] == "How old are you?"
+    assert ("prefer_not", "Prefer not to say") in complaint_age[1] and ("16", "16") in complaint_age[1]

@@ -6,12 +6,9 @@ from flask_babel import lazy_gettext as _l
 
 from portal.fields import EmailAddress, JourneyForm, UKPhone, long_text, radios, text
 from portal.journeys.questions.address import AddressForm  # noqa: F401 (a question page of this journey)
+from portal.journeys.questions.age import AgeField
 from portal.journeys.questions.contact_preferences import YES_NO
 
-AGE_BANDS = [
-    ("under_12", _l("Under 12")), ("12_15", _l("12 to 15")), ("16_17", _l("16 or 17")),
-    ("18_21", _l("18 to 21")), ("22_25", _l("22 to 25")), ("prefer_not", _l("I would rather not say")),
-]
 CARE = [
     ("looked_after", _l("In care (looked after)")),
     ("care_leaver", _l("A care leaver")),
@@ -77,7 +74,7 @@ class AgreesForm(JourneyForm):
 
 
 class AgeForm(JourneyForm):
-    age = radios(_l("How old are you?"), AGE_BANDS, _l("Select your age, or that you would rather not say"))
+    age = AgeField()  # the helpline's age question, the same field
 
 
 class CareForm(JourneyForm):

@@ -18,6 +18,7 @@ from portal.fields import (
     select,
     text,
 )
+from portal.journeys.questions.age import AgeField
 from portal.journeys.questions.contact_preferences import YES_NO
 from talkzone import helpline as rules
 
@@ -41,9 +42,6 @@ METHODS = [
 ]
 
 WHEN = [("asap", _l("As soon as you can")), ("choose", _l("At times I choose"))]
-
-AGES = ([("under_12", _l("Under 12"))] + [(str(age), str(age)) for age in range(12, 26)]
-        + [("over_25", _l("Over 25")), ("prefer_not", _l("Prefer not to say"))])
 
 WINDOW_MESSAGES = {
     rules.NOT_AFTER_START: _l("The end time must be after the start time"),
@@ -232,19 +230,7 @@ class AboutYouForm(JourneyForm):
     nickname = text(_l("Your first name or a nickname (optional)"), max_length=60, width=20,
                     too_long=_l("Your name or nickname must be %(max)d characters or fewer"),
                     hint=_l("You don’t have to give your real name"))
-    age = select(_l("How old are you?"), [("", _l("Choose your age"))] + AGES,
-                 _l("Choose your age from the list"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # A missing answer gets its own message below, not "choose from the list".
-        self.age.validate_choice = False
-
-    def validate_age(self, field):
-        if not field.data:
-            raise ValidationError(_l("Choose your age, or ‘Prefer not to say’"))
-        if field.data not in dict(AGES):
-            raise ValidationError(_l("Choose your age from the list"))
+    age = AgeField()
 
 
 __all__ = ["Required"]
