@@ -208,7 +208,7 @@ def test_check_answers_has_a_change_link_on_every_row(client):
     rows = len(main.select(".govuk-summary-list__row"))
     links = [a["href"] for a in main.find_all("a", href=re.compile(r"^/complaint/[a-z-]+\?change=1$"))]
     assert rows == len(links) == 16
-    assert "Tuesday, Thursday" in page and "16:00 to 18:00" in page
+    assert "Tuesday, Thursday" in page and "4pm to 6pm" in page  # issue #17: one clock format
     assert "Pass details to the Children's Rights Service" in page
 
 

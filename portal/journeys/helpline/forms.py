@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from flask_babel import format_date, format_time, get_locale
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
 
@@ -18,6 +18,7 @@ from portal.fields import (
     select,
     text,
 )
+from portal.i18n import clock_time
 from portal.journeys.questions.age import AgeField
 from portal.journeys.questions.contact_preferences import YES_NO
 from talkzone import helpline as rules
@@ -51,15 +52,6 @@ WINDOW_MESSAGES = {
     rules.TOO_MANY: _l("Choose up to 3 times"),
 }
 ORDINALS = (_l("first"), _l("second"), _l("third"))
-
-
-def clock_time(value: time) -> str:
-    """A UK clock time as people say it: "2pm", "9:30pm" in English; the locale's own elsewhere."""
-    if str(get_locale() or "en").startswith("en"):
-        hour = value.hour % 12 or 12
-        minutes = f":{value.minute:02d}" if value.minute else ""
-        return f"{hour}{minutes}{'am' if value.hour < 12 else 'pm'}"
-    return format_time(value, "short")
 
 
 class TopicForm(JourneyForm):
