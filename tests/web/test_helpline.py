@@ -359,3 +359,25 @@ def test_wakefield_offers_the_helpline_nowhere(make_app):
         assert "/helpline" not in html and "Talkzone" not in html, path
     html = client.get("/").get_data(as_text=True)
     assert "Talk to" not in html
+
+
+def test_the_time_picker_shows_one_time_as_day_radios_and_two_lists(morning):
+    # Issue #17: one day (radios) and a from and until time on show; two more times, optional,
+    # in a box that opens without JavaScript.
+    walk_until(morning, WINDOW_START)
+    page = morning.get("/helpline/windows").page
+    days = page.find_all("input", attrs={"type": "radio", "name": "day_1"})
+    assert [d["value"] for d in days][:2] == ["2026-11-24", "2026-11-25"] and len(days) == 7
+    details = page.find("details")
+    assert not details.has_attr("open") and "Add another time (optional)" in details.get_text()
+    outside = [s["name"] for s in page.find_all("select") if details not in s.parents]
+    assert outside == ["start_1", "end_1"]
+    assert {s["name"] for s in details.find_all("select")} == {"start_2", "end_2", "start_3", "end_3"}
+    # A second time with a problem: the box is open, the message beside it, the first time kept.
+    page = morning.post("/helpline/windows", data={"when": "choose", "day_1": "2026-11-25",
+                                                   "start_1": "15:00", "end_1": "17:00",
+                                                   "day_2": "2026-11-25", "start_2": "16:00",
+                                                   "end_2": "18:00"}).page
+    assert page.find("details").has_attr("open")
+    assert page.find("input", attrs={"name": "day_1", "value": "2026-11-25"}).has_attr("checked")
+    assert "This time overlaps another time you chose" in page.find("details").get_text()

@@ -97,7 +97,8 @@ class EmailForm(JourneyForm):
 
 def _window_fields():
     return (
-        select(_l("Day"), [], _l("Choose a day from the list")),
+        # Radios for the day: one tap each on a phone, no list to open.
+        radios(_l("Day"), [], _l("Choose a day from the list"), validate_choice=False),
         select(_l("From"), [], _l("Choose a time from the list")),
         select(_l("Until"), [], _l("Choose a time from the list")),
     )
@@ -118,13 +119,13 @@ class WindowsForm(JourneyForm):
     helpline = None
     now: datetime | None = None
 
-    def set_rules(self, helpline, now: datetime, days: list[tuple[str, str]], step=timedelta(minutes=30)):
-        """Offer the next 7 days and half-hour times inside opening hours."""
+    def set_rules(self, helpline, now: datetime, days: list[tuple[str, str]]):
+        """Offer the days and times talkzone's rules allow (the next 7 days, inside opening hours)."""
         self.helpline, self.now = helpline, now
-        starts, ends = _slots(helpline.opens, helpline.closes, step)
+        starts, ends = (_clock_choices(times) for times in rules.offered_times(helpline))
         for n in range(1, rules.MAX_WINDOWS + 1):
             day, start, end = self.window_fields(n)
-            day.choices = [("", _l("Choose a day"))] + days
+            day.choices = days
             start.choices = [("", _l("Choose a time"))] + starts
             end.choices = [("", _l("Choose a time"))] + ends
             # Out-of-list values reach the rules, which say what is wrong in plain words.
@@ -185,16 +186,8 @@ class WindowsForm(JourneyForm):
         field.errors.append(WINDOW_MESSAGES[problem])
 
 
-def _slots(opens: time, closes: time, step: timedelta):
-    """Start times from opening, end times up to closing, ``step`` apart."""
-    day = date(2000, 1, 1)
-    moment, last = datetime.combine(day, opens), datetime.combine(day, closes)
-    times = []
-    while moment <= last:
-        times.append(moment.time())
-        moment += step
-    label = [(t.strftime("%H:%M"), clock_time(t)) for t in times]
-    return label[:-1], label[1:]
+def _clock_choices(times: list[time]) -> list[tuple[str, str]]:
+    return [(t.strftime("%H:%M"), clock_time(t)) for t in times]
 
 
 def day_choices(days: list[date], today: date) -> list[tuple[str, str]]:
