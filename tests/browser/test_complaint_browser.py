@@ -41,7 +41,7 @@ def complain(page, base_url, *, method="email", behalf=False, advocate="yes", co
         choose(page, "Me. I am a young person and it is about me")
         go_on(page)
         scan(page)
-        fill(page, "What is your name?", "Alex Smith")
+        fill(page, "What is your name? (optional)", "Alex Smith")
     go_on(page)
     scan(page)
     page.get_by_label("How old are you?").select_option("16")
