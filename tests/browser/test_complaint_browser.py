@@ -44,7 +44,8 @@ def complain(page, base_url, *, method="email", behalf=False, advocate="yes", co
         fill(page, "What is your name? (optional)", "Alex Smith")
     go_on(page)
     scan(page)
-    page.get_by_label("How old are you?").select_option("16")
+    page.get_by_label("How old is the young person?" if behalf else "How old are you?").select_option(
+        "14" if behalf else "16")
     go_on(page)
     scan(page)
     page.get_by_label("In care (looked after)").check()

@@ -170,6 +170,7 @@ def test_anonymous_contact(page, helpline_url, helpline_app, axe_check):
     assert "call us free on 0800 51 11 11. We are open every day from 2pm to 10pm." in text
     submission, purposes = stored(helpline_app, reference)
     assert submission.contact == {"channels": [], "anonymous": True}
-    assert purposes == []
+    # Issue #17: the helpline team is told of an anonymous contact too; nothing goes back to them.
+    assert purposes == ["helpline_notification"]
     with helpline_app.extensions["db_sessionmaker"]() as session:
-        assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+        assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
