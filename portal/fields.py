@@ -8,6 +8,7 @@ from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.gov_form_base import GovFormBase
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -80,8 +81,26 @@ class JourneyForm(FlaskForm):
             raise ValidationError(_l("There was a problem with this form. Please try again."))
 
 
-def radios(label, choices, message, hint=None, **kwargs) -> RadioField:
-    return RadioField(label, choices=choices, widget=GovRadioInput(), description=hint or "",
+class HintedRadios(GovRadioInput):
+    """Radios whose options may each carry a hint, shown under the option it explains."""
+
+    def __init__(self, item_hints: dict | None = None):
+        super().__init__()
+        self.item_hints = item_hints or {}
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        if not (params.get("hint") or {}).get("text"):
+            params.pop("hint", None)  # no empty hint element for the question to point at
+        for item in params["items"]:
+            if item["value"] in self.item_hints:
+                item.setdefault("hint", {"text": self.item_hints[item["value"]]})
+        return params
+
+
+def radios(label, choices, message, hint=None, item_hints=None, **kwargs) -> RadioField:
+    """Radios; ``item_hints`` maps an option's value to a hint shown under that option."""
+    return RadioField(label, choices=choices, widget=HintedRadios(item_hints), description=hint or "",
                       invalid_choice_message=message, **kwargs)
 
 
@@ -92,11 +111,21 @@ def checkboxes(label, choices, message=None, hint=None) -> SelectMultipleField:
                                invalid_choice_message=_l("Select from the list"))
 
 
+def too_long_message(too_long, max_length: int):
+    """The message for an answer over ``max_length``: naming its field when ``too_long`` does.
+
+    ``too_long`` is a lazy message with ``%(max)d`` in it, like "Your message must be %(max)d
+    characters or fewer"; without it the message is the generic one.
+    """
+    if too_long is None:
+        return _l("Must be %(max)d characters or fewer", max=max_length)
+    return LazyString(lambda: str(too_long) % {"max": max_length})  # translated when shown
+
+
 def text(label, message=None, max_length=200, hint=None, width=None, autocomplete=None,
-         validators=(), input_type=None) -> StringField:
+         validators=(), input_type=None, too_long=None) -> StringField:
     checks = [Required(message)] if message else []
-    checks.append(Length(max=max_length, message=_l("Must be %(max)d characters or fewer",
-                                                    max=max_length)))
+    checks.append(Length(max=max_length, message=too_long_message(too_long, max_length)))
     params = {"classes": f"govuk-input--width-{width}"} if width else {}
     if autocomplete:
         params.setdefault("autocomplete", autocomplete)
@@ -107,10 +136,9 @@ def text(label, message=None, max_length=200, hint=None, width=None, autocomplet
                        description=hint or "", render_kw={"params": params} if params else None)
 
 
-def long_text(label, message=None, max_length=2000, hint=None) -> TextAreaField:
+def long_text(label, message=None, max_length=2000, hint=None, too_long=None) -> TextAreaField:
     checks = [Required(message)] if message else []
-    checks.append(Length(max=max_length, message=_l("Must be %(max)d characters or fewer",
-                                                    max=max_length)))
+    checks.append(Length(max=max_length, message=too_long_message(too_long, max_length)))
     return TextAreaField(label, validators=checks, widget=TranslatedCharacterCount(), filters=[multi_line],
                          description=hint or "", render_kw={"params": {"maxlength": max_length}})
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import time
 from urllib.parse import urlencode
 
 from babel import Locale
+from babel.dates import format_time
 from flask import Flask, current_app, has_request_context, render_template, request
 from flask_babel import format_date, get_locale, get_translations
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from portal.extensions import babel
@@ -52,6 +55,7 @@ def init_app(app: Flask) -> None:
         return response
 
     app.add_template_filter(language_label)
+    app.add_template_filter(clock_time, "clock")
 
     @app.context_processor
     def _language_context():
@@ -61,6 +65,7 @@ def init_app(app: Flask) -> None:
             "html_dir": "rtl" if is_rtl(code) else "ltr",
             "language_links": language_links(code) if has_request_context() else [],
             "long_date": long_date,
+            "time_span": time_span,
         }
 
 
@@ -119,6 +124,27 @@ def language_links(current: str) -> list[dict]:
 def long_date(day) -> str:
     """"Tuesday 1 December 2026" in the page's language."""
     return format_date(day, "EEEE d MMMM y")
+
+
+def clock_time(value: time | str) -> str:
+    """A UK clock time as people read it, the same on every page, email and console screen.
+
+    "2pm" and "9:30pm" in English; in other languages the language's own short time, from
+    Babel (a 24-hour clock in Polish and Urdu). ``value`` is a time or "HH:MM".
+    """
+    if isinstance(value, str):
+        value = time.fromisoformat(value)
+    language = current_language()
+    if language.startswith("en"):
+        hour = value.hour % 12 or 12
+        minutes = f":{value.minute:02d}" if value.minute else ""
+        return f"{hour}{minutes}{'am' if value.hour < 12 else 'pm'}"
+    return format_time(value, "short", locale=language)
+
+
+def time_span(start: time | str, end: time | str) -> str:
+    """"2pm to 10pm": two clock times as a span, in the page's language."""
+    return _("%(start)s to %(end)s", start=clock_time(start), end=clock_time(end))
 
 
 def current_language() -> str:

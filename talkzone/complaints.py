@@ -34,6 +34,13 @@ def for_someone_else(answers: dict) -> bool:
     return answers.get("who", {}).get("who") == "someone_else"
 
 
+def _over_21(age: str | None) -> bool:
+    """Whether an age answer (an age in years, "over_25", or a band of older drafts) is over 21."""
+    if age in ("22_25", "over_25"):
+        return True
+    return (age or "").isdigit() and int(age) > 21
+
+
 def advocacy_offered(answers: dict, profile: Profile) -> bool:
     """Whether to offer an advocate: only to young people the advocacy service is for.
 
@@ -50,7 +57,7 @@ def advocacy_offered(answers: dict, profile: Profile) -> bool:
     if care in ("looked_after", "not_sure"):
         return True
     if care == "care_leaver":
-        return age != "22_25"
+        return not _over_21(age)
     return answers.get("about", {}).get("about") == "social_worker"
 
 
@@ -102,10 +109,10 @@ def complaint_contact(answers: dict) -> dict:
 
 
 def young_persons_name(answers: dict) -> str | None:
-    """The name of the young person the complaint is about."""
+    """The name of the young person the complaint is about; None if they chose not to give it."""
     if for_someone_else(answers):
         return answers.get("on-behalf", {}).get("young_person_name")
-    return answers.get("your-name", {}).get("name")
+    return answers.get("your-name", {}).get("name") or None
 
 
 def stage_1_due(now: datetime):

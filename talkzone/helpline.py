@@ -19,6 +19,7 @@ from talkzone.submissions import store
 
 WINDOW_DAYS = 7
 MAX_WINDOWS = 3
+SLOT = timedelta(minutes=30)  # callback windows start and end on the half hour
 # Where a contact is routed when the profile names no helpline mailbox: the console inbox only.
 HELPLINE_INBOX = "inbox:helpline"
 CALLBACK_METHODS = ("call", "text")
@@ -75,6 +76,17 @@ def callback_days(now: datetime) -> list[date]:
     """The UK dates a callback window may fall on: today and the next six days."""
     today = uk_date(now)
     return [today + timedelta(days=i) for i in range(WINDOW_DAYS)]
+
+
+def offered_times(helpline: Helpline, step: timedelta = SLOT) -> tuple[list[time], list[time]]:
+    """The start and end times a callback window may be chosen from: ``step`` apart, inside hours."""
+    day = date(2000, 1, 1)
+    moment, last = datetime.combine(day, helpline.opens), datetime.combine(day, helpline.closes)
+    times = []
+    while moment <= last:
+        times.append(moment.time())
+        moment += step
+    return times[:-1], times[1:]
 
 
 def _outside_hours(window: CallbackWindow, helpline: Helpline) -> bool:
@@ -190,7 +202,8 @@ def submit_helpline_contact(session: Session, *, profile: Profile, answers: dict
 
     Windows that ended while the person was checking their answers are dropped (the team
     then replies as soon as it can); any other problem with a window is refused.
-    An anonymous contact keeps no contact details and sends nothing.
+    Every contact reaches the helpline inbox and the team's mailbox; an anonymous one keeps
+    no contact details, so nothing goes back to the person.
     """
     now = now or utcnow()
     helpline = profile.helpline
@@ -221,8 +234,8 @@ def submit_helpline_contact(session: Session, *, profile: Profile, answers: dict
         due_on=uk_date(due),
     )
     store(session, submission, send_key)
+    if helpline.mailbox:
+        queue_to_staff(session, submission, mailing, "helpline_notification", helpline.mailbox)
     if method != "none":
-        if helpline.mailbox:
-            queue_to_staff(session, submission, mailing, "helpline_notification", helpline.mailbox)
         queue_acknowledgements(session, submission, mailing, "helpline_acknowledgement", now)
     return submission

@@ -7,7 +7,7 @@ from tests.journeys import answers
 YOUNG_PERSON = {
     "who": {"who": "myself"},
     "your-name": {"name": "Alex Smith"},
-    "age": {"age": "16_17"},
+    "age": {"age": "16"},
     "care": {"care": "looked_after"},
     "about": {"about": "placement"},
     "what-happened": {"details": "My placement was changed without anyone asking me."},
@@ -28,7 +28,7 @@ ON_BEHALF = {
     "who": {"who": "someone_else"},
     "on-behalf": {"name": "Pat Jones", "relationship": "Grandparent", "young_person_name": "Sam Jones"},
     "agrees": {"agrees": "yes"},
-    "age": {"age": "12_15"},
+    "age": {"age": "14"},
 }
 
 

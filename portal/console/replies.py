@@ -12,7 +12,7 @@ from portal.console import bp, forms, words
 from portal.console.guard import current_staff, requires
 from portal.console.items import profile
 from portal.emails import mailing
-from portal.i18n import language_label
+from portal.i18n import language_label, time_span
 from talkzone import access, conversations, inbox
 
 CHANNEL_NAMES = {"email": _l("Email"), "text": _l("Text message")}
@@ -76,7 +76,7 @@ def reply(reference):
 def opening_hours() -> str:
     """The helpline's opening hours as a canned response says them."""
     helpline = profile().helpline
-    return f"{helpline.opens:%H:%M}–{helpline.closes:%H:%M}" if helpline else ""
+    return time_span(helpline.opens, helpline.closes) if helpline else ""
 
 
 @bp.route("/canned-responses", methods=["GET", "POST"])

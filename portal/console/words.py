@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from portal.i18n import clock_time
 from talkzone.calendar import DAY_CODES, uk_time
 from talkzone.inbox import callback_windows
 
@@ -67,14 +68,6 @@ def label(table: dict, value) -> str:
     return str(table.get(value, value or ""))
 
 
-def hour(text: str) -> str:
-    """"16:00" as "4pm", "09:30" as "9:30am"."""
-    hours, minutes = (int(part) for part in text.split(":"))
-    suffix = "am" if hours < 12 else "pm"
-    shown = hours % 12 or 12
-    return f"{shown}{suffix}" if minutes == 0 else f"{shown}:{minutes:02d}{suffix}"
-
-
 def day_span(days: list[str]) -> str:
     """Consecutive days as a range ("Tue–Thu"), others listed ("Mon, Wed")."""
     picked = [d for d in DAY_CODES if d in days]
@@ -99,7 +92,7 @@ def uk_moment(moment) -> str:
 def window(start, end) -> str:
     """A call back window in UK time, like "Tue 1 Dec 2pm–4pm"."""
     begin, finish = uk_time(start), uk_time(end)
-    times = f"{hour(begin.strftime('%H:%M'))}–{hour(finish.strftime('%H:%M'))}"
+    times = f"{clock_time(begin.time())}–{clock_time(finish.time())}"
     return f"{format_datetime(begin, 'EEE d MMM')} {times}"
 
 
@@ -116,7 +109,7 @@ def safe_times(contact: dict) -> str:
         return "; ".join(window(start, end) for start, end in windows)
     days = day_span(contact.get("days") or []) or _("any day")
     if contact.get("start") and contact.get("end"):
-        return f"{days} {hour(contact['start'])}–{hour(contact['end'])}"
+        return f"{days} {clock_time(contact['start'])}–{clock_time(contact['end'])}"
     return _("%(days)s, any time", days=days)
 
 

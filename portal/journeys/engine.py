@@ -2,7 +2,9 @@
 
 A journey is an ordered list of steps; each step is a form on its own page. Answers are
 kept in a server-side draft (the cookie holds only its random token), so they survive
-language changes and "change" links, and are deleted on submit, exit or expiry.
+language changes and "change" links, and are deleted on submit, exit or expiry. When
+answers expired, the next page of that journey says so (and why) rather than silently
+starting again.
 """
 
 from __future__ import annotations
@@ -37,6 +39,13 @@ log = logging.getLogger(__name__)
 # The one draft token of the browser session; every journey keeps its draft under it.
 SESSION_KEY = "draft"
 SKIP_FIELDS = {"csrf_token", "submit", "website"}
+# The names of the journeys this browser has answers in progress for: no answers, only which
+# journeys, so that answers deleted for being idle can be told apart from none ever given.
+IN_PROGRESS_KEY = "journeys_in_progress"
+
+
+class AnswersExpired(Exception):
+    """This browser's answers to a journey were deleted because it was idle too long."""
 
 
 @dataclass(frozen=True)
@@ -91,21 +100,39 @@ class Journey:
         self.by_name = {step.name: step for step in steps}
         blueprint.add_url_rule("/<step_name>", "step", public_form_limit(self.step_view),
                                methods=["GET", "POST"])
+        blueprint.add_url_rule("/answers-deleted", "answers_deleted", self.answers_deleted_view)
+        blueprint.register_error_handler(
+            AnswersExpired, lambda _error: redirect(url_for(f"{blueprint.name}.answers_deleted")))
 
     # Draft storage -------------------------------------------------------------------
     def _idle(self) -> timedelta:
         return timedelta(minutes=current_app.config["DRAFT_IDLE_MINUTES"])
 
     def answers(self) -> dict:
-        return drafts.load(db.session(), session.get(SESSION_KEY), self.name, utcnow(), self._idle())
+        """The answers so far; raises ``AnswersExpired`` (once) if they were deleted for idling."""
+        found = drafts.load(db.session(), session.get(SESSION_KEY), self.name, utcnow(), self._idle())
+        if not found and self._in_progress(False):
+            raise AnswersExpired(self.name)
+        return found
 
     def save(self, answers: dict) -> None:
         token = drafts.save(db.session(), session.get(SESSION_KEY), self.name, answers, utcnow())
         session[SESSION_KEY] = token
+        self._in_progress(True)
 
     def discard(self) -> None:
         """Delete this journey's draft; the other journeys' drafts stay."""
         drafts.discard(db.session(), session.get(SESSION_KEY), self.name)
+        self._in_progress(False)
+
+    def _in_progress(self, value: bool) -> bool:
+        """Mark this journey in progress or not; returns whether it was."""
+        names = list(session.get(IN_PROGRESS_KEY, ()))
+        was = self.name in names
+        if value != was:
+            names = [*names, self.name] if value else [n for n in names if n != self.name]
+            session[IN_PROGRESS_KEY] = names
+        return was
 
     def send_once(self, answers: dict, submit: Callable, confirm: Callable) -> str:
         """Store what the draft holds once, however often or however fast it is sent.
@@ -194,6 +221,12 @@ class Journey:
         form.send_key.data = drafts.send_key(db.session(), session.get(SESSION_KEY), self.name)
         return render_template(template, form=form, sections=summary(answers),
                                back_url=self.url(self.applicable(answers)[-1]))
+
+    def answers_deleted_view(self):
+        """The page after answers expired: what happened, why, and a way to start again."""
+        return render_template("journeys/answers_deleted.html",
+                               minutes=current_app.config["DRAFT_IDLE_MINUTES"],
+                               start_url=url_for(f"{self.bp.name}.start"))
 
     def step_view(self, step_name: str):
         step = self.by_name.get(step_name) or abort(404)

@@ -41,10 +41,11 @@ def complain(page, base_url, *, method="email", behalf=False, advocate="yes", co
         choose(page, "Me. I am a young person and it is about me")
         go_on(page)
         scan(page)
-        fill(page, "What is your name?", "Alex Smith")
+        fill(page, "What is your name? (optional)", "Alex Smith")
     go_on(page)
     scan(page)
-    choose(page, "16 or 17")
+    page.get_by_label("How old is the young person?" if behalf else "How old are you?").select_option(
+        "14" if behalf else "16")
     go_on(page)
     scan(page)
     page.get_by_label("In care (looked after)").check()

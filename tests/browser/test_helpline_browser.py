@@ -100,10 +100,11 @@ def test_call_back_with_two_windows(page, helpline_url, helpline_app, axe_check)
     scan()
     choose(page, "At times I choose")
     # First an overlap and a time outside opening hours, to see the errors.
-    page.locator("#day_1").select_option("2026-11-25")
+    page.locator('input[name="day_1"][value="2026-11-25"]').check()
     page.locator("#start_1").select_option("15:00")
     page.locator("#end_1").select_option("17:00")
-    page.locator("#day_2").select_option("2026-11-25")
+    page.get_by_text("Add another time (optional)").click()
+    page.locator('input[name="day_2"][value="2026-11-25"]').check()
     page.locator("#start_2").select_option("16:00")
     page.locator("#end_2").select_option("18:00")
     go_on(page)
@@ -169,6 +170,7 @@ def test_anonymous_contact(page, helpline_url, helpline_app, axe_check):
     assert "call us free on 0800 51 11 11. We are open every day from 2pm to 10pm." in text
     submission, purposes = stored(helpline_app, reference)
     assert submission.contact == {"channels": [], "anonymous": True}
-    assert purposes == []
+    # Issue #17: the helpline team is told of an anonymous contact too; nothing goes back to them.
+    assert purposes == ["helpline_notification"]
     with helpline_app.extensions["db_sessionmaker"]() as session:
-        assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+        assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 1

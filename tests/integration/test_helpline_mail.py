@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from portal.mail import transport_for
-from talkzone import outbox
+from talkzone import access, outbox
 from talkzone.uow import UnitOfWork
+from testkit.factories import make_user, sign_in_as
 from tests.helpline_journey import ANONYMOUS, CALL, EMAIL, MORNING, TEXT, frozen, reference, submit_helpline
 
 INBOX = "talkzone-inbox@lancashire.example"
@@ -60,8 +61,21 @@ def test_a_text_is_acknowledged_only_when_it_may_say_who_it_is_from(make_app, sm
     assert len(smtp_server.to(INBOX)) == 2
 
 
-def test_an_anonymous_contact_sends_nothing(make_app, smtp_server):
+def test_an_anonymous_contact_reaches_the_team_and_nothing_goes_back(make_app, smtp_server, db_session):
+    # Issue #17: an anonymous contact used to reach nobody; now the team hears of it like any other.
     app = make_app(CLOCK=frozen(MORNING))
-    submit_helpline(app.test_client(), ANONYMOUS)
-    assert deliver(app).sent == 0
-    assert smtp_server.messages == []
+    ref = reference(submit_helpline(app.test_client(), ANONYMOUS))
+    assert deliver(app).sent == 1
+    received = smtp_server.to(INBOX)
+    assert len(received) == 1 and len(smtp_server.messages) == 1
+    assert ref in received[0]["Subject"]
+    body = received[0].get_payload()
+    assert "Get back by: no way: the contact is anonymous and cannot be contacted back" in body
+    assert f"/console/items/{ref}" in body
+    # A helpline adviser finds it in the console inbox, marked as having no way to reply.
+    adviser = make_user(db_session, access.HELPLINE_ADVISER)
+    console = app.test_client()
+    sign_in_as(console, db_session, adviser)
+    assert f"/console/items/{ref}" in console.get("/console/").get_data(as_text=True)
+    item = console.get(f"/console/items/{ref}").get_data(as_text=True)
+    assert "Anonymous: they left no way to reply." in item

@@ -24,8 +24,9 @@ def _pages(client) -> dict[str, str]:
     for path in ("/", "/request-support/", "/staying-safe-online", "/privacy", "/cookies",
                  "/accessibility", "/no-such-page"):
         pages[path] = client.get(path).get_data(as_text=True)
-    for rule in client.application.url_map.iter_rules():  # each journey's start page
-        if rule.endpoint.endswith(".start") and rule.rule not in pages and "<" not in rule.rule:
+    for rule in client.application.url_map.iter_rules():  # each journey's start and expiry page
+        if (rule.endpoint.endswith((".start", ".answers_deleted")) and rule.rule not in pages
+                and "<" not in rule.rule):
             pages[rule.rule] = client.get(rule.rule).get_data(as_text=True)
     pages["who (error)"] = client.post("/request-support/who", data={}).get_data(as_text=True)
     walk_request(client, copy.deepcopy(FAMILY), until="/request-support/children")
@@ -37,6 +38,24 @@ def _pages(client) -> dict[str, str]:
         pages[step] = client.get(f"/request-support/{step}").get_data(as_text=True)
     client.post("/request-support/check-answers")
     pages["confirmation"] = client.get("/request-support/confirmation").get_data(as_text=True)
+    pages.update(_young_people_pages(client))
+    return pages
+
+
+def _young_people_pages(client) -> dict[str, str]:
+    """The complaint and helpline pages issue #17 changed: item hints, the age list, the time picker."""
+    from tests.complaint_journey import YOUNG_PERSON, walk_complaint
+    from tests.helpline_journey import CALL, walk_helpline
+
+    pages = {}
+    walk_complaint(client, YOUNG_PERSON)
+    for step in ("who", "your-name", "age", "care", "advocate", "check-answers"):
+        pages[f"complaint {step}"] = client.get(f"/complaint/{step}").get_data(as_text=True)
+    walk_helpline(client, {**CALL, "windows": {"when": "asap"}})
+    for step in ("windows", "about-you"):
+        pages[f"helpline {step}"] = client.get(f"/helpline/{step}").get_data(as_text=True)
+    pages["helpline windows (error)"] = client.post("/helpline/windows", data={
+        "when": "choose", "day_2": "2000-01-01", "start_2": "15:00"}).get_data(as_text=True)
     return pages
 
 

@@ -61,6 +61,9 @@ def test_stage_1_reply_is_due_in_10_working_days(received, due):
     ("looked_after", "prefer_not", "other", True),
     ("care_leaver", "18_21", "leaving_care", True),
     ("care_leaver", "22_25", "leaving_care", False),
+    ("care_leaver", "21", "leaving_care", True),  # ages as the shared age question gives them
+    ("care_leaver", "22", "leaving_care", False),
+    ("care_leaver", "over_25", "leaving_care", False),
     ("not_sure", "12_15", "other", True),
     ("neither", "12_15", "social_worker", True),  # a child in need has a social worker
     ("neither", "12_15", "family_contact", False),

@@ -60,23 +60,33 @@ CASES = [
     # (journey answers, page, what is posted, message, a value the page must keep)
     (YOUNG_PERSON, "who", {}, "Select who is making this complaint", None),
     (YOUNG_PERSON, "who", {"who": "everyone"}, "Select who is making this complaint", None),
-    (YOUNG_PERSON, "your-name", {"name": "  "}, "Enter your name", None),
-    (YOUNG_PERSON, "your-name", {"name": "x" * 201}, "Must be 200 characters or fewer", None),
+    (YOUNG_PERSON, "your-name", {"name": "x" * 201}, "Your name must be 200 characters or fewer", None),
     (ON_BEHALF, "on-behalf", {**ON_BEHALF["on-behalf"], "name": ""}, "Enter your name", "Grandparent"),
     (ON_BEHALF, "on-behalf", {**ON_BEHALF["on-behalf"], "relationship": ""},
      "Enter how you know the young person", "Sam Jones"),
     (ON_BEHALF, "on-behalf", {**ON_BEHALF["on-behalf"], "young_person_name": ""},
      "Enter the young person's name", "Pat Jones"),
     (ON_BEHALF, "agrees", {}, "Select whether the young person knows and agrees", None),
-    (YOUNG_PERSON, "age", {}, "Select your age, or that you would rather not say", None),
-    (ON_BEHALF, "age", {}, "Select the young person's age, or that you would rather not say", None),
+    # Issue #17: the age is asked as in the helpline journey, with its messages.
+    (YOUNG_PERSON, "age", {}, "Choose your age, or ‘Prefer not to say’", None),
+    (YOUNG_PERSON, "age", {"age": "99"}, "Choose your age from the list", None),
+    (ON_BEHALF, "age", {}, "Choose the young person's age, or ‘Prefer not to say’", None),
     (YOUNG_PERSON, "care", {}, "Select in care, care leaver, neither or not sure", None),
     (YOUNG_PERSON, "about", {}, "Select what your complaint is about", None),
     (ON_BEHALF, "about", {}, "Select what the complaint is about", None),
     (YOUNG_PERSON, "what-happened", {"details": ""}, "Tell us what happened", None),
-    (YOUNG_PERSON, "what-happened", {"details": "x" * 3001}, "Must be 3000 characters or fewer", None),
+    # Issue #17: a character-limit error names its field.
+    (YOUNG_PERSON, "what-happened", {"details": "x" * 3001},
+     "Your complaint must be 3000 characters or fewer", None),
     (YOUNG_PERSON, "outcome", {"outcome": ""}, "Tell us what you would like to happen", None),
-    (YOUNG_PERSON, "outcome", {"outcome": "y" * 1501}, "Must be 1500 characters or fewer", None),
+    (YOUNG_PERSON, "outcome", {"outcome": "y" * 1501},
+     "What you would like to happen must be 1500 characters or fewer", None),
+    (ON_BEHALF, "on-behalf", {**ON_BEHALF["on-behalf"], "relationship": "x" * 101},
+     "How you know the young person must be 100 characters or fewer", "Sam Jones"),
+    (ON_BEHALF, "on-behalf", {**ON_BEHALF["on-behalf"], "young_person_name": "x" * 201},
+     "The young person's name must be 200 characters or fewer", "Pat Jones"),
+    (YOUNG_PERSON, "email", {"email": "a" * 250 + "@example.com"},
+     "Your email address must be 254 characters or fewer", None),
     (YOUNG_PERSON, "contact-method", {}, "Select how we should contact you", None),
     (complaint(contact_method={"method": "call"}), "phone", {"phone": ""}, "Enter your phone number", None),
     (complaint(contact_method={"method": "text"}), "phone", {"phone": "12345"},
@@ -198,7 +208,7 @@ def test_check_answers_has_a_change_link_on_every_row(client):
     rows = len(main.select(".govuk-summary-list__row"))
     links = [a["href"] for a in main.find_all("a", href=re.compile(r"^/complaint/[a-z-]+\?change=1$"))]
     assert rows == len(links) == 16
-    assert "Tuesday, Thursday" in page and "16:00 to 18:00" in page
+    assert "Tuesday, Thursday" in page and "4pm to 6pm" in page  # issue #17: one clock format
     assert "Pass details to the Children's Rights Service" in page
 
 
@@ -283,7 +293,7 @@ def test_confirmation_shows_the_advocacy_signposting(app, client, changes, shown
 
 
 def test_ineligible_young_person_is_not_promised_an_advocate(client):
-    met = walk_complaint(client, complaint(care={"care": "care_leaver"}, age={"age": "22_25"},
+    met = walk_complaint(client, complaint(care={"care": "care_leaver"}, age={"age": "22"},
                                            about={"about": "leaving_care"}))
     assert "advocate" not in met
     check = main_of(client.get("/complaint/check-answers"))
@@ -333,3 +343,81 @@ def test_every_page_renders_in_other_languages(client, language):
     assert re.search(r"CP-[A-Z0-9]{4}-[A-Z0-9]{4}", page)
     direction = "rtl" if language == "ur" else "ltr"
     assert f'<html lang="{language}" dir="{direction}"' in page
+
+
+# A complaint without a name (issue #17) -------------------------------------------------
+
+def test_a_young_person_may_complain_without_a_name(app, client, db_session):
+    from talkzone import access
+    from testkit.factories import make_user, sign_in_as
+
+    walk_complaint(client, until="/complaint/your-name")
+    question = main_of(client.get("/complaint/your-name"))
+    assert "What is your name? (optional)" in question
+    assert "Without it, we may not be able to look into your complaint or reply to you." in question
+    assert client.post("/complaint/your-name", data={"name": "  "}).headers["Location"] == "/complaint/age"
+    walk_complaint(client, complaint(your_name={"name": ""}))
+    check = main_of(client.get("/complaint/check-answers"))
+    assert "Not given. We may not be able to look into your complaint or reply to you." in check
+    page = main_of(client.post("/complaint/check-answers", follow_redirects=True))
+    reference = re.search(r"CP-[A-Z0-9]{4}-[A-Z0-9]{4}", page).group(0)
+    submission = stored(app)
+    assert submission.subject_name is None and submission.answers["your-name"] == {"name": ""}
+    notification, referral, acknowledgement = outbox(app)
+    assert reference in notification.subject
+    assert "Young person's name: not given: they chose not to give their name" in referral.body
+    assert "None" not in referral.body
+    assert acknowledgement.recipient == "alex@example.com" and "None" not in acknowledgement.body
+    # The console's inbox, item and reports cope with it.
+    officer = make_user(db_session, access.CUSTOMER_FEEDBACK_OFFICER)
+    console = app.test_client()
+    sign_in_as(console, db_session, officer)
+    assert f"/console/items/{reference}" in console.get("/console/").get_data(as_text=True)
+    item = console.get(f"/console/items/{reference}")
+    assert item.status_code == 200 and "Not given" in main_of(item)
+    admin = make_user(db_session, access.ADMINISTRATOR)
+    sign_in_as(console, db_session, admin)
+    assert console.get("/console/reports?start=2000-01-01&end=2100-01-01").status_code == 200
+    assert console.get("/console/reports.csv?start=2000-01-01&end=2100-01-01").status_code == 200
+
+
+def _item_hint(page, name: str, value: str) -> str:
+    """The hint under the radio option ``value`` of ``name`` (by aria-describedby)."""
+    option = page.find("input", attrs={"name": name, "value": value})
+    hint = page.find(id=option["aria-describedby"])
+    assert "govuk-radios__hint" in hint["class"]
+    return hint.get_text(" ", strip=True)
+
+
+def test_hints_sit_under_the_option_they_explain(client):
+    # Issue #17: a hint that explains one option sits under that option, not the question.
+    page = client.get("/complaint/who").page
+    assert _item_hint(page, "who", "someone_else") == ("For example, you might be their parent, carer, "
+                                                       "friend or worker.")
+    assert page.find(class_="govuk-fieldset").find(class_="govuk-hint", recursive=False) is None
+    walk_complaint(client, until="/complaint/care")
+    page = client.get("/complaint/care").page
+    assert _item_hint(page, "care", "looked_after") == ("For example, living with foster carers or in a "
+                                                        "children's home")
+    assert page.find("label", attrs={"for": "care"}).get_text(strip=True) == "In care (looked after)"
+    walk_complaint(client, until="/complaint/advocate")
+    page = client.get("/complaint/advocate").page
+    assert _item_hint(page, "advocate", "tell_me_more").startswith("We will explain what an advocate does")
+
+
+def test_age_is_asked_as_in_the_helpline_journey(make_app):
+    from tests.helpline_journey import ANONYMOUS, MORNING, frozen
+    from tests.helpline_journey import walk_helpline as walk_helpline_journey
+
+    def question(page):
+        select = page.find("select", attrs={"name": "age"})
+        label = page.find("label", attrs={"for": "age"}).get_text(strip=True)
+        return label, [(o["value"], o.get_text(strip=True)) for o in select.find_all("option")]
+
+    client = make_app(CLOCK=frozen(MORNING)).test_client()
+    walk_complaint(client, until="/complaint/age")
+    complaint_age = question(client.get("/complaint/age").page)
+    walk_helpline_journey(client, ANONYMOUS)
+    assert complaint_age == question(client.get("/helpline/about-you").page)
+    assert complaint_age[0] == "How old are you?"
+    assert ("prefer_not", "Prefer not to say") in complaint_age[1] and ("16", "16") in complaint_age[1]

@@ -115,7 +115,7 @@ def test_administrators_write_canned_responses_and_advisers_fill_them_in(make_ap
         "channel": "email", "canned": db_session.scalar(select(CannedResponse.id)), "text": "",
         "action": "canned"}))
     assert page.select_one("textarea[name=text]").get_text().strip() == (
-        f"Hi Alex, about {item.reference}: we are open 14:00–22:00.")
+        f"Hi Alex, about {item.reference}: we are open 2pm to 10pm.")  # issue #17: one clock format
 
 
 def test_flask_outbox_send_releases_a_held_reply_once_when_its_window_opens(

@@ -140,7 +140,7 @@ def test_email_contact_is_acknowledged_by_email(morning_app, morning):
                             ("helpline_notification", "talkzone-inbox@lancashire.example")]
 
 
-def test_anonymous_contact_stores_no_contact_details_and_sends_nothing(morning_app, morning):
+def test_anonymous_contact_stores_no_contact_details_and_only_tells_the_team(morning_app, morning):
     # Someone starts giving a phone number and times, then decides to stay anonymous.
     walk_helpline(morning, CALL)
     response = morning.post("/helpline/reply?change=1", data={"method": "none"})
@@ -159,7 +159,8 @@ def test_anonymous_contact_stores_no_contact_details_and_sends_nothing(morning_a
     assert set(submission.answers) == {"topic", "message", "reply", "about-you"}
     assert "07700" not in str(submission.answers)
     assert submission.status == "new"
-    assert mail == []
+    # Issue #17: an anonymous contact reaches the helpline team like any other; nothing goes back.
+    assert mail == [("helpline_notification", "talkzone-inbox@lancashire.example")]
 
 
 def test_anonymous_contact_is_asked_for_no_contact_details(morning_app, morning):
@@ -172,7 +173,7 @@ def test_anonymous_contact_is_asked_for_no_contact_details(morning_app, morning)
     assert "we cannot get back to you" in words(page)
     submission, mail = stored(morning_app)
     assert submission.subject_name is None and submission.answers["about-you"]["age"] == "prefer_not"
-    assert mail == []
+    assert mail == [("helpline_notification", "talkzone-inbox@lancashire.example")]
 
 
 def test_the_draft_is_gone_after_sending(morning_app, morning):
@@ -216,13 +217,16 @@ def test_sending_is_rate_limited(make_app):
 @pytest.mark.parametrize(("step", "values", "message"), [
     ("topic", {}, "Select what you would like to talk about, or ‘Something else’"),
     ("message", {"message": "  "}, "Tell us what you would like to talk about"),
-    ("message", {"message": "x" * 3001}, "Must be 3000 characters or fewer"),
+    ("message", {"message": "x" * 3001}, "Your message must be 3000 characters or fewer"),
     ("reply", {}, "Select how we should get back to you, or ‘Do not get back to me’"),
     ("phone", {"phone": ""}, "Enter your phone number"),
     ("phone", {"phone": "12345"}, "Enter a UK phone number, like 07700 900 982"),
     ("windows", {}, "Select ‘As soon as you can’ or ‘At times I choose’"),
     ("safety", {"say_who": "no"}, "Select yes if we can leave a voicemail"),
     ("about-you", {"nickname": "Jay"}, "Choose your age, or ‘Prefer not to say’"),
+    ("about-you", {"nickname": "J" * 61, "age": "15"},
+     "Your name or nickname must be 60 characters or fewer"),
+    ("phone", {"phone": "0" * 31}, "Your phone number must be 30 characters or fewer"),
 ])
 def test_each_question_says_what_is_wrong(morning, step, values, message):
     steps = ["topic", "message", "reply", "phone", "windows", "safety", "about-you"]
@@ -355,3 +359,25 @@ def test_wakefield_offers_the_helpline_nowhere(make_app):
         assert "/helpline" not in html and "Talkzone" not in html, path
     html = client.get("/").get_data(as_text=True)
     assert "Talk to" not in html
+
+
+def test_the_time_picker_shows_one_time_as_day_radios_and_two_lists(morning):
+    # Issue #17: one day (radios) and a from and until time on show; two more times, optional,
+    # in a box that opens without JavaScript.
+    walk_until(morning, WINDOW_START)
+    page = morning.get("/helpline/windows").page
+    days = page.find_all("input", attrs={"type": "radio", "name": "day_1"})
+    assert [d["value"] for d in days][:2] == ["2026-11-24", "2026-11-25"] and len(days) == 7
+    details = page.find("details")
+    assert not details.has_attr("open") and "Add another time (optional)" in details.get_text()
+    outside = [s["name"] for s in page.find_all("select") if details not in s.parents]
+    assert outside == ["start_1", "end_1"]
+    assert {s["name"] for s in details.find_all("select")} == {"start_2", "end_2", "start_3", "end_3"}
+    # A second time with a problem: the box is open, the message beside it, the first time kept.
+    page = morning.post("/helpline/windows", data={"when": "choose", "day_1": "2026-11-25",
+                                                   "start_1": "15:00", "end_1": "17:00",
+                                                   "day_2": "2026-11-25", "start_2": "16:00",
+                                                   "end_2": "18:00"}).page
+    assert page.find("details").has_attr("open")
+    assert page.find("input", attrs={"name": "day_1", "value": "2026-11-25"}).has_attr("checked")
+    assert "This time overlaps another time you chose" in page.find("details").get_text()

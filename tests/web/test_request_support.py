@@ -168,7 +168,7 @@ def test_answers_live_on_the_server_not_in_the_cookie(app, client, db_session):
     cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
     with app.test_request_context():
         decoded = app.session_interface.get_signing_serializer(app).loads(cookie.value)
-    assert set(decoded) <= {"draft", "_fresh", "csrf_token"}
+    assert set(decoded) <= {"draft", "_fresh", "csrf_token", "journeys_in_progress"}
     assert "Jo Bloggs" not in str(decoded)
     draft = db_session.get(Draft, (decoded["draft"], "request_support"))
     assert draft.answers["about-you"]["name"] == "Jo Bloggs"
@@ -179,7 +179,9 @@ def test_answers_expire_after_the_stated_idle_time(app, client, db_session):
     db_session.execute(update(Draft).values(updated_at=utcnow() - timedelta(minutes=61)))
     db_session.commit()
     response = client.get("/request-support/address")
-    assert response.status_code == 302 and response.headers["Location"].endswith("/who")
+    # Issue #17: the next page says the answers were deleted, rather than silently starting again.
+    assert response.status_code == 302 and response.headers["Location"].endswith("/answers-deleted")
+    assert client.get("/request-support/address").headers["Location"].endswith("/who")
     assert count(db_session, Draft) == 0
     assert "60 minutes" in client.get("/request-support/").get_data(as_text=True)
 
@@ -433,9 +435,9 @@ def test_idle_expiry_and_purge_take_each_journeys_draft_on_its_own(app, client, 
     assert "deleted 1 expired drafts" in result.output
     db_session.expire_all()
     assert [d.journey for d in db_session.scalars(select(Draft))] == ["complaint"]
-    assert client.get("/request-support/address").headers["Location"].endswith("/who")
+    assert client.get("/request-support/address").headers["Location"].endswith("/answers-deleted")
     assert client.get("/complaint/care").status_code == 200  # the complaint carries on
     db_session.execute(update(Draft).values(updated_at=utcnow() - timedelta(minutes=61)))
     db_session.commit()
-    assert client.get("/complaint/care").status_code == 302  # idle too long: gone on next look
+    assert client.get("/complaint/care").headers["Location"].endswith("/answers-deleted")  # gone
     assert count(db_session, Draft) == 0

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal.journeys.complaint import forms
+from portal.journeys.questions.age import age_words
 from portal.journeys.questions.summary_rows import choice, lines, row, safe_contact_rows
 from talkzone.complaints import advocacy_offered, contact_method, for_someone_else, wants_advocate
 
@@ -37,10 +38,11 @@ def complaint_summary(answers: dict, journey, profile) -> list[dict]:
                 change("agrees"), _l("whether the young person knows and agrees")),
         ]
     else:
-        who.append(row(_l("Your name"), answers["your-name"]["name"], change("your-name"),
-                       _l("your name")))
+        who.append(row(_l("Your name"), answers["your-name"]["name"]
+                       or _("Not given. We may not be able to look into your complaint or reply to you."),
+                       change("your-name"), _l("your name")))
     who += [
-        row(_l("Age"), choice(forms.AgeForm, "age", answers["age"]["age"]), change("age"), _l("age")),
+        row(_l("Age"), age_words(answers["age"]["age"]), change("age"), _l("age")),
         row(_l("In care or a care leaver"), choice(forms.CareForm, "care", answers["care"]["care"]),
             change("care"), _l("whether in care or a care leaver")),
     ]

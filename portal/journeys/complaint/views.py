@@ -45,8 +45,8 @@ def _relabel(field, label, message=None):
 
 def _prepare_age(form, answers):
     if for_someone_else(answers):
-        _relabel(form.age, _l("How old is the young person?"),
-                 _l("Select the young person's age, or that you would rather not say"))
+        _relabel(form.age, _l("How old is the young person?"))
+        form.age.missing_message = _l("Choose the young person's age, or ‘Prefer not to say’")
 
 
 def _prepare_care(form, answers):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from flask_babel import format_date, format_time, get_locale
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
 
@@ -18,6 +18,8 @@ from portal.fields import (
     select,
     text,
 )
+from portal.i18n import clock_time
+from portal.journeys.questions.age import AgeField
 from portal.journeys.questions.contact_preferences import YES_NO
 from talkzone import helpline as rules
 
@@ -42,9 +44,6 @@ METHODS = [
 
 WHEN = [("asap", _l("As soon as you can")), ("choose", _l("At times I choose"))]
 
-AGES = ([("under_12", _l("Under 12"))] + [(str(age), str(age)) for age in range(12, 26)]
-        + [("over_25", _l("Over 25")), ("prefer_not", _l("Prefer not to say"))])
-
 WINDOW_MESSAGES = {
     rules.NOT_AFTER_START: _l("The end time must be after the start time"),
     rules.IN_PAST: _l("This time has already passed. Choose a time later than now"),
@@ -55,15 +54,6 @@ WINDOW_MESSAGES = {
 ORDINALS = (_l("first"), _l("second"), _l("third"))
 
 
-def clock_time(value: time) -> str:
-    """A UK clock time as people say it: "2pm", "9:30pm" in English; the locale's own elsewhere."""
-    if str(get_locale() or "en").startswith("en"):
-        hour = value.hour % 12 or 12
-        minutes = f":{value.minute:02d}" if value.minute else ""
-        return f"{hour}{minutes}{'am' if value.hour < 12 else 'pm'}"
-    return format_time(value, "short")
-
-
 class TopicForm(JourneyForm):
     topic = radios(_l("What would you like to talk about?"), TOPICS,
                    _l("Select what you would like to talk about, or ‘Something else’"))
@@ -72,6 +62,7 @@ class TopicForm(JourneyForm):
 class MessageForm(JourneyForm):
     message = long_text(_l("What would you like to tell us?"),
                         _l("Tell us what you would like to talk about"), max_length=3000,
+                        too_long=_l("Your message must be %(max)d characters or fewer"),
                         hint=_l("Write as much or as little as you like. Only the helpline team "
                                 "will read it."))
 
@@ -91,6 +82,7 @@ class ReplyForm(JourneyForm):
 class PhoneForm(JourneyForm):
     phone = text(_l("What is your phone number?"), _l("Enter your phone number"),
                  max_length=30, width=20, autocomplete="tel", input_type="tel",
+                 too_long=_l("Your phone number must be %(max)d characters or fewer"),
                  hint=_l("A UK mobile or landline number"),
                  validators=[UKPhone(_l("Enter a UK phone number, like 07700 900 982"))])
 
@@ -98,13 +90,15 @@ class PhoneForm(JourneyForm):
 class EmailForm(JourneyForm):
     email = text(_l("What is your email address?"), _l("Enter your email address"),
                  max_length=254, autocomplete="email", input_type="email",
+                 too_long=_l("Your email address must be %(max)d characters or fewer"),
                  validators=[EmailAddress(_l("Enter an email address in the correct format, "
                                              "like name@example.com"))])
 
 
 def _window_fields():
     return (
-        select(_l("Day"), [], _l("Choose a day from the list")),
+        # Radios for the day: one tap each on a phone, no list to open.
+        radios(_l("Day"), [], _l("Choose a day from the list"), validate_choice=False),
         select(_l("From"), [], _l("Choose a time from the list")),
         select(_l("Until"), [], _l("Choose a time from the list")),
     )
@@ -125,13 +119,13 @@ class WindowsForm(JourneyForm):
     helpline = None
     now: datetime | None = None
 
-    def set_rules(self, helpline, now: datetime, days: list[tuple[str, str]], step=timedelta(minutes=30)):
-        """Offer the next 7 days and half-hour times inside opening hours."""
+    def set_rules(self, helpline, now: datetime, days: list[tuple[str, str]]):
+        """Offer the days and times talkzone's rules allow (the next 7 days, inside opening hours)."""
         self.helpline, self.now = helpline, now
-        starts, ends = _slots(helpline.opens, helpline.closes, step)
+        starts, ends = (_clock_choices(times) for times in rules.offered_times(helpline))
         for n in range(1, rules.MAX_WINDOWS + 1):
             day, start, end = self.window_fields(n)
-            day.choices = [("", _l("Choose a day"))] + days
+            day.choices = days
             start.choices = [("", _l("Choose a time"))] + starts
             end.choices = [("", _l("Choose a time"))] + ends
             # Out-of-list values reach the rules, which say what is wrong in plain words.
@@ -192,16 +186,8 @@ class WindowsForm(JourneyForm):
         field.errors.append(WINDOW_MESSAGES[problem])
 
 
-def _slots(opens: time, closes: time, step: timedelta):
-    """Start times from opening, end times up to closing, ``step`` apart."""
-    day = date(2000, 1, 1)
-    moment, last = datetime.combine(day, opens), datetime.combine(day, closes)
-    times = []
-    while moment <= last:
-        times.append(moment.time())
-        moment += step
-    label = [(t.strftime("%H:%M"), clock_time(t)) for t in times]
-    return label[:-1], label[1:]
+def _clock_choices(times: list[time]) -> list[tuple[str, str]]:
+    return [(t.strftime("%H:%M"), clock_time(t)) for t in times]
 
 
 def day_choices(days: list[date], today: date) -> list[tuple[str, str]]:
@@ -227,20 +213,9 @@ class SafetyForm(JourneyForm):
 
 class AboutYouForm(JourneyForm):
     nickname = text(_l("Your first name or a nickname (optional)"), max_length=60, width=20,
+                    too_long=_l("Your name or nickname must be %(max)d characters or fewer"),
                     hint=_l("You don’t have to give your real name"))
-    age = select(_l("How old are you?"), [("", _l("Choose your age"))] + AGES,
-                 _l("Choose your age from the list"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # A missing answer gets its own message below, not "choose from the list".
-        self.age.validate_choice = False
-
-    def validate_age(self, field):
-        if not field.data:
-            raise ValidationError(_l("Choose your age, or ‘Prefer not to say’"))
-        if field.data not in dict(AGES):
-            raise ValidationError(_l("Choose your age from the list"))
+    age = AgeField()
 
 
 __all__ = ["Required"]

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal.journeys.helpline import forms
+from portal.journeys.questions.age import age_words
 from portal.journeys.questions.summary_rows import choice, lines, row
 from portal.profile import current_profile
 from talkzone.helpline import CALLBACK_METHODS, windows_from_answers
@@ -48,7 +49,7 @@ def helpline_summary(answers: dict, journey, window_words) -> list[dict]:
     about = answers["about-you"]
     you = [
         row(_l("Name or nickname"), about.get("nickname"), change("about-you"), _l("name or nickname")),
-        row(_l("Age"), choice(forms.AboutYouForm, "age", about.get("age")), change("about-you"), _l("age")),
+        row(_l("Age"), age_words(about.get("age")), change("about-you"), _l("age")),
     ]
     return [{"title": _("Your message"), "rows": message},
             {"title": _("Getting back to you"), "rows": reply},

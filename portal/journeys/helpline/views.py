@@ -20,7 +20,7 @@ from portal import db
 from portal.clock import now
 from portal.emails import mailing
 from portal.extensions import limiter
-from portal.i18n import current_language, long_date
+from portal.i18n import clock_time, current_language, long_date
 from portal.journeys.engine import Journey, Step
 from portal.journeys.helpline import forms
 from portal.journeys.helpline.summary import helpline_summary
@@ -76,7 +76,7 @@ def side_doors(_answers=None) -> dict:
 
 def _hours_context(_answers=None) -> dict:
     helpline = current_profile().helpline
-    return {"opens": forms.clock_time(helpline.opens), "closes": forms.clock_time(helpline.closes)}
+    return {"opens": clock_time(helpline.opens), "closes": clock_time(helpline.closes)}
 
 
 STEPS = [
@@ -110,7 +110,7 @@ def _only_with_a_helpline():
 def moment_words(moment: datetime, reference: datetime) -> str:
     """"2:00 PM today", "2:00 PM tomorrow" or "2:00 PM on Friday 27 November 2026", in UK time."""
     day, today = uk_date(moment), uk_date(reference)
-    clock = forms.clock_time(uk_time(moment).time())
+    clock = clock_time(uk_time(moment).time())
     if day == today:
         return _("%(time)s today", time=clock)
     if day == today + timedelta(days=1):
@@ -121,8 +121,8 @@ def moment_words(moment: datetime, reference: datetime) -> str:
 def window_words(window: CallbackWindow) -> str:
     """"Wednesday 25 November 2026, 3:00 PM to 4:00 PM"."""
     return _("%(day)s, %(start)s to %(end)s", day=long_date(uk_date(window.start)),
-             start=forms.clock_time(uk_time(window.start).time()),
-             end=forms.clock_time(uk_time(window.end).time()))
+             start=clock_time(uk_time(window.start).time()),
+             end=clock_time(uk_time(window.end).time()))
 
 
 def _opening_context() -> dict:

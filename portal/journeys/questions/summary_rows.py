@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from portal.i18n import time_span
 from portal.journeys.questions.contact_preferences import SafeContactForm
 
 
@@ -31,8 +32,7 @@ def row(key, value, href, hidden) -> dict:
 def safe_contact_rows(safety: dict, href: str) -> list[dict]:
     """Rows for the shared contact-preferences fieldset, in every journey."""
     days = choice(SafeContactForm, "days", safety.get("days") or []) or _("Any day")
-    times = (_("%(start)s to %(end)s", start=safety["start"], end=safety["end"])
-             if safety.get("start") else _("Any time"))
+    times = time_span(safety["start"], safety["end"]) if safety.get("start") else _("Any time")
     return [
         row(_l("Safe days"), days, href, _l("safe days")),
         row(_l("Safe times"), times, href, _l("safe times")),
