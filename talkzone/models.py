@@ -381,3 +381,21 @@ class CannedResponse(Base):
     language: Mapped[str] = mapped_column(String(10))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReportCount(Base):
+    """How many items arrived on a UK day with this kind, area, safeguarding flag and one reported value.
+
+    Kept in step with the items by ``talkzone.rollup`` in the same flush that changes them;
+    ``dimension`` "all" counts every item once (value ""), the others each reported field.
+    """
+
+    __tablename__ = "report_counts"
+
+    dimension: Mapped[str] = mapped_column(String(20), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30), primary_key=True)
+    area_code: Mapped[str] = mapped_column(String(50), primary_key=True)
+    safeguarding: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    value: Mapped[str] = mapped_column(String(60), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)

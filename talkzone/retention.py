@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from talkzone import access, audit, search_terms
+from talkzone import access, audit, rollup, search_terms
 from talkzone.models import AuditEvent, CallbackAttempt, Note, OutboxMessage, Submission, User, utcnow
 from talkzone.uow import UnitOfWork
 
@@ -56,10 +56,11 @@ def _expired(kind: str, cutoff: datetime):
 
 
 def _anonymise(session: Session, ids: list[int], now: datetime) -> None:
-    session.execute(update(Submission).where(Submission.id.in_(ids)).values(
-        answers={}, contact={}, subject_name=None, postcode=None, phone=None, email=None, iyss_number=None,
-        anonymised_at=now, updated_at=now, version=Submission.version + 1,
-    ).execution_options(synchronize_session=False))
+    with rollup.changing(session, ids):  # emptied answers take the topic and age out of the reports
+        session.execute(update(Submission).where(Submission.id.in_(ids)).values(
+            answers={}, contact={}, subject_name=None, postcode=None, phone=None, email=None, iyss_number=None,
+            anonymised_at=now, updated_at=now, version=Submission.version + 1,
+        ).execution_options(synchronize_session=False))
     search_terms.forget(session, ids)
     session.execute(update(Note).where(Note.submission_id.in_(ids)).values(text="")
                     .execution_options(synchronize_session=False))
