@@ -7,6 +7,7 @@ by what the user may see. A year of a million items is a few thousand roll-up ro
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cache
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 from talkzone import access
 from talkzone.calendar import UK, add_working_days, uk_date
 from talkzone.complaints import STAGE_1_WORKING_DAYS
-from talkzone.models import Kind, ReportCount, User, utcnow
+from talkzone.models import Kind, ReportCount, Submission, User, utcnow
 from talkzone.rollup import REACHED
 from talkzone.submissions import ALLOCATE_WITHIN_WORKING_DAYS
 
@@ -150,6 +151,30 @@ def _weeks(filters: Filters, per_day: dict[date, int]) -> list[Count]:
         found.append(Count(monday.isoformat(), counts.get(monday.isoformat(), 0)))
         monday += timedelta(days=7)
     return found
+
+
+ITEM_COLUMNS = ("reference", "kind", "area", "received_on", "channel", "status", "due_on", "outcome",
+                "con_level", "closed_on")
+
+
+def item_rows(session: Session, user: User, filters: Filters) -> Iterator[tuple]:
+    """One row per item that arrived in the range (ITEM_COLUMNS), for the council's analysts: no free
+    text, no names and no contact details. Dates are UK dates; streamed, never all in memory."""
+    access.require(user, "view_reports")
+    low, high = utc_bounds(filters)
+    conditions = [access.scope(user), Submission.created_at >= low, Submission.created_at < high]
+    if filters.area:
+        conditions.append(Submission.area_code == filters.area)
+    query = (select(Submission.reference, Submission.kind, Submission.area_code, Submission.created_at,
+                    Submission.channel, Submission.status, Submission.due_on, Submission.outcome,
+                    Submission.con_level, Submission.closed_at)
+             .where(*conditions).order_by(Submission.created_at, Submission.id)
+             .execution_options(yield_per=2000))
+    for row in session.execute(query):
+        yield (row.reference, row.kind, row.area_code or "", uk_date(row.created_at).isoformat(), row.channel,
+               row.status, row.due_on.isoformat() if row.due_on else "", row.outcome or "",
+               "" if row.con_level is None else row.con_level,
+               uk_date(row.closed_at).isoformat() if row.closed_at else "")
 
 
 def build(session: Session, user: User, filters: Filters, today: date | None = None) -> Report:
