@@ -71,7 +71,7 @@ def _anonymise(session: Session, ids: list[int], now: datetime) -> None:
 
 
 def purge(uow: UnitOfWork, profile, now: datetime | None = None, dry_run: bool = False,
-          progress: Progress | None = None) -> PurgeResult:
+          progress: Progress | None = None, actor: User | None = None) -> PurgeResult:
     """Anonymise every expired item not under legal hold; with ``dry_run``, only count them.
 
     Works in batches of BATCH items, each committed with its audit events, so a purge that
@@ -110,10 +110,17 @@ def purge(uow: UnitOfWork, profile, now: datetime | None = None, dry_run: bool =
                 progress(kind, done, total)
         result.counts[kind] = done
     if not dry_run and result.total:
-        audit.record(session, "retention_purge", counts=result.counts, held=result.held,
+        audit.record(session, "retention_purge", actor=actor, counts=result.counts, held=result.held,
                      cutoffs={k: v.isoformat() for k, v in result.cutoffs.items()})
         uow.commit()
     return result
+
+
+def held_items(session: Session, user: User) -> list[Submission]:
+    """Every item under legal hold, oldest first (administrators only)."""
+    access.require(user, "run_retention")
+    return list(session.scalars(select(Submission).where(Submission.legal_hold.is_(True))
+                                .order_by(Submission.created_at, Submission.id)))
 
 
 def set_legal_hold(session: Session, user: User, reference: str, hold: bool, reason: str) -> Submission:

@@ -16,5 +16,6 @@ from portal.console import (  # noqa: E402,F401
     privacy,
     replies,
     reports,
+    retention,
     signin,
 )
