@@ -3,7 +3,7 @@ and the items kept under legal hold (each placed or lifted on its item's legal h
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal import db
@@ -25,6 +25,8 @@ def _page(form: RetentionRunForm, preview: retention.PurgeResult):
 def retention_page():
     """GET: a dry run's figures and the legal holds. POST: the run, once confirmed for those figures."""
     preview = retention.purge(db.uow(), current_profile(), utcnow(), dry_run=True)
+    if request.method == "POST" and not preview.total:
+        return redirect(url_for("console.retention_page"))  # nothing to run: the page says so
     form = RetentionRunForm(total=str(preview.total))
     if not form.validate_on_submit():
         return _page(form, preview)
