@@ -39,7 +39,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 # Reports, retention and subject access. Reports hold counts only and every report query is
 # scoped like the inbox, so district triage officers (the nearest thing to a team lead) see
 # their own districts' figures; subject access and legal holds are for administrators alone.
-PERMISSIONS[ADMINISTRATOR] |= {"view_reports", "subject_access", "legal_hold", "manage_canned", "run_retention"}
+PERMISSIONS[ADMINISTRATOR] |= {"view_reports", "subject_access", "legal_hold", "manage_canned",
+                               "run_retention"}
 PERMISSIONS[DISTRICT_TRIAGE_OFFICER] |= {"view_reports"}
 PERMISSIONS[CUSTOMER_FEEDBACK_OFFICER] |= {"extend_complaint"}
 ALL_PERMISSIONS = frozenset().union(*PERMISSIONS.values())

@@ -199,8 +199,7 @@ def build(session: Session, user: User, filters: Filters, today: date | None = N
     for dimension, kind, value, n in _sum(
             session, user, filters, ["channel", "outcome", "con_level", "callback", "hour", "topic", "age"],
             ReportCount.dimension, ReportCount.kind, ReportCount.value):
-        key = f"{kind}:{value}" if dimension == "outcome" else AGE_BANDS.get(value, "") if dimension == "age" \
-            else value
+        key = {"outcome": f"{kind}:{value}", "age": AGE_BANDS.get(value, "")}.get(dimension, value)
         found = values.setdefault(dimension, {})
         found[key] = found.get(key, 0) + n
     report.by_channel = _sorted(values.get("channel", {}))

@@ -58,7 +58,8 @@ def _expired(kind: str, cutoff: datetime):
 def _anonymise(session: Session, ids: list[int], now: datetime) -> None:
     with rollup.changing(session, ids):  # emptied answers take the topic and age out of the reports
         session.execute(update(Submission).where(Submission.id.in_(ids)).values(
-            answers={}, contact={}, subject_name=None, postcode=None, phone=None, email=None, iyss_number=None,
+            answers={}, contact={}, subject_name=None, postcode=None, phone=None, email=None,
+            iyss_number=None,
             anonymised_at=now, updated_at=now, version=Submission.version + 1,
         ).execution_options(synchronize_session=False))
     search_terms.forget(session, ids)

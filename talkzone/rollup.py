@@ -199,9 +199,9 @@ def changing(session: Session, ids: Iterable[int]):
     _apply(session.connection(), before, contribution(session.connection(), ids))
 
 
-def _reported_change(obj) -> bool:
+def _reported_change(session: Session, obj) -> bool:
     state = sa_inspect(obj)
-    return state.deleted or any(state.attrs[name].history.has_changes() for name in REPORTED)
+    return obj in session.deleted or any(state.attrs[name].history.has_changes() for name in REPORTED)
 
 
 @event.listens_for(Session, "before_flush")
@@ -210,11 +210,12 @@ def _before_flush(session, flush_context, _instances):
     for obj in session.new:
         if isinstance(obj, Submission):
             new.append(obj)
-        elif isinstance(obj, CallbackAttempt) or (isinstance(obj, AuditEvent) and obj.action == "status_changed"):
+        elif isinstance(obj, CallbackAttempt) or (isinstance(obj, AuditEvent)
+                                                  and obj.action == "status_changed"):
             if obj.submission_id is not None:
                 ids.add(obj.submission_id)
     for obj in list(session.dirty) + list(session.deleted):
-        if isinstance(obj, Submission) and obj.id is not None and (obj in session.deleted or _reported_change(obj)):
+        if isinstance(obj, Submission) and obj.id is not None and _reported_change(session, obj):
             ids.add(obj.id)
         elif isinstance(obj, (AuditEvent, CallbackAttempt)) and obj.submission_id is not None:
             ids.add(obj.submission_id)

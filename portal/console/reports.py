@@ -24,7 +24,8 @@ DEFAULT_WEEKS = 12
 SECTIONS = (
     ("by_kind", _l("Volumes by type"), _l("How many items arrived, by type")),
     ("by_area", _l("Volumes by area"), _l("How many requests for support arrived, by district")),
-    ("by_week", _l("Volumes by week"), _l("How many items arrived in each week (weeks start on Monday, UK dates)")),
+    ("by_week", _l("Volumes by week"),
+     _l("How many items arrived in each week (weeks start on Monday, UK dates)")),
     ("by_channel", _l("Volumes by channel"),
      _l("How items reached us: online, by phone, text, email or social media")),
     ("timeliness", _l("Timeliness"), _l("The share of items that met their deadline, as a percentage")),

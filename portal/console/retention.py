@@ -31,7 +31,8 @@ def retention_page():
     if not form.validate_on_submit():
         return _page(form, preview)
     if form.total.data != str(preview.total):
-        form.confirm.errors = [_("The figures changed while you were looking at them. Check them and confirm again")]
+        form.confirm.errors = [
+            _("The figures changed while you were looking at them. Check them and confirm again")]
         form.total.data = str(preview.total)
         return _page(form, preview)
     result = retention.purge(db.uow(), current_profile(), utcnow(), actor=current_staff())

@@ -22,7 +22,8 @@ RANGE = reports.Filters(date(2026, 1, 1), TODAY)
 # UTC moments either side of UK midnight, the spring and autumn clock changes and the new year.
 MOMENTS = [datetime(2026, 3, 28, 23, 59, 59), datetime(2026, 3, 29, 0, 59, 59), datetime(2026, 3, 29, 1, 0),
            datetime(2026, 3, 29, 23, 0), datetime(2026, 10, 24, 22, 59, 59), datetime(2026, 10, 24, 23, 0),
-           datetime(2026, 10, 25, 0, 59, 59), datetime(2026, 10, 25, 1, 0), datetime(2026, 10, 25, 23, 59, 59),
+           datetime(2026, 10, 25, 0, 59, 59), datetime(2026, 10, 25, 1, 0),
+           datetime(2026, 10, 25, 23, 59, 59),
            datetime(2026, 6, 30, 22, 59, 59), datetime(2026, 6, 30, 23, 0), datetime(2026, 1, 1, 0, 0),
            datetime(2026, 11, 2, 0, 0)]
 AGES = ("under_12", "14", "17", "21", "prefer_not")

@@ -225,8 +225,8 @@ def test_helpline_contacts_by_hour_topic_and_age_band(app, db_session):
 
 
 def test_the_item_csv_has_no_free_text_and_no_contact_details(app, db_session):
-    request = make_item(db_session, Kind.REQUEST_FOR_SUPPORT, "burnley", created_at=datetime(2026, 6, 30, 23, 30,
-                                                                                          tzinfo=UTC),
+    request = make_item(db_session, Kind.REQUEST_FOR_SUPPORT, "burnley",
+                        created_at=datetime(2026, 6, 30, 23, 30, tzinfo=UTC),
                         due_on=datetime(2026, 7, 8).date(), outcome="level_1_signposted", con_level=2,
                         status="closed", closed_at=datetime(2026, 7, 3, 12, tzinfo=UTC))
     make_item(db_session, Kind.REQUEST_FOR_SUPPORT, "preston", created_at=datetime(2026, 7, 2, tzinfo=UTC))

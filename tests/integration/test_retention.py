@@ -161,7 +161,8 @@ def test_the_console_shows_what_a_run_would_anonymise_then_runs_it_once_confirme
     before = snapshot(db_session)
     client, admin = _console(app, db_session)
     page = page_of(client.get("/console/retention").get_data(as_text=True))
-    shown = {td["data-kind"]: td.get_text(strip=True) for td in page.find_all("td", attrs={"data-kind": True})}
+    shown = {td["data-kind"]: td.get_text(strip=True)
+             for td in page.find_all("td", attrs={"data-kind": True})}
     assert shown == {"complaint": "0", "helpline_contact": "1", "request_for_support": "1"}
     assert "Anonymise 2 items" in page.get_text()
     held = items["held"].reference
