@@ -6,7 +6,7 @@ import csv
 import io
 from datetime import date, timedelta
 
-from flask import Response, render_template, request, stream_with_context
+from flask import Response, render_template, request
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -157,20 +157,24 @@ def reports_items_csv():
     form, report = _report()
     if report is None:
         return reports_page()
-    session, user, filters = db.session(), current_staff(), report.filters
+    # A session of its own, closed when the last row is sent (the request's closes as the view returns).
+    session, user, filters = db.new_session(), current_staff(), report.filters
 
     def lines():
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(reports.ITEM_COLUMNS)
-        for number, row in enumerate(reports.item_rows(session, user, filters)):
-            writer.writerow(row)
-            if number % 1000 == 999:
-                yield out.getvalue()
-                out.seek(0)
-                out.truncate()
-        yield out.getvalue()
+        try:
+            out = io.StringIO()
+            writer = csv.writer(out)
+            writer.writerow(reports.ITEM_COLUMNS)
+            for number, row in enumerate(reports.item_rows(session, user, filters)):
+                writer.writerow(row)
+                if number % 1000 == 999:
+                    yield out.getvalue()
+                    out.seek(0)
+                    out.truncate()
+            yield out.getvalue()
+        finally:
+            session.close()
 
     name = f"items-{filters.start.isoformat()}-{filters.end.isoformat()}.csv"
-    return Response(stream_with_context(lines()), mimetype="text/csv",
+    return Response(lines(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

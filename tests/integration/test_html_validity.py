@@ -73,7 +73,6 @@ def _console_pages(app, db_session) -> dict[str, str]:
             read("reports, an error", "/console/reports?start=1&start=6&start=2026&end=1&end=3&end=2026")
         if access.can(user, "run_retention"):
             read("retention", "/console/retention")
-            read("retention, not confirmed", "/console/retention", method="post", data={"total": "0"})
         if access.can(user, "subject_access"):
             read("subject access", "/console/subject-access")
             read("subject access results", "/console/subject-access", method="post", data={"q": "Alex"})
