@@ -110,7 +110,7 @@ def _sum(session: Session, user: User, filters: Filters, dimensions, *columns):
     if filters.area:
         conditions.append(ReportCount.area_code == filters.area)
     query = select(*columns, func.sum(ReportCount.n)).where(*conditions).group_by(*columns)
-    return [(*row[:-1], int(row[-1])) for row in session.execute(query) if row[-1]]
+    return [row for row in session.execute(query).all() if row[-1]]
 
 
 def _sorted(counts: dict[str, int], order=None) -> list[Count]:
@@ -127,10 +127,11 @@ def _timeliness(rows, kind: str, today: date) -> Share:
     """Items of ``kind`` whose deadline has passed (before ``today``), and those that reached their
     status (first allocation, or first reply) on or before it. Items not yet due are not counted."""
     met = total = 0
+    days = DEADLINES[kind]
     for row_kind, day, reached, n in rows:
         if row_kind != kind:
             continue
-        due = _due(_as_date(day), DEADLINES[kind])
+        due = _due(_as_date(day), days)
         if due >= today:
             continue
         total += n
