@@ -19,7 +19,7 @@ from talkzone import access
 from talkzone.calendar import UK, add_working_days, uk_date
 from talkzone.complaints import STAGE_1_WORKING_DAYS
 from talkzone.models import Kind, ReportCount, Submission, User, utcnow
-from talkzone.rollup import REACHED
+from talkzone.rollup import MONTHLY, REACHED
 from talkzone.submissions import ALLOCATE_WITHIN_WORKING_DAYS
 
 MAX_DAYS = 800  # a little over two years
@@ -103,14 +103,40 @@ def _as_date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def _sum(session: Session, user: User, filters: Filters, dimensions, *columns):
-    """The roll-up's counts of these dimensions in range and scope, grouped by ``columns``."""
-    conditions = [access.scope(user, ReportCount), ReportCount.day >= filters.start,
-                  ReportCount.day <= filters.end, ReportCount.dimension.in_(dimensions)]
+def _sum(session: Session, user: User, filters: Filters, dimensions, *columns, days=None):
+    """The roll-up's counts of these dimensions in range (or ``days``) and scope, grouped by ``columns``."""
+    low, high = days or (filters.start, filters.end)
+    conditions = [access.scope(user, ReportCount), ReportCount.day >= low, ReportCount.day <= high,
+                  ReportCount.dimension.in_(dimensions)]
     if filters.area:
         conditions.append(ReportCount.area_code == filters.area)
     query = select(*columns, func.sum(ReportCount.n)).where(*conditions).group_by(*columns)
     return [row for row in session.execute(query).all() if row[-1]]
+
+
+def _whole_months(filters: Filters) -> tuple[date, date] | None:
+    """The first and last day of the whole calendar months inside the range, if any."""
+    first = filters.start if filters.start.day == 1 else (filters.start.replace(day=28) + timedelta(days=4)
+                                                          ).replace(day=1)
+    after = filters.end + timedelta(days=1)
+    last = after.replace(day=1) - timedelta(days=1) if after.day != 1 else filters.end
+    return (first, last) if first <= last else None
+
+
+def _values(session: Session, user: User, filters: Filters) -> list:
+    """(dimension, kind, value, count) for the value dimensions: whole months from the monthly rows,
+    the days either side from the daily ones."""
+    columns = (ReportCount.dimension, ReportCount.kind, ReportCount.value)
+    months = _whole_months(filters)
+    if months is None:
+        return _sum(session, user, filters, MONTHLY, *columns)
+    rows = [(d.removeprefix("m:"), k, v, n) for d, k, v, n in _sum(
+        session, user, filters, [f"m:{name}" for name in MONTHLY], *columns, days=months)]
+    one = timedelta(days=1)
+    for days in ((filters.start, months[0] - one), (months[1] + one, filters.end)):
+        if days[0] <= days[1]:
+            rows += _sum(session, user, filters, MONTHLY, *columns, days=days)
+    return rows
 
 
 def _sorted(counts: dict[str, int], order=None) -> list[Count]:
@@ -197,9 +223,7 @@ def build(session: Session, user: User, filters: Filters, today: date | None = N
     report.by_kind, report.by_area = _sorted(by_kind), _sorted(by_area)
     report.by_week = _weeks(filters, per_day)
     values: dict[str, dict[str, int]] = {}
-    for dimension, kind, value, n in _sum(
-            session, user, filters, ["channel", "outcome", "con_level", "callback", "hour", "topic", "age"],
-            ReportCount.dimension, ReportCount.kind, ReportCount.value):
+    for dimension, kind, value, n in _values(session, user, filters):
         key = {"outcome": f"{kind}:{value}", "age": AGE_BANDS.get(value, "")}.get(dimension, value)
         found = values.setdefault(dimension, {})
         found[key] = found.get(key, 0) + n

@@ -34,6 +34,8 @@ KEY = ("dimension", "day", "kind", "area_code", "safeguarding", "value")
 REPORTED = ("kind", "area_code", "safeguarding", "channel", "outcome", "con_level", "answers", "created_at")
 # The status whose first arrival is each kind's deadline (timeliness).
 REACHED = {Kind.REQUEST_FOR_SUPPORT: "allocated", Kind.COMPLAINT: "responded"}
+# The dimensions also counted per month.
+MONTHLY = ("channel", "outcome", "con_level", "callback", "hour", "topic", "age")
 
 
 class uk_day(FunctionElement):
@@ -85,6 +87,24 @@ def _uk_hour_sqlite(element, compiler, **kw):
     return f"strftime('%H', {col}, {_uk_offset_sqlite(col)})"
 
 
+class month_start(FunctionElement):
+    """The first day of a date's month, in SQL."""
+
+    inherit_cache = True
+    type = Date()
+    name = "month_start"
+
+
+@compiles(month_start)
+def _month_start_default(element, compiler, **kw):
+    return f"CAST(date_trunc('month', {compiler.process(element.clauses, **kw)}) AS DATE)"
+
+
+@compiles(month_start, "sqlite")
+def _month_start_sqlite(element, compiler, **kw):
+    return f"date({compiler.process(element.clauses, **kw)}, 'start of month')"
+
+
 def _text(value) -> object:
     return func.coalesce(cast(value, String), "")
 
@@ -106,7 +126,8 @@ def keys(ids: Iterable[int] | None = None):
     first, called = first.subquery(), called.subquery()
     reached_status = case(*[(Submission.kind == k, s) for k, s in REACHED.items()], else_="")
     items = (select(
-        uk_day(Submission.created_at).label("day"), Submission.kind.label("kind"),
+        uk_day(Submission.created_at).label("day"), month_start(uk_day(Submission.created_at)).label("month"),
+        Submission.kind.label("kind"),
         func.coalesce(Submission.area_code, "").label("area_code"),
         Submission.safeguarding.label("safeguarding"),
         uk_hour(Submission.created_at).label("hour"), Submission.channel.label("channel"),
@@ -132,14 +153,18 @@ def keys(ids: Iterable[int] | None = None):
         "topic": (c.topic, helpline),
         "age": (c.age, helpline),
     }
+    # The values also per month (dimension "m:channel" and so on, day = the month's first day),
+    # so a long range reads whole months from a few rows and only its ends day by day.
+    levels = [(name, c.day) for name in dimensions] + [(f"m:{name}", c.month) for name in MONTHLY]
     parts = []
-    for name, (value, condition) in dimensions.items():
-        part = select(cast(literal_column(f"'{name}'"), String(20)).label("dimension"), c.day, c.kind,
-                      c.area_code, c.safeguarding, cast(value, String(60)).label("value"),
+    for name, day in levels:
+        value, condition = dimensions[name.removeprefix("m:")]
+        part = select(cast(literal_column(f"'{name}'"), String(20)).label("dimension"), day.label("day"),
+                      c.kind, c.area_code, c.safeguarding, cast(value, String(60)).label("value"),
                       func.count().label("n"))
         if condition is not None:
             part = part.where(condition)
-        grouped = (c.day, c.kind, c.area_code, c.safeguarding) + (() if name == "all" else (value,))
+        grouped = (day, c.kind, c.area_code, c.safeguarding) + (() if name == "all" else (value,))
         parts.append(part.group_by(*grouped))
     return union_all(*parts)
 
