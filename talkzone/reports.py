@@ -213,14 +213,12 @@ def build(session: Session, user: User, filters: Filters, today: date | None = N
     report = Report(filters)
     by_kind: dict[str, int] = {}
     by_area: dict[str, int] = {}
-    per_day: dict[date, int] = {}
-    for kind, area, day, n in _sum(session, user, filters, ["all"], ReportCount.kind, ReportCount.area_code,
-                                   ReportCount.day):
+    for kind, area, n in _sum(session, user, filters, ["all"], ReportCount.kind, ReportCount.area_code):
         by_kind[kind] = by_kind.get(kind, 0) + n
         if area:
             by_area[area] = by_area.get(area, 0) + n
-        per_day[_as_date(day)] = per_day.get(_as_date(day), 0) + n
     report.by_kind, report.by_area = _sorted(by_kind), _sorted(by_area)
+    per_day = {_as_date(day): n for day, n in _sum(session, user, filters, ["all"], ReportCount.day)}
     report.by_week = _weeks(filters, per_day)
     values: dict[str, dict[str, int]] = {}
     for dimension, kind, value, n in _values(session, user, filters):
