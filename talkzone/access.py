@@ -40,7 +40,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 # scoped like the inbox, so district triage officers (the nearest thing to a team lead) see
 # their own districts' figures; subject access and legal holds are for administrators alone.
 PERMISSIONS[ADMINISTRATOR] |= {"view_reports", "subject_access", "legal_hold", "manage_canned",
-                               "manage_webhooks"}
+                               "manage_webhooks", "run_retention"}
 PERMISSIONS[DISTRICT_TRIAGE_OFFICER] |= {"view_reports"}
 PERMISSIONS[CUSTOMER_FEEDBACK_OFFICER] |= {"extend_complaint"}
 ALL_PERMISSIONS = frozenset().union(*PERMISSIONS.values())
@@ -89,21 +89,22 @@ def require(user: User | None, permission: str) -> None:
         raise Forbidden(permission)
 
 
-def scope(user: User):
-    """The condition an item must meet for this user to see it at all."""
+def scope(user: User, on=Submission):
+    """The condition an item must meet for this user to see it at all (``on``: the items, or a table
+    with their kind, area_code and safeguarding columns, such as the reports' roll-up)."""
     if user is None or not user.is_active:
         return false()
     if user.role == HELPLINE_ADVISER:
-        return Submission.kind == Kind.HELPLINE_CONTACT
+        return on.kind == Kind.HELPLINE_CONTACT
     if user.role == CUSTOMER_FEEDBACK_OFFICER:
-        return Submission.kind == Kind.COMPLAINT
+        return on.kind == Kind.COMPLAINT
     if user.role == DISTRICT_TRIAGE_OFFICER:
         areas = list(user.areas or [])
         if not areas:
             return false()
-        return and_(Submission.kind == Kind.REQUEST_FOR_SUPPORT, Submission.area_code.in_(areas))
+        return and_(on.kind == Kind.REQUEST_FOR_SUPPORT, on.area_code.in_(areas))
     if user.role == SAFEGUARDING_LEAD:
-        return Submission.safeguarding.is_(True)
+        return on.safeguarding.is_(True)
     if user.role == ADMINISTRATOR:
         return true()
     return false()

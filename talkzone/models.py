@@ -465,3 +465,21 @@ class Handoff(Base):
 Index("ix_submissions_changed", Submission.updated_at, Submission.id)
 Index("ix_submissions_area_changed", Submission.kind, Submission.area_code, Submission.updated_at,
       Submission.id)
+
+
+class ReportCount(Base):
+    """How many items arrived on a UK day with this kind, area, safeguarding flag and one reported value.
+
+    Kept in step with the items by ``talkzone.rollup`` in the same flush that changes them;
+    ``dimension`` "all" counts every item once (value ""), the others each reported field.
+    """
+
+    __tablename__ = "report_counts"
+
+    dimension: Mapped[str] = mapped_column(String(20), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30), primary_key=True)
+    area_code: Mapped[str] = mapped_column(String(50), primary_key=True)
+    safeguarding: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    value: Mapped[str] = mapped_column(String(60), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)

@@ -1,73 +1,34 @@
-"""Reports for managers: volumes, timeliness, outcomes and Continuum of Need levels, as aggregate SQL.
+"""Reports for managers: volumes, timeliness, outcomes, Continuum of Need levels and helpline contacts.
 
-Every figure is a COUNT with GROUP BY in the database, filtered on ``created_at`` (so the
-indexes that lead with kind, area and created_at serve the date range), and scoped by what
-the user may see. Rows are never loaded into Python: only the grouped counts are.
-
-Days and weeks are UK calendar days. PostgreSQL converts with its time zone database;
-SQLite, which has none, applies the UK summer time rule (last Sunday of March to the last
-Sunday of October, from 01:00 UTC), which is the same thing for any date since 1996.
+Every figure is summed in the database from the roll-up (``talkzone.rollup``: counts per UK
+day, kind, area, safeguarding flag and reported value, kept in step with the items), scoped
+by what the user may see. A year of a million items is a few thousand roll-up rows.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from functools import cache
 
-from sqlalchemy import Date, and_, case, func, select
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.functions import FunctionElement
 
 from talkzone import access
 from talkzone.calendar import UK, add_working_days, uk_date
 from talkzone.complaints import STAGE_1_WORKING_DAYS
-from talkzone.models import AuditEvent, CallbackAttempt, Kind, Submission, User
+from talkzone.models import Kind, ReportCount, Submission, User, utcnow
+from talkzone.rollup import MONTHLY, REACHED
 from talkzone.submissions import ALLOCATE_WITHIN_WORKING_DAYS
 
 MAX_DAYS = 800  # a little over two years
-
-
-class uk_day(FunctionElement):
-    """The UK calendar date of a stored UTC timestamp, in SQL."""
-
-    inherit_cache = True
-    type = Date()
-    name = "uk_day"
-
-
-@compiles(uk_day)
-def _uk_day_default(element, compiler, **kw):
-    column = compiler.process(element.clauses, **kw)
-    return f"CAST(timezone('Europe/London', timezone('UTC', {column})) AS DATE)"
-
-
-@compiles(uk_day, "sqlite")
-def _uk_day_sqlite(element, compiler, **kw):
-    col = compiler.process(element.clauses, **kw)
-    year = f"strftime('%Y', {col})"
-    starts = f"date({year} || '-03-25', 'weekday 0') || ' 01:00:00'"
-    ends = f"date({year} || '-10-25', 'weekday 0') || ' 01:00:00'"
-    return (f"date({col}, CASE WHEN {col} >= {starts} AND {col} < {ends} "
-            f"THEN '+1 hours' ELSE '+0 hours' END)")
-
-
-class utc_hour(FunctionElement):
-    """A stored UTC timestamp cut down to its hour: UK and UTC hours start together, so an
-    hour maps to exactly one UK day and week."""
-
-    inherit_cache = True
-    name = "utc_hour"
-
-
-@compiles(utc_hour)
-def _utc_hour_default(element, compiler, **kw):
-    return f"date_trunc('hour', {compiler.process(element.clauses, **kw)})"
-
-
-@compiles(utc_hour, "sqlite")
-def _utc_hour_sqlite(element, compiler, **kw):
-    return f"strftime('%Y-%m-%d %H:00:00', {compiler.process(element.clauses, **kw)})"
+DEADLINES = {Kind.REQUEST_FOR_SUPPORT: ALLOCATE_WITHIN_WORKING_DAYS, Kind.COMPLAINT: STAGE_1_WORKING_DAYS}
+# Helpline contacts' ages ("under_12", "12" to "25", "over_25", "prefer_not") in bands.
+AGE_BANDS = {"under_12": "under_12", **{str(a): "12_to_15" for a in range(12, 16)},
+             **{str(a): "16_to_17" for a in range(16, 18)}, **{str(a): "18_to_25" for a in range(18, 26)},
+             "over_25": "over_25", "prefer_not": "prefer_not"}
+AGE_BAND_ORDER = ("under_12", "12_to_15", "16_to_17", "18_to_25", "over_25", "prefer_not", "")
 
 
 @dataclass(frozen=True)
@@ -113,6 +74,9 @@ class Report:
     timeliness: list[Share] = field(default_factory=list)
     outcomes: list[Count] = field(default_factory=list)
     con_levels: list[Count] = field(default_factory=list)
+    helpline_by_hour: list[Count] = field(default_factory=list)
+    helpline_by_topic: list[Count] = field(default_factory=list)
+    helpline_by_age: list[Count] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -123,7 +87,8 @@ class Report:
         """The sections by name, in the order the page shows them."""
         return {"by_kind": self.by_kind, "by_area": self.by_area, "by_week": self.by_week,
                 "by_channel": self.by_channel, "timeliness": self.timeliness, "outcomes": self.outcomes,
-                "con_levels": self.con_levels}
+                "con_levels": self.con_levels, "helpline_by_hour": self.helpline_by_hour,
+                "helpline_by_topic": self.helpline_by_topic, "helpline_by_age": self.helpline_by_age}
 
 
 def utc_bounds(filters: Filters) -> tuple[datetime, datetime]:
@@ -133,110 +98,146 @@ def utc_bounds(filters: Filters) -> tuple[datetime, datetime]:
     return low, high
 
 
-def _where(user: User, filters: Filters) -> list:
-    low, high = utc_bounds(filters)
-    conditions = [access.scope(user), Submission.created_at >= low, Submission.created_at < high]
-    if filters.area:
-        conditions.append(Submission.area_code == filters.area)
-    return conditions
-
-
-def _counts(session: Session, user: User, filters: Filters, column, *extra) -> list[Count]:
-    rows = session.execute(select(column, func.count()).where(*_where(user, filters), *extra)
-                           .group_by(column).order_by(column))
-    return [Count("" if key is None else str(key), n) for key, n in rows]
-
-
-def _as_date(value) -> date | None:
+def _as_date(value) -> date:
     """SQLite hands dates back as text, PostgreSQL as dates."""
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def _on_time(session: Session, user: User, filters: Filters, kind: str, status: str, days: int) -> Share:
-    """Items of ``kind`` that reached ``status`` within ``days`` working days of the UK day they arrived.
+def _sum(session: Session, user: User, filters: Filters, dimensions, *columns, days=None):
+    """The roll-up's counts of these dimensions in range (or ``days``) and scope, grouped by ``columns``."""
+    low, high = days or (filters.start, filters.end)
+    conditions = [access.scope(user, ReportCount), ReportCount.day >= low, ReportCount.day <= high,
+                  ReportCount.dimension.in_(dimensions)]
+    if filters.area:
+        conditions.append(ReportCount.area_code == filters.area)
+    query = select(*columns, func.sum(ReportCount.n)).where(*conditions).group_by(*columns)
+    return [row for row in session.execute(query).all() if row[-1]]
 
-    The database counts items per (day arrived, day the status was first reached); the
-    working-day deadline is then applied once per pair, not per item, so bank holidays come
-    from the same calendar as everywhere else and no row is loaded.
-    """
-    low = utc_bounds(filters)[0]
-    first_reached = (select(AuditEvent.submission_id.label("submission_id"),
-                            func.min(AuditEvent.at).label("at"))
-                     .where(AuditEvent.action == "status_changed", AuditEvent.at >= low,
-                            AuditEvent.detail["status"].as_string() == status)
-                     .group_by(AuditEvent.submission_id).subquery())
-    items = (select(Submission.created_at.label("arrived"), first_reached.c.at.label("reached"))
-             .outerjoin(first_reached, first_reached.c.submission_id == Submission.id)
-             .where(*_where(user, filters), Submission.kind == kind).subquery())
-    arrived, reached = uk_day(items.c.arrived), uk_day(items.c.reached)
+
+def _whole_months(filters: Filters) -> tuple[date, date] | None:
+    """The first and last day of the whole calendar months inside the range, if any."""
+    first = filters.start if filters.start.day == 1 else (filters.start.replace(day=28) + timedelta(days=4)
+                                                          ).replace(day=1)
+    after = filters.end + timedelta(days=1)
+    last = after.replace(day=1) - timedelta(days=1) if after.day != 1 else filters.end
+    return (first, last) if first <= last else None
+
+
+def _values(session: Session, user: User, filters: Filters) -> list:
+    """(dimension, kind, value, count) for the value dimensions: whole months from the monthly rows,
+    the days either side from the daily ones."""
+    columns = (ReportCount.dimension, ReportCount.kind, ReportCount.value)
+    months = _whole_months(filters)
+    if months is None:
+        return _sum(session, user, filters, MONTHLY, *columns)
+    rows = [(d.removeprefix("m:"), k, v, n) for d, k, v, n in _sum(
+        session, user, filters, [f"m:{name}" for name in MONTHLY], *columns, days=months)]
+    one = timedelta(days=1)
+    for days in ((filters.start, months[0] - one), (months[1] + one, filters.end)):
+        if days[0] <= days[1]:
+            rows += _sum(session, user, filters, MONTHLY, *columns, days=days)
+    return rows
+
+
+def _sorted(counts: dict[str, int], order=None) -> list[Count]:
+    keys = sorted(counts) if order is None else [k for k in order if k in counts]
+    return [Count(k, counts[k]) for k in keys]
+
+
+@cache
+def _due(day: date, days: int) -> date:
+    return add_working_days(day, days)
+
+
+def _timeliness(rows, kind: str, today: date) -> Share:
+    """Items of ``kind`` whose deadline has passed (before ``today``), and those that reached their
+    status (first allocation, or first reply) on or before it. Items not yet due are not counted."""
     met = total = 0
-    pairs = select(arrived, reached, func.count()).group_by(arrived, reached)
-    for day, reached_on, n in session.execute(pairs):
+    days = DEADLINES[kind]
+    for row_kind, day, reached, n in rows:
+        if row_kind != kind:
+            continue
+        due = _due(_as_date(day), days)
+        if due >= today:
+            continue
         total += n
-        reached_on = _as_date(reached_on)
-        if reached_on is not None and reached_on <= add_working_days(_as_date(day), days):
+        if reached and date.fromisoformat(reached) <= due:
             met += n
-    return Share(f"{kind}:{status}", met, total)
+    return Share(f"{kind}:{REACHED[kind]}", met, total)
 
 
-def _callbacks(session: Session, user: User, filters: Filters) -> Share:
-    """Helpline contacts called back, and those called inside a window the young person said is safe.
-
-    Counted from the callback attempts, not the phone number, so the figure stays the same
-    after retention has blanked the contact details.
-    """
-    inside_window = case((CallbackAttempt.outside_safe_window.is_(False), 1), else_=0)
-    called = (select(CallbackAttempt.submission_id.label("submission_id"),
-                     func.max(inside_window).label("inside"))
-              .where(CallbackAttempt.at >= utc_bounds(filters)[0])
-              .group_by(CallbackAttempt.submission_id).subquery())
-    row = session.execute(
-        select(func.count(), func.count(case((called.c.inside == 1, 1)))).select_from(Submission)
-        .join(called, called.c.submission_id == Submission.id)
-        .where(*_where(user, filters), Submission.kind == Kind.HELPLINE_CONTACT)).one()
-    return Share("helpline_contact:callback", row[1], row[0])
-
-
-def _weeks(session: Session, user: User, filters: Filters) -> list[Count]:
-    """Counts per UK ISO week: the database counts per UTC hour (cheap, no time zone work per
-    row), and each hour's count is added to its UK week here (at most 24 a day)."""
-    hour = utc_hour(Submission.created_at)
+def _weeks(filters: Filters, per_day: dict[date, int]) -> list[Count]:
+    """Counts per UK week, keyed by its Monday; every week in the range listed, quiet ones with 0."""
     counts: dict[str, int] = {}
-    for start, n in session.execute(select(hour, func.count()).where(*_where(user, filters)).group_by(hour)):
-        moment = start if isinstance(start, datetime) else datetime.fromisoformat(start)
-        iso = uk_date(moment.replace(tzinfo=UTC)).isocalendar()
-        key = f"{iso.year}-W{iso.week:02d}"
-        counts[key] = counts.get(key, 0) + n
-    # Every week in the range is listed, quiet ones with 0, so the chart's gaps are honest.
+    for day, n in per_day.items():
+        monday = day - timedelta(days=day.weekday())
+        counts[monday.isoformat()] = counts.get(monday.isoformat(), 0) + n
     monday = filters.start - timedelta(days=filters.start.weekday())
     found = []
     while monday <= filters.end:
-        iso = monday.isocalendar()
-        key = f"{iso.year}-W{iso.week:02d}"
-        found.append(Count(key, counts.get(key, 0)))
+        found.append(Count(monday.isoformat(), counts.get(monday.isoformat(), 0)))
         monday += timedelta(days=7)
     return found
 
 
-def build(session: Session, user: User, filters: Filters) -> Report:
+ITEM_COLUMNS = ("reference", "kind", "area", "received_on", "channel", "status", "due_on", "outcome",
+                "con_level", "closed_on")
+
+
+def item_rows(session: Session, user: User, filters: Filters) -> Iterator[tuple]:
+    """One row per item that arrived in the range (ITEM_COLUMNS), for the council's analysts: no free
+    text, no names and no contact details. Dates are UK dates; streamed, never all in memory."""
+    access.require(user, "view_reports")
+    low, high = utc_bounds(filters)
+    conditions = [access.scope(user), Submission.created_at >= low, Submission.created_at < high]
+    if filters.area:
+        conditions.append(Submission.area_code == filters.area)
+    query = (select(Submission.reference, Submission.kind, Submission.area_code, Submission.created_at,
+                    Submission.channel, Submission.status, Submission.due_on, Submission.outcome,
+                    Submission.con_level, Submission.closed_at)
+             .where(*conditions).order_by(Submission.created_at, Submission.id)
+             .execution_options(yield_per=2000))
+    for row in session.execute(query):
+        yield (row.reference, row.kind, row.area_code or "", uk_date(row.created_at).isoformat(), row.channel,
+               row.status, row.due_on.isoformat() if row.due_on else "", row.outcome or "",
+               "" if row.con_level is None else row.con_level,
+               uk_date(row.closed_at).isoformat() if row.closed_at else "")
+
+
+def build(session: Session, user: User, filters: Filters, today: date | None = None) -> Report:
     """Every figure on the reports page for this user's scope, date range and area."""
     access.require(user, "view_reports")
     if filters.end < filters.start or (filters.end - filters.start).days >= MAX_DAYS:
         raise ValueError("date range must run forwards and span at most MAX_DAYS days")
+    today = today or uk_date(utcnow())
     report = Report(filters)
-    report.by_kind = _counts(session, user, filters, Submission.kind)
-    report.by_area = _counts(session, user, filters, Submission.area_code, Submission.area_code.is_not(None))
-    report.by_week = _weeks(session, user, filters)
-    report.by_channel = _counts(session, user, filters, Submission.channel)
+    by_kind: dict[str, int] = {}
+    by_area: dict[str, int] = {}
+    for kind, area, n in _sum(session, user, filters, ["all"], ReportCount.kind, ReportCount.area_code):
+        by_kind[kind] = by_kind.get(kind, 0) + n
+        if area:
+            by_area[area] = by_area.get(area, 0) + n
+    report.by_kind, report.by_area = _sorted(by_kind), _sorted(by_area)
+    per_day = {_as_date(day): n for day, n in _sum(session, user, filters, ["all"], ReportCount.day)}
+    report.by_week = _weeks(filters, per_day)
+    values: dict[str, dict[str, int]] = {}
+    for dimension, kind, value, n in _values(session, user, filters):
+        key = {"outcome": f"{kind}:{value}", "age": AGE_BANDS.get(value, "")}.get(dimension, value)
+        found = values.setdefault(dimension, {})
+        found[key] = found.get(key, 0) + n
+    report.by_channel = _sorted(values.get("channel", {}))
+    reached = _sum(session, user, filters, ["reached"], ReportCount.kind, ReportCount.day, ReportCount.value)
+    callbacks = values.get("callback", {})
     report.timeliness = [
-        _on_time(session, user, filters, Kind.REQUEST_FOR_SUPPORT, "allocated", ALLOCATE_WITHIN_WORKING_DAYS),
-        _on_time(session, user, filters, Kind.COMPLAINT, "responded", STAGE_1_WORKING_DAYS),
-        _callbacks(session, user, filters),
+        _timeliness(reached, Kind.REQUEST_FOR_SUPPORT, today),
+        _timeliness(reached, Kind.COMPLAINT, today),
+        Share("helpline_contact:callback", callbacks.get("inside", 0),
+              callbacks.get("inside", 0) + callbacks.get("outside", 0)),
     ]
-    outcome = Submission.kind + ":" + Submission.outcome
-    report.outcomes = _counts(session, user, filters, outcome, Submission.outcome.is_not(None))
-    report.con_levels = _counts(session, user, filters, Submission.con_level,
-                                and_(Submission.con_level.is_not(None)))
+    report.outcomes = _sorted(values.get("outcome", {}))
+    report.con_levels = _sorted(values.get("con_level", {}))
+    hours = values.get("hour", {})
+    report.helpline_by_hour = [Count(f"{h:02d}", hours.get(f"{h:02d}", 0)) for h in range(24)]
+    report.helpline_by_topic = _sorted(values.get("topic", {}))
+    report.helpline_by_age = _sorted(values.get("age", {}), AGE_BAND_ORDER)
     return report

@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from talkzone import access, audit, search_terms
+from talkzone import access, audit, rollup, search_terms
 from talkzone.models import AuditEvent, CallbackAttempt, Note, OutboxMessage, Submission, User, utcnow
 from talkzone.uow import UnitOfWork
 
@@ -56,10 +56,12 @@ def _expired(kind: str, cutoff: datetime):
 
 
 def _anonymise(session: Session, ids: list[int], now: datetime) -> None:
-    session.execute(update(Submission).where(Submission.id.in_(ids)).values(
-        answers={}, contact={}, subject_name=None, postcode=None, phone=None, email=None, iyss_number=None,
-        anonymised_at=now, updated_at=now, version=Submission.version + 1,
-    ).execution_options(synchronize_session=False))
+    with rollup.changing(session, ids):  # emptied answers take the topic and age out of the reports
+        session.execute(update(Submission).where(Submission.id.in_(ids)).values(
+            answers={}, contact={}, subject_name=None, postcode=None, phone=None, email=None,
+            iyss_number=None,
+            anonymised_at=now, updated_at=now, version=Submission.version + 1,
+        ).execution_options(synchronize_session=False))
     search_terms.forget(session, ids)
     session.execute(update(Note).where(Note.submission_id.in_(ids)).values(text="")
                     .execution_options(synchronize_session=False))
@@ -70,7 +72,7 @@ def _anonymise(session: Session, ids: list[int], now: datetime) -> None:
 
 
 def purge(uow: UnitOfWork, profile, now: datetime | None = None, dry_run: bool = False,
-          progress: Progress | None = None) -> PurgeResult:
+          progress: Progress | None = None, actor: User | None = None) -> PurgeResult:
     """Anonymise every expired item not under legal hold; with ``dry_run``, only count them.
 
     Works in batches of BATCH items, each committed with its audit events, so a purge that
@@ -109,10 +111,17 @@ def purge(uow: UnitOfWork, profile, now: datetime | None = None, dry_run: bool =
                 progress(kind, done, total)
         result.counts[kind] = done
     if not dry_run and result.total:
-        audit.record(session, "retention_purge", counts=result.counts, held=result.held,
+        audit.record(session, "retention_purge", actor=actor, counts=result.counts, held=result.held,
                      cutoffs={k: v.isoformat() for k, v in result.cutoffs.items()})
         uow.commit()
     return result
+
+
+def held_items(session: Session, user: User) -> list[Submission]:
+    """Every item under legal hold, oldest first (administrators only)."""
+    access.require(user, "run_retention")
+    return list(session.scalars(select(Submission).where(Submission.legal_hold.is_(True))
+                                .order_by(Submission.created_at, Submission.id)))
 
 
 def set_legal_hold(session: Session, user: User, reference: str, hold: bool, reason: str) -> Submission:

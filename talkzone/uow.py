@@ -12,6 +12,9 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+# Its flush listeners keep the reports' roll-up in step with the items in every unit of work.
+from talkzone import rollup  # noqa: F401
+
 
 class UnitOfWork:
     """A session and its transaction; ``with`` it to roll back on error and close at the end."""

@@ -18,5 +18,6 @@ from portal.console import (  # noqa: E402,F401
     privacy,
     replies,
     reports,
+    retention,
     signin,
 )

@@ -10,7 +10,7 @@ from wtforms.validators import AnyOf, InputRequired, NumberRange, ValidationErro
 from wtforms.widgets import HiddenInput
 
 from portal.console.forms import VersionedForm, optional_select
-from portal.fields import DateParts, Required, long_text, text
+from portal.fields import DateParts, Required, checkboxes, long_text, text
 
 
 class ReportFiltersForm(FlaskForm):
@@ -68,6 +68,15 @@ class LegalHoldForm(FlaskForm):
     """Put an item under legal hold (kept past its retention period), or lift the hold."""
 
     reason = long_text(_l("Why"), _l("Enter why the hold is being placed or lifted"), max_length=500)
+
+
+class RetentionRunForm(FlaskForm):
+    """The administrator's confirmation of a retention run, with the total they were shown."""
+
+    total = HiddenField(validators=[InputRequired()])
+    confirm = checkboxes(_l("Confirm the run"),
+                         [("yes", _l("I have checked these figures and want to anonymise these items now"))],
+                         _l("Confirm that you want to anonymise these items"))
 
 
 class ExtensionForm(VersionedForm):

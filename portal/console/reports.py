@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import Response, render_template, request
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -23,19 +24,28 @@ DEFAULT_WEEKS = 12
 SECTIONS = (
     ("by_kind", _l("Volumes by type"), _l("How many items arrived, by type")),
     ("by_area", _l("Volumes by area"), _l("How many requests for support arrived, by district")),
-    ("by_week", _l("Volumes by week"), _l("How many items arrived in each ISO week (weeks start on Monday)")),
+    ("by_week", _l("Volumes by week"),
+     _l("How many items arrived in each week (weeks start on Monday, UK dates)")),
     ("by_channel", _l("Volumes by channel"),
      _l("How items reached us: online, by phone, text, email or social media")),
     ("timeliness", _l("Timeliness"), _l("The share of items that met their deadline, as a percentage")),
     ("outcomes", _l("Outcomes"), _l("How closed items ended, by type and outcome")),
     ("con_levels", _l("Continuum of Need levels"),
      _l("Closed requests for support by Continuum of Need level")),
+    ("helpline_by_hour", _l("Helpline contacts by hour of day"),
+     _l("How many helpline contacts arrived in each hour of the day (UK time)")),
+    ("helpline_by_topic", _l("Helpline contacts by topic"),
+     _l("What young people wanted to talk about")),
+    ("helpline_by_age", _l("Helpline contacts by age band"), _l("How old the young people said they were")),
 )
 TIMELINESS = {
     "request_for_support:allocated": _l("Requests for support allocated within 5 working days"),
     "complaint:responded": _l("Complaints answered within 10 working days"),
     "helpline_contact:callback": _l("Callbacks made within a safe window the young person chose"),
 }
+AGE_BANDS = {"under_12": _l("Under 12"), "12_to_15": _l("12 to 15"), "16_to_17": _l("16 to 17"),
+             "18_to_25": _l("18 to 25"), "over_25": _l("Over 25"), "prefer_not": _l("Prefer not to say"),
+             "": _l("Not known")}
 CHANNELS = {"online": _l("Online"), "helpline": _l("Helpline"), "phone": _l("Phone"), "call": _l("Phone"),
             "text": _l("Text message"), "email": _l("Email"), "social_media": _l("Social media")}
 
@@ -69,6 +79,14 @@ def label(section: str, key: str) -> str:
     if section == "outcomes":
         kind, _sep, outcome = key.partition(":")
         return f"{words.label(words.KINDS, kind)}: {words.label(words.OUTCOMES, outcome)}"
+    if section == "by_week":
+        return _("Week beginning %(date)s", date=format_date(date.fromisoformat(key), "d MMMM y"))
+    if section == "helpline_by_hour":
+        return _("%(start)s:00 to %(start)s:59", start=key)
+    if section == "helpline_by_topic":
+        return words.label(words.HELPLINE_TOPICS, key) if key else _("Not known")
+    if section == "helpline_by_age":
+        return str(AGE_BANDS.get(key, key))
     if section == "con_levels":
         return _("Level %(level)s", level=key)
     return key
@@ -129,4 +147,34 @@ def reports_csv():
                 writer.writerow([section, item.key, label(section, item.key), item.count, "", "", ""])
     name = f"report-{report.filters.start.isoformat()}-{report.filters.end.isoformat()}.csv"
     return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.get("/reports/items.csv")
+@requires("view_reports")
+def reports_items_csv():
+    """One row per item in the range, for analysts: no free text and no contact details."""
+    form, report = _report()
+    if report is None:
+        return reports_page()
+    # A session of its own, closed when the last row is sent (the request's closes as the view returns).
+    session, user, filters = db.new_session(), current_staff(), report.filters
+
+    def lines():
+        try:
+            out = io.StringIO()
+            writer = csv.writer(out)
+            writer.writerow(reports.ITEM_COLUMNS)
+            for number, row in enumerate(reports.item_rows(session, user, filters)):
+                writer.writerow(row)
+                if number % 1000 == 999:
+                    yield out.getvalue()
+                    out.seek(0)
+                    out.truncate()
+            yield out.getvalue()
+        finally:
+            session.close()
+
+    name = f"items-{filters.start.isoformat()}-{filters.end.isoformat()}.csv"
+    return Response(lines(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -39,6 +39,12 @@ CALLBACK_RESULTS = {
     "unsafe_to_talk": _l("They could not talk safely"), "voicemail_left": _l("Left a voicemail"),
     "someone_else_answered": _l("Someone else answered"), "hung_up": _l("They hung up"),
 }
+# The helpline journey's topics (the console may not import the journey), with the same words.
+HELPLINE_TOPICS = {"home": _l("Problems at home"), "relationships": _l("Relationships"),
+                   "sex_health": _l("Sex and health"), "jobs": _l("Jobs and training"),
+                   "mental_health": _l("Mental health"), "drugs_alcohol": _l("Drugs and alcohol"),
+                   "bullying": _l("Bullying"), "things_to_do": _l("Things to do"),
+                   "something_else": _l("Something else")}
 CALLBACK_METHODS = {"call": _l("Phone call"), "text": _l("Text message")}
 ROLES = {
     "helpline_adviser": _l("Helpline adviser"), "district_triage_officer": _l("District triage officer"),

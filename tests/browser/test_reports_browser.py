@@ -1,4 +1,5 @@
-"""Reports and subject access in Chromium: a report filtered, a person found, axe-core clean."""
+"""Reports, retention and subject access in Chromium: a report filtered, the retention page, a person
+found, axe-core clean."""
 
 from __future__ import annotations
 
@@ -35,7 +36,12 @@ def test_an_administrator_reads_reports_and_exports_a_person(js_page, base_url, 
     page.wait_for_url("**area=preston**")
     assert "area=preston" in page.url
     assert page.get_by_role("img", name="Volumes by type How many items arrived, by type").count() == 1
-    assert page.locator("svg[role=img]").count() == 7
+    assert page.locator("svg[role=img]").count() == 10
+    expect(page.get_by_role("rowheader", name="Week beginning 2 March 2026")).to_have_count(1)
+    axe_check(page)
+
+    page.get_by_role("link", name="Retention").click()
+    expect(page.get_by_role("heading", name="What a run would anonymise now")).to_be_visible()
     axe_check(page)
 
     page.get_by_role("link", name="Subject access").click()

@@ -93,6 +93,9 @@ def _console_pages(app, db_session) -> dict[str, str]:
         read("password", "/console/account/password")
         if access.can(user, "view_reports"):
             read("reports", "/console/reports")
+            read("reports, an error", "/console/reports?start=1&start=6&start=2026&end=1&end=3&end=2026")
+        if access.can(user, "run_retention"):
+            read("retention", "/console/retention")
         if access.can(user, "subject_access"):
             read("subject access", "/console/subject-access")
             read("subject access results", "/console/subject-access", method="post", data={"q": "Alex"})

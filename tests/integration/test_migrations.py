@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from importlib.util import module_from_spec, spec_from_file_location
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 
 from portal.cli import alembic_config
+from talkzone import rollup
 from talkzone.models import Base
 from testkit.harness import fresh_database
 from tests.conftest import PG_URL
@@ -76,5 +78,43 @@ def test_search_terms_are_filled_for_items_stored_before_them(tmp_path):
         with engine.connect() as conn:
             terms = set(conn.execute(text("SELECT term FROM search_terms")).scalars())
         assert {"n:robin", "n:hart", "p:pr12ab", "p:pr1", "t:07700900123", "r:tzab23cd45", "r:cd45"} <= terms
+    finally:
+        engine.dispose()
+
+
+def test_the_reports_roll_up_is_filled_for_items_stored_before_it(tmp_path):
+    url = _fresh_url(tmp_path)
+    cfg = alembic_config(url)
+    engine = create_engine(url)
+    try:
+        command.upgrade(cfg, "0009_worksurface")
+        with engine.begin() as conn:
+            # 23:30 UTC on 31 July is 00:30 on 1 August in the UK; a call back inside a safe window.
+            for number, moment in enumerate(("2026-07-31 23:30:00", "2026-12-01 23:30:00")):
+                conn.execute(text(
+                    "INSERT INTO submissions (reference, kind, status, channel, language, created_at,"
+                    " updated_at, destination, answers, contact, safeguarding, legal_hold, version) VALUES"
+                    f" ('TZ-AB23-CD4{number}', 'helpline_contact', 'new', 'phone', 'en', '{moment}',"
+                    f" '{moment}',"
+                    """ 'x@example.invalid', '{"topic": {"topic": "home"}}', '{}', false, false, 1)"""))
+            conn.execute(text("INSERT INTO callback_attempts (submission_id, at, result, outside_safe_window)"
+                              " SELECT id, created_at, 'reached', false FROM submissions"
+                              " WHERE reference = 'TZ-AB23-CD40'"))
+        command.upgrade(cfg, "head")
+        with engine.connect() as conn:
+            stored = rollup.stored(conn)
+            assert stored == rollup.contribution(conn)
+
+        def values(dimension, part=5):
+            found = Counter()
+            for key, n in stored.items():
+                if key[0] == dimension:
+                    found[str(key[part])] += n
+            return found
+
+        assert values("all", part=1) == {"2026-08-01": 1, "2026-12-01": 1}
+        assert values("hour") == {"00": 1, "23": 1}
+        assert values("callback") == {"inside": 1, "": 1}
+        assert values("topic") == {"home": 2}
     finally:
         engine.dispose()

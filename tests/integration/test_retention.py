@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from talkzone import access, reports
 from talkzone.models import AuditEvent, CallbackAttempt, Kind, Note, OutboxMessage, Submission, utcnow
-from testkit.factories import make_item, make_user
+from testkit.factories import make_item, make_user, sign_in_as
+from tests.pages import page_of
 
 PERSONAL = ("subject_name", "postcode", "phone", "email", "iyss_number")
 KEPT = ("reference", "kind", "area_code", "status", "channel", "language", "created_at", "closed_at",
@@ -135,3 +137,52 @@ def test_a_lifted_legal_hold_lets_the_purge_through(app, db_session):
     assert "helpline_contact: anonymised 2" in result.output
     db_session.expire_all()
     assert db_session.get(Submission, items["held"].id).subject_name is None
+
+
+def _console(app, session, role=access.ADMINISTRATOR):
+    client = app.test_client()
+    user = make_user(session, role)
+    sign_in_as(client, session, user)
+    return client, user
+
+
+@pytest.mark.parametrize("role", sorted(set(access.ROLES) - {access.ADMINISTRATOR}))
+def test_only_administrators_may_run_retention_from_the_console(app, db_session, role):
+    seed(db_session)
+    before = snapshot(db_session)
+    client, _user = _console(app, db_session, role)
+    assert client.get("/console/retention").status_code == 403
+    assert client.post("/console/retention", data={"total": "2", "confirm": "yes"}).status_code == 403
+    assert snapshot(db_session) == before
+
+
+def test_the_console_shows_what_a_run_would_anonymise_then_runs_it_once_confirmed(app, db_session):
+    items = seed(db_session)
+    before = snapshot(db_session)
+    client, admin = _console(app, db_session)
+    page = page_of(client.get("/console/retention").get_data(as_text=True))
+    shown = {td["data-kind"]: td.get_text(strip=True)
+             for td in page.find_all("td", attrs={"data-kind": True})}
+    assert shown == {"complaint": "0", "helpline_contact": "1", "request_for_support": "1"}
+    assert "Anonymise 2 items" in page.get_text()
+    held = items["held"].reference
+    assert page.find("a", href=f"/console/items/{held}/legal-hold") is not None
+    assert snapshot(db_session) == before  # looking changes nothing
+
+    unconfirmed = client.post("/console/retention", data={"total": "2"}).get_data(as_text=True)
+    assert "Confirm that you want to anonymise these items" in unconfirmed
+    stale = client.post("/console/retention", data={"total": "5", "confirm": "yes"}).get_data(as_text=True)
+    assert "The figures changed while you were looking at them" in stale
+    assert snapshot(db_session) == before
+
+    done = client.post("/console/retention", data={"total": "2", "confirm": "yes"})
+    assert done.status_code == 302 and done.headers["Location"].endswith("/console/retention")
+    after = snapshot(db_session)
+    assert after[items["expired_contact"].reference]["anonymised_at"] is not None
+    assert after[items["expired_request"].reference]["anonymised_at"] is not None
+    assert after[held] == before[held]
+    run = db_session.scalars(select(AuditEvent).where(AuditEvent.action == "retention_purge")).one()
+    assert run.actor_id == admin.id and run.detail["counts"]["helpline_contact"] == 1
+    again = page_of(client.get("/console/retention").get_data(as_text=True))
+    assert "Retention run finished: 2 item(s) anonymised" in again.get_text()
+    assert again.find(attrs={"data-nothing": True}) is not None
