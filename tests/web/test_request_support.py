@@ -275,7 +275,11 @@ def test_family_saying_no_to_consent_stores_and_sends_nothing(client, db_session
     walk_request(client, answers(consent=None), until="/request-support/consent")
     response = client.post("/request-support/consent", data={"consent": "no"})
     assert response.headers["Location"] == "/request-support/no-consent"
-    assert "We cannot send your request" in client.get("/request-support/no-consent").get_data(as_text=True)
+    # The "no" is confirmed first (issue #17): the answers go only when the person says so.
+    assert "Are you sure" in client.get("/request-support/no-consent").get_data(as_text=True)
+    response = client.post("/request-support/no-consent", data={})
+    assert response.headers["Location"] == "/request-support/not-sent"
+    assert "We cannot send your request" in client.get("/request-support/not-sent").get_data(as_text=True)
     assert count(db_session, Submission) == 0 and count(db_session, OutboxMessage) == 0
     assert count(db_session, Draft) == 0
 

@@ -7,6 +7,7 @@ from wtforms.validators import ValidationError
 
 from portal.fields import JourneyForm, checkboxes, radios, select, text
 from talkzone.calendar import DAY_CODES
+from talkzone.contact_policy import text_number
 
 DAYS = list(zip(DAY_CODES, (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"),
                             _l("Friday"), _l("Saturday"), _l("Sunday")), strict=True))
@@ -40,3 +41,24 @@ class SafeContactForm(JourneyForm):
             raise ValidationError(_l("The end time must be after the start time"))
         if bool(self.start.data) != bool(field.data):
             raise ValidationError(_l("Choose both a start and an end time, or neither"))
+
+
+def ask_about_calls(form, channels) -> None:
+    """Voicemail and saying who is calling are asked only of someone who chose phone calls.
+
+    Without calls, the question of saying who we are is about the written messages instead
+    (the contact policy writes neutrally when the answer is no).
+    """
+    if "call" in (channels or ()):
+        return
+    del form.voicemail
+    form.say_who.label.text = _l("Can our messages say who they are from?")
+    form.say_who.description = _l("For example, on an email, text or letter that someone else "
+                                  "might see")
+
+
+def check_mobile_for_texts(channels, phone) -> None:
+    """Texts go to UK mobile numbers only: a landline with text chosen is refused, and why."""
+    if "text" in (channels or ()) and phone and not text_number(phone):
+        raise ValidationError(_l("We can only send texts to a mobile number. Enter a mobile number "
+                                 "starting 07, or do not select text message"))
