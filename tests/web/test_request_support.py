@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from talkzone.calendar import add_working_days, uk_date
 from talkzone.models import Draft, OutboxMessage, Submission, utcnow
-from tests.journeys import FAMILY, answers, submit_request, walk_request
-from tests.pages import first_strong, page_of
+from tests.journeys import FAMILY, PROFESSIONAL, answers, submit_request, walk_request
+from tests.pages import first_strong, main_text, page_of
 
 
 def count(db_session, model):
@@ -384,3 +384,74 @@ def test_idle_expiry_and_purge_take_each_journeys_draft_on_its_own(app, client, 
     db_session.commit()
     assert client.get("/complaint/care").status_code == 302  # idle too long: gone on next look
     assert count(db_session, Draft) == 0
+
+
+def test_a_no_to_consent_can_be_taken_back_with_the_answers_kept(client, db_session):
+    walk_request(client, answers(consent=None), until="/request-support/consent")
+    client.post("/request-support/consent", data={"consent": "no"})
+    page = page_of(client.get("/request-support/no-consent"))
+    back = page.find("a", string="Go back and change my answer")["href"]
+    assert back == "/request-support/consent"
+    # Going back asks the question again; a yes then sends the answers given before.
+    assert client.get(back).status_code == 200
+    assert client.get("/request-support/check-answers").headers["Location"] == back
+    client.post(back, data={"consent": "yes"})
+    client.post("/request-support/check-answers", data={})
+    assert db_session.scalars(select(Submission)).one().answers["about-you"]["name"] == "Jo Bloggs"
+
+
+def test_a_professional_learns_at_the_consent_question_that_the_request_is_held(client):
+    walk_request(client, copy.deepcopy(PROFESSIONAL), until="/request-support/family-consent")
+    text = main_text(client.get("/request-support/family-consent"))
+    assert "We will hold the request and not pass it to a team until you tell us the family agrees" in text
+
+
+def test_professional_pages_speak_of_the_family(client):
+    walk_request(client, copy.deepcopy(PROFESSIONAL), until="/request-support/contact")
+    contact = main_text(client.get("/request-support/contact"))
+    assert "How can we safely contact the family?" in contact
+    assert "Letter to the family's address" in contact and "address you gave" not in contact
+    assert "The family's phone number" in contact
+    response = client.post("/request-support/contact", data={})
+    assert "Select at least one safe way to contact the family" in main_text(response)
+    client.post("/request-support/contact", data=PROFESSIONAL["contact"])
+    safety = page_of(client.get("/request-support/safety"))
+    assert safety.title.get_text().startswith("When it is safe to contact the family")
+    text = main_text(safety)
+    for asked in ("Which days is it safe to contact the family?",
+                  "Can we leave the family a voicemail or message?",
+                  "Can we say who we are when we call the family?",
+                  "must not know the family has asked for help"):
+        assert asked in text
+    assert "contact you" not in text
+
+
+def test_a_family_is_still_spoken_to_as_you(client):
+    walk_request(client, copy.deepcopy(FAMILY), until="/request-support/safety")
+    text = main_text(client.get("/request-support/safety"))
+    assert "Which days is it safe to contact you?" in text and "Letter" not in text
+    assert "Letter to the address you gave" in main_text(client.get("/request-support/contact"))
+
+
+def test_caf_is_explained_in_plain_words(client):
+    walk_request(client, copy.deepcopy(FAMILY), until="/request-support/involved")
+    text = main_text(client.get("/request-support/involved"))
+    assert "fills in with the family to agree what help they need" in text
+    assert "CAF (Common Assessment Framework)" in text
+
+
+def test_something_else_reveals_a_box_and_is_kept_with_its_words(client, db_session):
+    walk_request(client, copy.deepcopy(FAMILY), until="/request-support/needs")
+    page = page_of(client.get("/request-support/needs"))
+    other = page.find("input", attrs={"name": "needs", "value": "other"})
+    revealed = page.find(id=other["data-aria-controls"])
+    assert revealed.find("input", attrs={"name": "other_need"}) is not None
+    submit_request(client, answers(needs={"needs": ["money", "other"], "other_need": "Caring for grandma"}))
+    stored = db_session.scalars(select(Submission)).one()
+    assert stored.answers["needs"]["needs"] == ["money", "other"]
+    assert stored.answers["needs"]["other_need"] == "Caring for grandma"
+
+
+def test_words_for_something_else_are_not_kept_once_it_is_unticked(client, db_session):
+    submit_request(client, answers(needs={"needs": ["money"], "other_need": "Caring for grandma"}))
+    assert db_session.scalars(select(Submission)).one().answers["needs"]["other_need"] == ""
