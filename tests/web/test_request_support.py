@@ -308,8 +308,10 @@ def test_a_child_at_risk_sends_people_to_social_care_and_999_first(client):
     walk_request(client, copy.deepcopy(FAMILY), until="/request-support/risk")
     response = client.post("/request-support/risk", data={"at_risk": "yes"})
     assert response.headers["Location"] == "/request-support/at-risk"
-    page = client.get("/request-support/at-risk").get_data(as_text=True)
-    assert "call 999 now" in page and "0300 123 6720" in page
+    response = client.get("/request-support/at-risk")
+    page = response.get_data(as_text=True)
+    # The numbers are tap-to-call links now (issue #17), so the words are read as text.
+    assert "call 999 now" in main_text(response) and "0300 123 6720" in page
     assert 'href="/request-support/involved"' in page  # they may still go on afterwards
 
 
@@ -455,3 +457,19 @@ def test_something_else_reveals_a_box_and_is_kept_with_its_words(client, db_sess
 def test_words_for_something_else_are_not_kept_once_it_is_unticked(client, db_session):
     submit_request(client, answers(needs={"needs": ["money"], "other_need": "Caring for grandma"}))
     assert db_session.scalars(select(Submission)).one().answers["needs"]["other_need"] == ""
+
+
+def test_phone_numbers_shown_to_the_public_are_tap_to_call_links(client):
+    walk_request(client, copy.deepcopy(FAMILY), until="/request-support/risk")
+    client.post("/request-support/risk", data={"at_risk": "yes"})
+    for path in ("/request-support/at-risk", "/request-support/not-sent", "/"):
+        page = page_of(client.get(path))
+        links = {a["href"]: a.get_text() for a in page.select('a[href^="tel:"]')}
+        assert links["tel:999"] == "999" and links["tel:08001111"] == "0800 1111", path
+        assert links["tel:03001236720"] == "0300 123 6720", path
+        assert all(a["dir"] == "ltr" for a in page.select('a[href^="tel:"]'))
+    client.post("/request-support/risk", data={"at_risk": "no"})
+    walk_request(client, copy.deepcopy(FAMILY))
+    client.post("/request-support/check-answers", data={})
+    page = page_of(client.get("/request-support/confirmation"))
+    assert {"tel:999", "tel:08001111", "tel:03001236720"} <= {a["href"] for a in page.select('a[href^="tel:"]')}
