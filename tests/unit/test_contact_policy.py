@@ -117,3 +117,11 @@ def test_every_outbound_path_is_known_and_public_ones_carry_a_permit():
     for name in ("talkzone/conversations.py",):
         call = (root / name).read_text().split("outbox.queue(", 1)[1].split("\n\n", 1)[0]
         assert "permit=permit" in call
+
+
+def test_safe_times_are_offered_every_half_hour_across_the_calling_hours():
+    from datetime import time
+
+    from talkzone.contact_policy import safe_time_choices
+
+    assert safe_time_choices(time(9, 30), time(11, 0)) == ["09:30", "10:00", "10:30", "11:00"]

@@ -12,8 +12,8 @@ from tests.pages import main_text, page_of
 
 
 def _safety_page(client, channels, **contact):
-    data = answers(contact={"channels": channels, "phone": "07700 900123", "email": "jo@example.com",
-                            **contact})
+    email = "jo@example.com" if "email" in channels else ""
+    data = answers(contact={"channels": channels, "phone": "07700 900123", "email": email, **contact})
     walk_request(client, copy.deepcopy(data), until="/request-support/safety")
     return client.get("/request-support/safety")
 
@@ -76,3 +76,33 @@ def test_an_email_typed_without_choosing_email_is_not_dropped(client):
     for fixed in ({"channels": ["call", "email"]}, {"channels": ["call"], "email": ""}):
         posted = {"phone": "07700 900123", "email": "jo@example.com", **fixed}
         assert client.post("/request-support/contact", data=posted).status_code == 302
+
+
+def _time_choices(response, name):
+    return [o["value"] for o in page_of(response).find("select", attrs={"name": name}).find_all("option")]
+
+
+def test_safe_times_are_every_half_hour_the_service_may_get_in_touch(client):
+    response = _safety_page(client, ["call"])
+    offered = _time_choices(response, "start")
+    assert offered[:4] == ["", "08:00", "08:30", "09:00"] and offered[-1] == "22:00"
+    assert _time_choices(response, "end") == offered
+    refused = client.post("/request-support/safety", data={**FAMILY["safety"], "start": "16:15"})
+    assert "Choose a time from the list" in main_text(refused)
+    assert client.post("/request-support/safety",
+                       data={**FAMILY["safety"], "start": "16:30", "end": "17:30"}).status_code == 302
+
+
+def test_safe_times_follow_the_calling_hours_in_the_councils_profile(make_app, tmp_path):
+    from talkzone.profile import PROFILES_DIR
+
+    text = (PROFILES_DIR / "lancashire.toml").read_text(encoding="utf-8")
+    profile = tmp_path / "shortday.toml"
+    hours = '[council]\ncalls_from = "09:30"\ncalls_until = "17:00"\n'
+    profile.write_text(text.replace("[council]\n", hours, 1), encoding="utf-8")
+    client = make_app(SERVICE_PROFILE=str(profile)).test_client()
+    offered = _time_choices(_safety_page(client, ["call"]), "start")
+    assert offered[1] == "09:30" and offered[-1] == "17:00" and len(offered) == 1 + 16
+    refused = client.post("/request-support/safety",
+                          data={**FAMILY["safety"], "start": "18:00", "end": "19:00"})
+    assert "Choose a time from the list" in main_text(refused)
