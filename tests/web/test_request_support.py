@@ -12,7 +12,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from talkzone.calendar import add_working_days, uk_date
-from talkzone.models import Draft, OutboxMessage, Submission, utcnow
+from talkzone.models import Draft, OutboxMessage, ReplyAddress, Submission, utcnow
 from tests.journeys import FAMILY, PROFESSIONAL, answers, submit_request, walk_request
 from tests.pages import first_strong, main_text, page_of
 
@@ -474,3 +474,28 @@ def test_phone_numbers_shown_to_the_public_are_tap_to_call_links(client):
     page = page_of(client.get("/request-support/confirmation"))
     shown = {a["href"] for a in page.select('a[href^="tel:"]')}
     assert {"tel:999", "tel:08001111", "tel:03001236720"} <= shown
+
+
+def _consent_mail(db_session):
+    return db_session.scalars(select(OutboxMessage).where(OutboxMessage.purpose == "consent_needed")).one()
+
+
+def test_the_consent_email_can_be_replied_to_and_the_reply_reaches_the_item(make_app, db_session):
+    client = make_app(MAIL_IN_ADDRESS="replies@mail.lancashire.example").test_client()
+    page = submit_request(client, answers(PROFESSIONAL, family_consent={"family_consent": "no"}))
+    assert "reply to the email we have sent you" in main_text(page)
+    mail = _consent_mail(db_session)
+    assert mail.reply_to.startswith("replies+") and mail.reply_to.endswith("@mail.lancashire.example")
+    assert "reply to this email quoting the reference" in mail.body
+    token = mail.reply_to.split("+")[1].split("@")[0]
+    found = db_session.scalars(select(ReplyAddress).where(ReplyAddress.token == token)).one()
+    assert found.submission_id == mail.submission_id
+
+
+def test_without_a_reply_address_the_consent_email_says_where_to_write(client, db_session):
+    page = submit_request(client, answers(PROFESSIONAL, family_consent={"family_consent": "no"}))
+    assert "email the address given in the email we have sent you" in main_text(page)
+    mail = _consent_mail(db_session)
+    stored = db_session.get(Submission, mail.submission_id)
+    assert mail.reply_to is None and "reply to this email" not in mail.body
+    assert f"email {stored.destination} quoting the reference" in mail.body

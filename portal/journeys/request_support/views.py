@@ -306,4 +306,5 @@ def confirmation():
     details = session.get("confirmation")
     if not details:
         return redirect(url_for("request_support.start"))
-    return render_template("request_support/confirmation.html", **details)
+    return render_template("request_support/confirmation.html", **details,
+                           can_reply=bool(mailing().reply_address))
