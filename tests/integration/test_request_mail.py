@@ -89,7 +89,8 @@ def test_contact_details_for_channels_not_chosen_are_not_stored(app, client, db_
 
 def test_text_acknowledgement_goes_through_the_sms_gateway_only_when_configured(make_app, smtp_server):
     app = make_app(SMS_EMAIL_GATEWAY="sms.example")
-    submit_request(app.test_client(), answers(contact={"channels": ["text"], "phone": "07700 900123", "email": ""}))
+    texts_only = {"channels": ["text"], "phone": "07700 900123", "email": ""}
+    submit_request(app.test_client(), answers(contact=texts_only))
     deliver(app)
     assert len(smtp_server.to("07700900123@sms.example")) == 1
 
