@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from markupsafe import Markup
 
 from config import CONFIGS, derive
 from portal.profile import current_profile
@@ -106,7 +107,14 @@ def _register_template_context(app: Flask) -> None:
     app.add_template_global(render, "render_field")
     app.add_template_global(error_summary)
     app.add_template_filter(date.fromisoformat, "fromiso")
+    app.add_template_filter(tel_link, "tel")
 
     @app.context_processor
     def _profile():
         return {"profile": current_profile(app)}
+
+
+def tel_link(number: str) -> Markup:
+    """A phone number shown to the public as a tap-to-call link, kept left to right in Urdu."""
+    target = "".join(ch for ch in number if ch.isdigit() or ch == "+")
+    return Markup('<a class="govuk-link" href="tel:{}" dir="ltr">{}</a>').format(target, number)

@@ -105,6 +105,16 @@ def in_safe_window(contact: dict, moment: datetime) -> bool | None:
     return True
 
 
+def safe_time_choices(calls_from: time, calls_until: time) -> list[str]:
+    """The times a person may give as the start or end of their safe window: every half hour
+    across the service's calling hours, as "HH:MM" (the form in_safe_window compares)."""
+    marks, minutes = [], calls_from.hour * 60 + calls_from.minute
+    while minutes <= calls_until.hour * 60 + calls_until.minute:
+        marks.append(f"{minutes // 60:02d}:{minutes % 60:02d}")
+        minutes += 30
+    return marks
+
+
 def next_safe_moment(contact: dict, now: datetime) -> datetime | None:
     """When a message may go: None if now is safe, else the next safe window's start (UK time)."""
     if in_safe_window(contact, now) is not False:

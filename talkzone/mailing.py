@@ -37,11 +37,15 @@ class Mailing:
 
 
 def queue_to_staff(session: Session, submission: Submission, mailing: Mailing, purpose: str,
-                   recipient: str) -> None:
-    """Mail to a staff mailbox, partner service or professional: no member of the public."""
-    subject, body = mailing.compose(purpose, submission)
+                   recipient: str, reply_to: str | None = None) -> None:
+    """Mail to a staff mailbox, partner service or professional: no member of the public.
+
+    ``reply_to`` is the item's reply address when the message asks for an answer by email.
+    """
+    extra = {"reply_to": reply_to} if reply_to else {}
+    subject, body = mailing.compose(purpose, submission, **extra)
     outbox.queue(session, submission=submission, purpose=purpose, recipient=recipient,
-                 subject=subject, body=body, domain=mailing.domain)
+                 subject=subject, body=body, domain=mailing.domain, reply_to=reply_to)
     audit.record(session, "mail_queued", submission=submission, purpose=purpose)
 
 

@@ -80,6 +80,9 @@ class Profile:
     advocacy: ContactService | None = None
     helpline: Helpline | None = None
     retention_months: dict[str, int] = field(default_factory=dict)
+    # When staff may call or write to the public at all; safe times are offered inside these.
+    calls_from: time = time(8, 0)
+    calls_until: time = time(22, 0)
 
     def area(self, code: str) -> Area | None:
         return next((a for a in self.areas if a.code == code), None)
@@ -227,6 +230,15 @@ def load_profile(name_or_path: str | Path) -> Profile:
             raise r.fail(f"retention.{kind}", "must be a whole number of months, 1 or more")
         retention[kind] = months
 
+    hours = {}
+    for key in ("calls_from", "calls_until"):
+        if key in council:
+            hours[key] = r.clock(council, key, "council.")
+            if hours[key].minute not in (0, 30) or hours[key].second:
+                raise r.fail(f"council.{key}", "must be on the hour or half hour, like 08:00 or 20:30")
+    if hours.get("calls_from", time(8, 0)) >= hours.get("calls_until", time(22, 0)):
+        raise r.fail("council.calls_until", "must be later than council.calls_from")
+
     return Profile(
         code=path.stem,
         council_name=r.get(council, "name", "council."),
@@ -246,4 +258,5 @@ def load_profile(name_or_path: str | Path) -> Profile:
         advocacy=r.service("advocacy"),
         helpline=helpline,
         retention_months=retention,
+        **hours,
     )

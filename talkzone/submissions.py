@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from talkzone import audit, callbacks_due, file_drop, search_terms, webhooks  # noqa: F401 (keep their rows in step with items)
 from talkzone.calendar import add_working_days, uk_date
+from talkzone.conversations import reply_address
 from talkzone.mailing import Mailing, queue_acknowledgements, queue_to_staff
 from talkzone.models import Kind, Submission, utcnow
 from talkzone.profile import Profile
@@ -132,11 +133,13 @@ def submit_request_for_support(session: Session, *, profile: Profile, answers: d
         audit.record(session, "safeguarding_flagged", submission=submission, reason="child_at_risk")
         queue_to_staff(session, submission, mailing, "safeguarding_notification", profile.duty_mailbox)
     if awaiting_consent:
-        queue_to_staff(session, submission, mailing, "consent_needed", professional["work_email"])
+        # The professional answers this one: a reply reaches the item (talkzone.conversations).
+        queue_to_staff(session, submission, mailing, "consent_needed", professional["work_email"],
+                       reply_to=reply_address(session, submission, mailing))
     else:
         queue_to_staff(session, submission, mailing, "district_notification", submission.destination)
         if professional:
             queue_to_staff(session, submission, mailing, "referrer_acknowledgement",
-                           professional["work_email"])
+                           professional["work_email"], reply_to=reply_address(session, submission, mailing))
         queue_acknowledgements(session, submission, mailing, "family_acknowledgement", now)
     return submission

@@ -124,7 +124,9 @@ class Walk:
         _continue(page)
         self.scan("contact")
         self.error_state("contact")
+        page.locator('input[name="channels"][value="call"]').check()
         page.locator('input[name="channels"][value="email"]').check()
+        page.fill("#phone", "07700 900123")
         page.fill("#email", "jo@example.com")
         _continue(page)
         self.scan("safety")
@@ -144,7 +146,7 @@ class Walk:
         page.wait_for_load_state()
         assert "/confirmation" in page.url
         self.scan("confirmation")
-        self.visit("/request-support/no-consent", "no consent")
+        self.visit("/request-support/not-sent", "no consent")
         self.visit("/staying-safe-online", "staying safe online")
         self.visit("/no-such-page", "page not found")
 

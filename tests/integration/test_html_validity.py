@@ -13,7 +13,7 @@ import pytest
 from talkzone import access, handoff, webhooks
 from talkzone.models import Kind
 from testkit.factories import make_api_client, make_item, make_user, sign_in_as
-from tests.journeys import FAMILY, submit_request, walk_request
+from tests.journeys import FAMILY, PROFESSIONAL, answers, submit_request, walk_request
 from tests.pages import PageRequests
 
 VNU = Path(__file__).resolve().parents[2] / "node_modules/vnu-jar/build/dist/vnu.jar"
@@ -161,4 +161,31 @@ def test_public_pages_pass_the_nu_html_checker(client, tmp_path):
 def test_console_pages_pass_the_nu_html_checker(app, db_session, tmp_path):
     pages = _console_pages(app, db_session)
     assert len(pages) > 20
+    _validate(pages, tmp_path)
+
+
+def test_request_support_edge_pages_pass_the_nu_html_checker(make_app, tmp_path):
+    """The pages issue #17 added or changed: held requests, the confirmed no, the revealed box."""
+    pages, client = {}, make_app().test_client()
+    walk_request(client, copy.deepcopy(PROFESSIONAL), until="/request-support/family-consent")
+    pages["family consent"] = client.get("/request-support/family-consent").get_data(as_text=True)
+    walk_request(client, answers(PROFESSIONAL, family_consent={"family_consent": "no"}))
+    pages["professional safety"] = client.get("/request-support/safety").get_data(as_text=True)
+    client.post("/request-support/check-answers")
+    pages["awaiting consent"] = client.get("/request-support/confirmation").get_data(as_text=True)
+    client = make_app().test_client()
+    data = answers(contact={"channels": ["email"], "phone": "", "email": "jo@example.com"}, consent=None)
+    walk_request(client, data, until="/request-support/consent")
+    pages["safety without calls"] = client.get("/request-support/safety").get_data(as_text=True)
+    pages["needs, something else (error)"] = client.post(
+        "/request-support/needs", data={"needs": ["other"], "details": "Help"}).get_data(as_text=True)
+    pages["contact (error)"] = client.post(
+        "/request-support/contact", data={"channels": ["text"], "phone": "01632 960 001",
+                                          "email": "jo@example.com"}).get_data(as_text=True)
+    pages["at risk"] = client.get("/request-support/at-risk").get_data(as_text=True)
+    client.post("/request-support/consent", data={"consent": "no"})
+    pages["confirm no consent"] = client.get("/request-support/no-consent").get_data(as_text=True)
+    client.post("/request-support/no-consent")
+    pages["not sent"] = client.get("/request-support/not-sent").get_data(as_text=True)
+    assert all("govuk-template__body" in html for html in pages.values()), "a redirect, not a page"
     _validate(pages, tmp_path)

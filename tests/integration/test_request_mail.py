@@ -67,7 +67,9 @@ def test_leicestershire_duty_team_receives_every_request(make_app, smtp_server, 
 ])
 def test_family_is_acknowledged_only_on_a_channel_marked_safe(app, client, smtp_server, channels,
                                                               expect_family_email):
-    data = answers(contact={"channels": channels, "phone": "07700 900123", "email": "jo@example.com"})
+    # An address typed without choosing email is refused at the question since issue #17.
+    email = "jo@example.com" if "email" in channels else ""
+    data = answers(contact={"channels": channels, "phone": "07700 900123", "email": email})
     submit_request(client, data)
     deliver(app)
     assert bool(smtp_server.to("jo@example.com")) is expect_family_email
@@ -76,8 +78,9 @@ def test_family_is_acknowledged_only_on_a_channel_marked_safe(app, client, smtp_
 
 
 def test_contact_details_for_channels_not_chosen_are_not_stored(app, client, db_session):
+    # An email typed without choosing email is refused since issue #17; a phone is still dropped.
     submit_request(client, answers(contact={"channels": ["letter"], "phone": "07700 900123",
-                                            "email": "jo@example.com"}))
+                                            "email": ""}))
     stored = db_session.scalars(select(Submission)).one()
     assert stored.phone is None and stored.email is None
     assert "phone" not in stored.contact and "email" not in stored.contact
@@ -86,7 +89,8 @@ def test_contact_details_for_channels_not_chosen_are_not_stored(app, client, db_
 
 def test_text_acknowledgement_goes_through_the_sms_gateway_only_when_configured(make_app, smtp_server):
     app = make_app(SMS_EMAIL_GATEWAY="sms.example")
-    submit_request(app.test_client(), answers(contact={"channels": ["text"], "phone": "07700 900123"}))
+    texts_only = {"channels": ["text"], "phone": "07700 900123", "email": ""}
+    submit_request(app.test_client(), answers(contact=texts_only))
     deliver(app)
     assert len(smtp_server.to("07700900123@sms.example")) == 1
 

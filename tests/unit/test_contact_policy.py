@@ -130,3 +130,11 @@ def test_system_purposes_go_only_to_the_councils_system_never_to_an_address():
                                ("council_webhook", "3@file-drop")):
         with pytest.raises(contact_policy.PolicyBypassed):
             contact_policy.release_time(purpose, recipient, "s", "b", None)
+
+
+def test_safe_times_are_offered_every_half_hour_across_the_calling_hours():
+    from datetime import time
+
+    from talkzone.contact_policy import safe_time_choices
+
+    assert safe_time_choices(time(9, 30), time(11, 0)) == ["09:30", "10:00", "10:30", "11:00"]

@@ -89,6 +89,9 @@ def _broken(tmp_path: Path, old: str, new: str) -> Path:
     ('code = "blackpool"', 'code = "preston"',
      "neighbours[0].code: 'preston' is already used by an area or neighbour"),
     ('name = "Lancashire County Council"\n', '', "council.name: is missing"),
+    ('[council]\n', '[council]\ncalls_from = "08:15"\n', "council.calls_from: must be on the hour or half"),
+    ('[council]\n', '[council]\ncalls_from = "20:00"\ncalls_until = "09:00"\n',
+     "council.calls_until: must be later than council.calls_from"),
 ])
 def test_a_bad_profile_names_file_key_and_problem(tmp_path, old, new, message):
     path = _broken(tmp_path, old, new)

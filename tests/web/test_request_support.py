@@ -12,9 +12,9 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from talkzone.calendar import add_working_days, uk_date
-from talkzone.models import Draft, OutboxMessage, Submission, utcnow
-from tests.journeys import FAMILY, answers, deliver_within_a_week, submit_request, walk_request
-from tests.pages import first_strong, page_of
+from talkzone.models import Draft, OutboxMessage, ReplyAddress, Submission, utcnow
+from tests.journeys import FAMILY, PROFESSIONAL, answers, deliver_within_a_week, submit_request, walk_request
+from tests.pages import first_strong, main_text, page_of
 
 
 def count(db_session, model):
@@ -336,7 +336,11 @@ def test_family_saying_no_to_consent_stores_and_sends_nothing(client, db_session
     walk_request(client, answers(consent=None), until="/request-support/consent")
     response = client.post("/request-support/consent", data={"consent": "no"})
     assert response.headers["Location"] == "/request-support/no-consent"
-    assert "We cannot send your request" in client.get("/request-support/no-consent").get_data(as_text=True)
+    # The "no" is confirmed first (issue #17): the answers go only when the person says so.
+    assert "Are you sure" in client.get("/request-support/no-consent").get_data(as_text=True)
+    response = client.post("/request-support/no-consent", data={})
+    assert response.headers["Location"] == "/request-support/not-sent"
+    assert "We cannot send your request" in client.get("/request-support/not-sent").get_data(as_text=True)
     assert count(db_session, Submission) == 0 and count(db_session, OutboxMessage) == 0
     assert count(db_session, Draft) == 0
 
@@ -365,8 +369,10 @@ def test_a_child_at_risk_sends_people_to_social_care_and_999_first(client):
     walk_request(client, copy.deepcopy(FAMILY), until="/request-support/risk")
     response = client.post("/request-support/risk", data={"at_risk": "yes"})
     assert response.headers["Location"] == "/request-support/at-risk"
-    page = client.get("/request-support/at-risk").get_data(as_text=True)
-    assert "call 999 now" in page and "0300 123 6720" in page
+    response = client.get("/request-support/at-risk")
+    page = response.get_data(as_text=True)
+    # The numbers are tap-to-call links now (issue #17), so the words are read as text.
+    assert "call 999 now" in main_text(response) and "0300 123 6720" in page
     assert 'href="/request-support/involved"' in page  # they may still go on afterwards
 
 
@@ -441,3 +447,116 @@ def test_idle_expiry_and_purge_take_each_journeys_draft_on_its_own(app, client, 
     db_session.commit()
     assert client.get("/complaint/care").headers["Location"].endswith("/answers-deleted")  # gone
     assert count(db_session, Draft) == 0
+
+
+def test_a_no_to_consent_can_be_taken_back_with_the_answers_kept(client, db_session):
+    walk_request(client, answers(consent=None), until="/request-support/consent")
+    client.post("/request-support/consent", data={"consent": "no"})
+    page = page_of(client.get("/request-support/no-consent"))
+    back = page.find("a", string="Go back and change my answer")["href"]
+    assert back == "/request-support/consent"
+    # Going back asks the question again; a yes then sends the answers given before.
+    assert client.get(back).status_code == 200
+    assert client.get("/request-support/check-answers").headers["Location"] == back
+    client.post(back, data={"consent": "yes"})
+    client.post("/request-support/check-answers", data={})
+    assert db_session.scalars(select(Submission)).one().answers["about-you"]["name"] == "Jo Bloggs"
+
+
+def test_a_professional_learns_at_the_consent_question_that_the_request_is_held(client):
+    walk_request(client, copy.deepcopy(PROFESSIONAL), until="/request-support/family-consent")
+    text = main_text(client.get("/request-support/family-consent"))
+    assert "We will hold the request and not pass it to a team until you tell us the family agrees" in text
+
+
+def test_professional_pages_speak_of_the_family(client):
+    walk_request(client, copy.deepcopy(PROFESSIONAL), until="/request-support/contact")
+    contact = main_text(client.get("/request-support/contact"))
+    assert "How can we safely contact the family?" in contact
+    assert "Letter to the family's address" in contact and "address you gave" not in contact
+    assert "The family's phone number" in contact
+    response = client.post("/request-support/contact", data={})
+    assert "Select at least one safe way to contact the family" in main_text(response)
+    client.post("/request-support/contact", data=PROFESSIONAL["contact"])
+    safety = page_of(client.get("/request-support/safety"))
+    assert safety.title.get_text().startswith("When it is safe to contact the family")
+    text = main_text(safety)
+    for asked in ("Which days is it safe to contact the family?",
+                  "Can we leave the family a voicemail or message?",
+                  "Can we say who we are when we call the family?",
+                  "must not know the family has asked for help"):
+        assert asked in text
+    assert "contact you" not in text
+
+
+def test_a_family_is_still_spoken_to_as_you(client):
+    walk_request(client, copy.deepcopy(FAMILY), until="/request-support/safety")
+    text = main_text(client.get("/request-support/safety"))
+    assert "Which days is it safe to contact you?" in text and "Letter" not in text
+    assert "Letter to the address you gave" in main_text(client.get("/request-support/contact"))
+
+
+def test_caf_is_explained_in_plain_words(client):
+    walk_request(client, copy.deepcopy(FAMILY), until="/request-support/involved")
+    text = main_text(client.get("/request-support/involved"))
+    assert "fills in with the family to agree what help they need" in text
+    assert "CAF (Common Assessment Framework)" in text
+
+
+def test_something_else_reveals_a_box_and_is_kept_with_its_words(client, db_session):
+    walk_request(client, copy.deepcopy(FAMILY), until="/request-support/needs")
+    page = page_of(client.get("/request-support/needs"))
+    other = page.find("input", attrs={"name": "needs", "value": "other"})
+    revealed = page.find(id=other["data-aria-controls"])
+    assert revealed.find("input", attrs={"name": "other_need"}) is not None
+    submit_request(client, answers(needs={"needs": ["money", "other"], "other_need": "Caring for grandma"}))
+    stored = db_session.scalars(select(Submission)).one()
+    assert stored.answers["needs"]["needs"] == ["money", "other"]
+    assert stored.answers["needs"]["other_need"] == "Caring for grandma"
+
+
+def test_words_for_something_else_are_not_kept_once_it_is_unticked(client, db_session):
+    submit_request(client, answers(needs={"needs": ["money"], "other_need": "Caring for grandma"}))
+    assert db_session.scalars(select(Submission)).one().answers["needs"]["other_need"] == ""
+
+
+def test_phone_numbers_shown_to_the_public_are_tap_to_call_links(client):
+    walk_request(client, copy.deepcopy(FAMILY), until="/request-support/risk")
+    client.post("/request-support/risk", data={"at_risk": "yes"})
+    for path in ("/request-support/at-risk", "/request-support/not-sent", "/"):
+        page = page_of(client.get(path))
+        links = {a["href"]: a.get_text() for a in page.select('a[href^="tel:"]')}
+        assert links["tel:999"] == "999" and links["tel:08001111"] == "0800 1111", path
+        assert links["tel:03001236720"] == "0300 123 6720", path
+        assert all(a["dir"] == "ltr" for a in page.select('a[href^="tel:"]'))
+    client.post("/request-support/risk", data={"at_risk": "no"})
+    walk_request(client, copy.deepcopy(FAMILY))
+    client.post("/request-support/check-answers", data={})
+    page = page_of(client.get("/request-support/confirmation"))
+    shown = {a["href"] for a in page.select('a[href^="tel:"]')}
+    assert {"tel:999", "tel:08001111", "tel:03001236720"} <= shown
+
+
+def _consent_mail(db_session):
+    return db_session.scalars(select(OutboxMessage).where(OutboxMessage.purpose == "consent_needed")).one()
+
+
+def test_the_consent_email_can_be_replied_to_and_the_reply_reaches_the_item(make_app, db_session):
+    client = make_app(MAIL_IN_ADDRESS="replies@mail.lancashire.example").test_client()
+    page = submit_request(client, answers(PROFESSIONAL, family_consent={"family_consent": "no"}))
+    assert "reply to the email we have sent you" in main_text(page)
+    mail = _consent_mail(db_session)
+    assert mail.reply_to.startswith("replies+") and mail.reply_to.endswith("@mail.lancashire.example")
+    assert "reply to this email quoting the reference" in mail.body
+    token = mail.reply_to.split("+")[1].split("@")[0]
+    found = db_session.scalars(select(ReplyAddress).where(ReplyAddress.token == token)).one()
+    assert found.submission_id == mail.submission_id
+
+
+def test_without_a_reply_address_the_consent_email_says_where_to_write(client, db_session):
+    page = submit_request(client, answers(PROFESSIONAL, family_consent={"family_consent": "no"}))
+    assert "email the address given in the email we have sent you" in main_text(page)
+    mail = _consent_mail(db_session)
+    stored = db_session.get(Submission, mail.submission_id)
+    assert mail.reply_to is None and "reply to this email" not in mail.body
+    assert f"email {stored.destination} quoting the reference" in mail.body

@@ -16,7 +16,7 @@ from portal.fields import (
     text,
 )
 from portal.journeys.questions.address import AddressForm  # noqa: F401 (a question page of this journey)
-from portal.journeys.questions.contact_preferences import YES_NO
+from portal.journeys.questions.contact_preferences import YES_NO, check_mobile_for_texts
 from talkzone.calendar import uk_date
 from talkzone.eligibility import TOO_OLD, child_age_problem
 from talkzone.models import utcnow
@@ -41,6 +41,7 @@ NEEDS = [
     ("school", _l("Not going to school")),
     ("risk_taking", _l("Risky behaviour, such as drugs or alcohol")),
     ("discrimination", _l("Discrimination or being treated unfairly")),
+    ("other", _l("Something else")),
 ]
 
 CHANNELS = [("call", _l("Phone call")), ("text", _l("Text message")), ("email", _l("Email")),
@@ -123,10 +124,17 @@ class AreaForm(JourneyForm):
 class NeedsForm(JourneyForm):
     needs = checkboxes(_l("What is the family finding hard?"), NEEDS,
                        hint=_l("Select all that apply"))
+    other_need = text(_l("What else is the family finding hard?"), max_length=200)
     details = long_text(_l("Tell us what is happening and what help you would like"),
                         _l("Tell us what is happening and what help you would like"),
                         hint=_l("Include anything that would help us understand, such as how "
                                 "long it has been going on"))
+
+    def validate_other_need(self, field):
+        if "other" in (self.needs.data or ()) and not field.data:
+            raise ValidationError(_l("Enter what else the family is finding hard"))
+        if "other" not in (self.needs.data or ()):
+            field.data = ""  # typed, then the box unticked: not kept
 
 
 class RiskForm(JourneyForm):
@@ -139,7 +147,10 @@ class RiskForm(JourneyForm):
 
 class InvolvedForm(JourneyForm):
     caf = radios(_l("Is there already an early help assessment (CAF) for the family?"),
-                 YES_NO_NOT_SURE, _l("Select yes, no or not sure"))
+                 YES_NO_NOT_SURE, _l("Select yes, no or not sure"),
+                 hint=_l("This is a form a worker, such as a teacher or health visitor, fills in "
+                         "with the family to agree what help they need. It is sometimes called a "
+                         "CAF (Common Assessment Framework)."))
     lead_professional = text(_l("Lead professional's name and organisation (optional)"),
                              max_length=200)
     social_worker = radios(_l("Does the family have a social worker?"), YES_NO_NOT_SURE,
@@ -173,10 +184,16 @@ class ContactForm(JourneyForm):
     def validate_phone(self, field):
         if {"call", "text"} & set(self.channels.data or ()) and not field.data:
             raise ValidationError(_l("Enter a phone number for calls or texts"))
+        if not field.errors:
+            check_mobile_for_texts(self.channels.data, field.data)
 
     def validate_email(self, field):
-        if "email" in (self.channels.data or ()) and not field.data:
+        chosen = "email" in (self.channels.data or ())
+        if chosen and not field.data:
             raise ValidationError(_l("Enter an email address"))
+        if field.data and not chosen:  # never dropped without a word
+            raise ValidationError(_l("You entered an email address but did not select email. "
+                                     "Select email, or delete the email address"))
 
 
 class ConsentForm(JourneyForm):

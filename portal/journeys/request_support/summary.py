@@ -66,7 +66,8 @@ def request_summary(answers: dict, journey) -> list[dict]:
     involved = answers["involved"]
     language = answers["language"]
     sections.append({"title": _("What is happening"), "rows": [
-        row(_l("Finding hard"), choice(forms.NeedsForm, "needs", needs.get("needs") or []),
+        row(_l("Finding hard"), lines(choice(forms.NeedsForm, "needs", needs.get("needs") or []),
+                                      needs.get("other_need")) or "",
             change("needs"), _l("what the family is finding hard")),
         row(_l("What is happening"), needs["details"], change("needs"), _l("what is happening")),
         row(_l("A child at risk of serious harm"), choice(forms.RiskForm, "at_risk",

@@ -18,9 +18,10 @@ from portal import db
 from portal.clock import now
 from portal.emails import mailing
 from portal.extensions import limiter
+from portal.fields import JourneyForm, Required
 from portal.i18n import current_language
 from portal.journeys.engine import Journey, Step, form_answers, form_data
-from portal.journeys.questions.contact_preferences import SafeContactForm
+from portal.journeys.questions.contact_preferences import SafeContactForm, ask_about_calls
 from portal.journeys.request_support import forms
 from portal.journeys.request_support.summary import request_summary
 from portal.profile import current_profile
@@ -93,6 +94,39 @@ def _area_context(answers):
 def _prepare_contact(form, answers):
     if _is_professional(answers):
         form.channels.label.text = _l("How can we safely contact the family?")
+        form.channels.validators = [Required(_l("Select at least one safe way to contact the family"))]
+        form.channels.choices = [(code, _l("Letter to the family's address") if code == "letter"
+                                  else label) for code, label in form.channels.choices]
+        form.phone.label.text = _l("The family's phone number")
+        form.email.label.text = _l("The family's email address")
+
+
+def _after_contact(answers):
+    # A voicemail answer given for calls no longer chosen is forgotten.
+    if "call" not in answers["contact"]["channels"]:
+        answers.get("safety", {}).pop("voicemail", None)
+    return None
+
+
+def _prepare_safety(form, answers):
+    channels = answers.get("contact", {}).get("channels")
+    if _is_professional(answers):
+        form.days.label.text = _l("Which days is it safe to contact the family?")
+        form.voicemail.label.text = _l("Can we leave the family a voicemail or message?")
+        form.say_who.label.text = _l("Can we say who we are when we call the family?")
+        form.must_not_know.label.text = _l("Is there anyone who must not know the family has "
+                                           "asked for help? (optional)")
+    ask_about_calls(form, channels)
+    if _is_professional(answers) and "call" not in (channels or ()):
+        form.say_who.label.text = _l("Can our messages to the family say who they are from?")
+
+
+def _safety_context(answers):
+    if _is_professional(answers):
+        return {"heading": _l("When it is safe to contact the family"),
+                "intro": _l("We will only get in touch with the family when and how you tell us "
+                            "it is safe.")}
+    return {}
 
 
 def _after_add_another(answers):
@@ -109,7 +143,9 @@ def _after_risk(answers):
 
 
 def _after_consent(answers):
+    # A "no" is not kept: the person confirms it on the next page, or goes back and answers again.
     if answers["consent"]["consent"] == "no":
+        answers.pop("consent")
         return url_for("request_support.no_consent")
     return None
 
@@ -121,7 +157,7 @@ STEPS = [
     Step("professional", forms.ProfessionalForm, _l("About you and your organisation"),
          template="request_support/professional.html", applies=_is_professional),
     Step("family-consent", forms.FamilyConsentForm, _l("The family's consent"),
-         applies=_is_professional),
+         template="request_support/family_consent.html", applies=_is_professional),
     Step("children", forms.AddAnotherForm, _l("Children"),
          template="request_support/children.html", before=_children_first,
          after=_after_add_another),
@@ -129,14 +165,14 @@ STEPS = [
     Step("area", forms.AreaForm, _l("Which area does the family live in?"),
          template="request_support/area.html", before=_neighbours_postcode,
          prepare=_prepare_area, after=_after_area, context=_area_context),
-    Step("needs", forms.NeedsForm, _l("What is happening")),
+    Step("needs", forms.NeedsForm, _l("What is happening"), template="request_support/needs.html"),
     Step("risk", forms.RiskForm, _l("Is a child at risk?"), after=_after_risk),
     Step("involved", forms.InvolvedForm, _l("Who is already involved")),
     Step("language", forms.LanguageForm, _l("Language and access needs")),
     Step("contact", forms.ContactForm, _l("How to contact you"),
-         template="request_support/contact.html", prepare=_prepare_contact),
+         template="request_support/contact.html", prepare=_prepare_contact, after=_after_contact),
     Step("safety", SafeContactForm, _l("When it is safe to contact you"),
-         template="journeys/safe_contact.html"),
+         template="journeys/safe_contact.html", prepare=_prepare_safety, context=_safety_context),
     Step("consent", forms.ConsentForm, _l("Sharing your information"),
          template="request_support/consent.html",
          applies=lambda a: not _is_professional(a), after=_after_consent),
@@ -225,9 +261,22 @@ def at_risk():
                            back_url=journey.url("risk"))
 
 
-@bp.get("/no-consent")
+@bp.route("/no-consent", methods=["GET", "POST"])
 def no_consent():
-    journey.discard()
+    """Confirm a "no" to sharing before the answers are deleted; going back keeps them."""
+    answers = journey.answers()
+    if not answers:
+        return redirect(url_for("request_support.start"))
+    form = JourneyForm()
+    if form.validate_on_submit():
+        journey.discard()
+        return redirect(url_for("request_support.not_sent"))
+    return render_template("request_support/confirm_no_consent.html", form=form,
+                           back_url=journey.url("consent"))
+
+
+@bp.get("/not-sent")
+def not_sent():
     return render_template("request_support/no_consent.html")
 
 
@@ -258,4 +307,5 @@ def confirmation():
     details = session.get("confirmation")
     if not details:
         return redirect(url_for("request_support.start"))
-    return render_template("request_support/confirmation.html", **details)
+    return render_template("request_support/confirmation.html", **details,
+                           can_reply=bool(mailing().reply_address))
