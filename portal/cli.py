@@ -93,15 +93,29 @@ def drafts_purge():
 
 @click.command("seed-demo")
 def seed_demo():
-    """Add a few demonstration requests (only to an empty database)."""
-    from portal.demo import seed
+    """Add demonstration items of every kind and one account per staff role (development only)."""
+    from portal import demo
 
-    with db.new_uow() as uow:
-        click.echo(seed(uow, current_app))
+    try:
+        with db.new_uow() as uow:
+            click.echo(demo.seed(uow, current_app))
+    except demo.NotInProduction as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(demo.sign_in_help(current_app.config["PUBLIC_BASE_URL"]))
+
+
+@click.command("demo-code")
+def demo_code():
+    """The demo accounts' current second-factor code (development only)."""
+    from portal import demo
+
+    if current_app.config["PORTAL_ENV"] == "production":
+        raise click.ClickException("demo-code is for development only")
+    click.echo(demo.current_code())
 
 
 def init_app(app: Flask) -> None:
     """Add every `flask` command of the portal."""
-    for group in (db_cli, outbox_cli, drafts_cli, seed_demo, users_cli, deadlines_cli, retention_cli,
+    for group in (db_cli, outbox_cli, drafts_cli, seed_demo, demo_code, users_cli, deadlines_cli, retention_cli,
                   translate_cli, mail_in_cli):
         app.cli.add_command(group)
