@@ -12,7 +12,7 @@ import click
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from portal import db
 from portal.clock import clock
@@ -92,6 +92,7 @@ def drafts_purge():
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo():
     """Add demonstration items of every kind and one account per staff role (development only)."""
     from portal import demo
@@ -105,6 +106,7 @@ def seed_demo():
 
 
 @click.command("demo-code")
+@with_appcontext
 def demo_code():
     """The demo accounts' current second-factor code (development only)."""
     from portal import demo
