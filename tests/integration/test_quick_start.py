@@ -138,7 +138,12 @@ def test_readme_quick_start_on_a_fresh_clone(tmp_path):
     server = _start(clone, port, log)
     try:
         seconds = _wait_for(base + "/", server, log, limit=60)
-        print(f"restart with nothing changed: serving after {seconds:.1f}s")
-        assert seconds < 5
+        # 5 s on an idle machine; on a shared one, as much longer as it is loaded past its cores.
+        load = os.getloadavg()[0]
+        limit = 5 * max(1.0, load / (os.cpu_count() or 1))
+        print(f"restart with nothing changed: serving after {seconds:.1f}s (load {load:.1f}, limit {limit:.1f}s)")
+        assert seconds < limit
+        assert log.read_text().count("npm run") == 1 and log.read_text().count("pybabel compile") == 2
+        assert log.read_text().count("seed-demo\n") == 1
     finally:
         _stop(server)
