@@ -14,7 +14,7 @@ export FLASK_RUN_HOST := $(HOST)
 export FLASK_RUN_PORT := $(PORT)
 # Each build step is a file made from its real inputs, so a restart with nothing changed skips it.
 ASSET_INPUTS := $(shell find portal/assets portal/static -path portal/static/dist -prune -o \
-  -path portal/static/css -prune -o -name govuk-frontend.min.js -prune -o -type f -print) \
+  -path portal/static/css -prune -o -path portal/static/fonts -prune -o -name govuk-frontend.min.js -prune -o -type f -print) \
   scripts/build-assets.mjs package.json package-lock.json
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard portal/translations/*/LC_MESSAGES/messages.po))
 # The demo database (SQLite in instance/) is migrated and seeded again only when the migrations
@@ -103,4 +103,4 @@ bench: install
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) node_modules portal/static/css portal/static/js/govuk-frontend.min.js
+	rm -rf $(VENV) node_modules portal/static/css portal/static/fonts portal/static/dist portal/static/js/govuk-frontend.min.js
