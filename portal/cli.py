@@ -118,6 +118,6 @@ def demo_code():
 
 def init_app(app: Flask) -> None:
     """Add every `flask` command of the portal."""
-    for group in (db_cli, outbox_cli, drafts_cli, seed_demo, demo_code, users_cli, deadlines_cli, retention_cli,
-                  translate_cli, mail_in_cli):
+    for group in (db_cli, outbox_cli, drafts_cli, seed_demo, demo_code, users_cli, deadlines_cli,
+                  retention_cli, translate_cli, mail_in_cli):
         app.cli.add_command(group)

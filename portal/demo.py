@@ -22,8 +22,8 @@ from talkzone.models import Submission, User, utcnow
 from talkzone.submissions import submit_request_for_support
 
 # Published on purpose (README): these accounts exist only in a development database.
-PASSWORD = "demo-password-2026"
-TOTP_SECRET = "DEMOCONSOLEDEMOCONSOLEDEMO234567"
+PASSWORD = "demo-password-2026"  # noqa: S105 (published, development only)
+TOTP_SECRET = "DEMOCONSOLEDEMOCONSOLEDEMO234567"  # noqa: S105 (likewise)
 DOMAIN = "demo.example"
 ACCOUNTS = {
     access.HELPLINE_ADVISER: ("helpline", "Hana Helpline (demo)"),

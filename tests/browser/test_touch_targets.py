@@ -29,7 +29,8 @@ SMALL_TARGETS = """() => {
     .filter((el) => !inSentence(el))
     .map((el) => ({el, box: el.getBoundingClientRect()}))
     .filter(({box}) => box.width < 24 || box.height < 24)
-    .map(({el, box}) => `${el.tagName} "${words(el.textContent)}" ${box.width.toFixed(1)}x${box.height.toFixed(1)}`);
+    .map(({el, box}) =>
+      `${el.tagName} "${words(el.textContent)}" ${box.width.toFixed(1)}x${box.height.toFixed(1)}`);
 }"""
 
 

@@ -43,7 +43,8 @@ def test_a_time_range_reads_start_first_in_urdu(js_page, base_url, live_app):
     ranges = js_page.evaluate("""() => [...document.querySelectorAll("main td")]
       .map((td) => [...td.querySelectorAll(":scope > bdi")])
       .filter((times) => times.length === 2 && /\\d/.test(times[0].textContent))
-      .map(([start, end]) => [start.getBoundingClientRect(), end.getBoundingClientRect(), start.parentElement.textContent])""")
+      .map(([start, end]) => [start.getBoundingClientRect(), end.getBoundingClientRect(),
+                              start.parentElement.textContent])""")
     assert len(ranges) >= 2, ranges
     # Read right to left, line by line: the start is on an earlier line, or to the right on the same one.
     for start, end, text in ranges:

@@ -126,7 +126,8 @@ def test_readme_quick_start_on_a_fresh_clone(tmp_path):
 
         mail = clone / "instance" / "mail"
         before = set(mail.iterdir())
-        unflagged = next(r for r in references if "flagged" not in browser.get(f"/console/items/{r}")[1].lower())
+        unflagged = next(r for r in references
+                         if "flagged" not in browser.get(f"/console/items/{r}")[1].lower())
         browser.submit(f"/console/items/{unflagged}/safeguarding", reason="Demo: checking mail arrives")
         deadline = time.monotonic() + 8
         while not any(unflagged in p.read_text() for p in set(mail.iterdir()) - before):
@@ -141,7 +142,8 @@ def test_readme_quick_start_on_a_fresh_clone(tmp_path):
         # 5 s on an idle machine; on a shared one, as much longer as it is loaded past its cores.
         load = os.getloadavg()[0]
         limit = 5 * max(1.0, load / (os.cpu_count() or 1))
-        print(f"restart with nothing changed: serving after {seconds:.1f}s (load {load:.1f}, limit {limit:.1f}s)")
+        print(f"restart with nothing changed: serving after {seconds:.1f}s "
+              f"(load {load:.1f}, limit {limit:.1f}s)")
         assert seconds < limit
         assert log.read_text().count("npm run") == 1 and log.read_text().count("pybabel compile") == 2
         assert log.read_text().count("seed-demo\n") == 1
