@@ -9,8 +9,19 @@ TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# flask run reads these, and so does config.py: links in staff mail point at this host and port.
+export FLASK_RUN_HOST := $(HOST)
+export FLASK_RUN_PORT := $(PORT)
+# Each build step is a file made from its real inputs, so a restart with nothing changed skips it.
+ASSET_INPUTS := $(shell find portal/assets portal/static -path portal/static/dist -prune -o \
+  -path portal/static/css -prune -o -path portal/static/fonts -prune -o -name govuk-frontend.min.js -prune -o -type f -print) \
+  scripts/build-assets.mjs package.json package-lock.json
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard portal/translations/*/LC_MESSAGES/messages.po))
+# The demo database (SQLite in instance/) is migrated and seeded again only when the migrations
+# or the demo data change; with DATABASE_URL set, every run migrates and seeds.
+DEMO_DB := $(if $(DATABASE_URL),demo-db,instance/portal.db)
 
-.PHONY: install system-deps assets translations run test lint-ruff lint-imports test-sqlite test-postgres lint bench serve clean
+.PHONY: install system-deps assets translations demo-db run test lint-ruff lint-imports test-sqlite test-postgres lint bench serve clean
 
 install: $(BIN)/.installed node_modules/.installed assets translations
 
@@ -23,12 +34,16 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-assets: node_modules/.installed
+assets: portal/static/dist/manifest.json
+
+portal/static/dist/manifest.json: $(ASSET_INPUTS) node_modules/.installed
 	npm run --silent build
 
 # Compiled catalogues are built here, never committed; a broken catalogue stops the build.
-translations: $(BIN)/.installed
-	$(BIN)/pybabel compile -d portal/translations --statistics
+translations: $(CATALOGUES)
+
+portal/translations/%/LC_MESSAGES/messages.mo: portal/translations/%/LC_MESSAGES/messages.po $(BIN)/.installed
+	$(BIN)/pybabel compile -i $< -o $@ --statistics
 
 # Debian's Chromium for the browser tests (Playwright cannot download a browser here), and
 # Debian's Dovecot for the IMAP tests.
@@ -44,12 +59,20 @@ system-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq dovecot-imapd >/dev/null; \
 	fi
 
-run: install
+$(DEMO_DB): $(wildcard migrations/versions/*.py) portal/demo.py | $(BIN)/.installed
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
-	@echo "Portal: http://$(HOST):$(PORT)/  (mail is written to instance/mail/)"
-	$(FLASK) outbox send
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@if [ -f instance/portal.db ]; then touch instance/portal.db; fi
+
+# The outbox worker runs beside the server, so mail lands in instance/mail/ while you click;
+# Ctrl-C stops both (the trap also ends the worker if the server stops on its own).
+run: install $(DEMO_DB)
+	@echo "Portal: http://$(HOST):$(PORT)/   console: http://$(HOST):$(PORT)/console"
+	@echo "Demo staff: helpline@, triage@, feedback@, safeguarding@, admin@demo.example;" \
+	  "password demo-password-2026; code: $(FLASK) demo-code   (mail: instance/mail/*.eml)"
+	@$(FLASK) outbox worker --poll 1 & worker=$$!; \
+	  trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
+	  $(FLASK) run
 
 test: install system-deps lint-ruff lint-imports test-sqlite test-postgres
 
@@ -80,4 +103,4 @@ bench: install
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) node_modules portal/static/css portal/static/js/govuk-frontend.min.js
+	rm -rf $(VENV) node_modules portal/static/css portal/static/fonts portal/static/dist portal/static/js/govuk-frontend.min.js

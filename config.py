@@ -96,7 +96,15 @@ class Config:
     CLOCK = None
 
 
+def _dev_base_url() -> str:
+    """Where `make run` (or `flask run` with FLASK_RUN_HOST/FLASK_RUN_PORT) serves, for links in mail."""
+    host = os.environ.get("FLASK_RUN_HOST", "127.0.0.1")
+    host = "localhost" if host in ("0.0.0.0", "::") else host  # noqa: S104 (a name, not a bind)
+    return f"http://{host}:{os.environ.get('FLASK_RUN_PORT', '5000')}"
+
+
 class DevelopmentConfig(Config):
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or _dev_base_url()
     SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-not-a-secret")
     MAIL_TRANSPORT = os.environ.get("MAIL_TRANSPORT", "files")
     LOG_JSON = _flag("LOG_JSON", False)
@@ -107,6 +115,7 @@ class DevelopmentConfig(Config):
 
 class TestConfig(DevelopmentConfig):
     TESTING = True
+    PUBLIC_BASE_URL = Config.PUBLIC_BASE_URL
     MAIL_TRANSPORT = "smtp"
     RATELIMIT_ENABLED = False
 

@@ -23,6 +23,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     config_name = config_name or os.environ.get("PORTAL_ENV", "development")
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(CONFIGS[config_name])
+    app.config["PORTAL_ENV"] = config_name
     app.config.update(overrides)
     derive(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)

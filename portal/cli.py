@@ -12,7 +12,7 @@ import click
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from portal import db
 from portal.api.cli import api_clients_cli
@@ -94,16 +94,32 @@ def drafts_purge():
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo():
-    """Add a few demonstration requests (only to an empty database)."""
-    from portal.demo import seed
+    """Add demonstration items of every kind and one account per staff role (development only)."""
+    from portal import demo
 
-    with db.new_uow() as uow:
-        click.echo(seed(uow, current_app))
+    try:
+        with db.new_uow() as uow:
+            click.echo(demo.seed(uow, current_app))
+    except demo.NotInProduction as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(demo.sign_in_help(current_app.config["PUBLIC_BASE_URL"]))
+
+
+@click.command("demo-code")
+@with_appcontext
+def demo_code():
+    """The demo accounts' current second-factor code (development only)."""
+    from portal import demo
+
+    if current_app.config["PORTAL_ENV"] == "production":
+        raise click.ClickException("demo-code is for development only")
+    click.echo(demo.current_code())
 
 
 def init_app(app: Flask) -> None:
     """Add every `flask` command of the portal."""
-    for group in (db_cli, outbox_cli, drafts_cli, seed_demo, users_cli, deadlines_cli, retention_cli,
-                  translate_cli, mail_in_cli, webhooks_cli, file_drop_cli, api_clients_cli):
+    for group in (db_cli, outbox_cli, drafts_cli, seed_demo, demo_code, users_cli, deadlines_cli,
+                  retention_cli, translate_cli, mail_in_cli, webhooks_cli, file_drop_cli, api_clients_cli):
         app.cli.add_command(group)

@@ -2,7 +2,8 @@
 // then writes every static file again under portal/static/dist with a content hash in its name
 // (cached for a year, immutable), each beside its gzip and brotli forms, and dist/manifest.json
 // mapping plain names to hashed ones (portal/assets.py reads it; WhiteNoise serves the files).
-// Fonts and the crown images are deliberately not copied: the service uses Arial and its own icon.
+// GOV.UK's fonts and the crown images are deliberately not copied: the service uses Arial and its
+// own icon. Urdu pages alone get Noto Nastaliq Urdu (css/urdu.css, linked only when lang="ur").
 import { createHash } from "node:crypto";
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, extname, join, relative } from "node:path";
@@ -21,6 +22,13 @@ const result = sass.compile("portal/assets/scss/main.scss", {
   silenceDeprecations: ["import"],
 });
 writeFileSync(`${out}/css/main.css`, result.css);
+const urdu = sass.compile("portal/assets/scss/urdu.scss", { style: "compressed" });
+writeFileSync(`${out}/css/urdu.css`, urdu.css);
+mkdirSync(`${out}/fonts`, { recursive: true });
+for (const weight of [400, 700]) {
+  const font = `noto-nastaliq-urdu-arabic-${weight}-normal.woff2`;
+  copyFileSync(`node_modules/@fontsource/noto-nastaliq-urdu/files/${font}`, `${out}/fonts/${font}`);
+}
 copyFileSync("node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js", `${out}/js/govuk-frontend.min.js`);
 
 const files = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -28,9 +36,10 @@ const files = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((entry)
   if (entry.isDirectory()) return path === dist ? [] : files(path);
   return [relative(out, path)];
 });
-// Scripts that import others (init.js imports govuk-frontend.min.js) go after what they import,
-// so the import can be rewritten to the hashed name.
-const sources = files(out).sort((a, b) => (a.endsWith("init.js") ? 1 : 0) - (b.endsWith("init.js") ? 1 : 0));
+// Files that name others go after what they name, so the names can be rewritten to the hashed
+// ones: init.js imports govuk-frontend.min.js, a stylesheet's url() names a font.
+const order = (name) => (name.endsWith("init.js") ? 2 : name.endsWith(".css") ? 1 : 0);
+const sources = files(out).sort((a, b) => order(a) - order(b));
 rmSync(dist, { recursive: true, force: true });
 const manifest = {};
 for (const name of sources) {
@@ -41,6 +50,13 @@ for (const name of sources) {
       if (dirname(plain) === dirname(name)) {
         text = text.replaceAll(`"./${plain.split("/").pop()}"`, `"./${hashed.split("/").pop()}"`);
       }
+    }
+    body = Buffer.from(text);
+  }
+  if (name.endsWith(".css")) {
+    let text = body.toString();
+    for (const [plain, hashed] of Object.entries(manifest)) {
+      if (plain.startsWith("fonts/")) text = text.replaceAll(`../${plain}`, `../${hashed.slice("dist/".length)}`);
     }
     body = Buffer.from(text);
   }

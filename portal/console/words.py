@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import format_datetime
+from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from portal.i18n import clock_time
+from portal.i18n import clock_time, is_rtl
 from talkzone.calendar import DAY_CODES, uk_time
 from talkzone.inbox import callback_windows
 
@@ -95,11 +95,18 @@ def uk_moment(moment) -> str:
     return format_datetime(uk_time(moment), "EEE d MMM y HH:mm")
 
 
-def window(start, end) -> str:
+def times(start, end) -> Markup:
+    """"4pm–6pm"; on a right-to-left page each time is isolated, so the start is still read first."""
+    if not is_rtl(str(get_locale())):
+        return Markup("{}–{}").format(clock_time(start), clock_time(end))
+    return Markup("<bdi>{}</bdi>–<bdi>{}</bdi>").format(clock_time(start), clock_time(end))
+
+
+def window(start, end) -> Markup:
     """A call back window in UK time, like "Tue 1 Dec 2pm–4pm"."""
     begin, finish = uk_time(start), uk_time(end)
-    times = f"{clock_time(begin.time())}–{clock_time(finish.time())}"
-    return f"{format_datetime(begin, 'EEE d MMM')} {times}"
+    return Markup("{} {}").format(format_datetime(begin, "EEE d MMM"),
+                                  times(begin.time(), finish.time()))
 
 
 def next_window(contact: dict, now) -> str:
@@ -112,10 +119,10 @@ def safe_times(contact: dict) -> str:
     """When it is safe to make contact, in words."""
     windows = callback_windows(contact)
     if windows:
-        return "; ".join(window(start, end) for start, end in windows)
+        return Markup("; ").join(window(start, end) for start, end in windows)
     days = day_span(contact.get("days") or []) or _("any day")
     if contact.get("start") and contact.get("end"):
-        return f"{days} {clock_time(contact['start'])}–{clock_time(contact['end'])}"
+        return Markup("{} {}").format(days, times(contact["start"], contact["end"]))
     return _("%(days)s, any time", days=days)
 
 
@@ -136,7 +143,7 @@ def contact_panel(contact: dict) -> list[str]:
         lines.append(_("Do not leave a voicemail."))
     elif contact.get("voicemail") == "yes":
         lines.append(_("A voicemail or message is fine."))
-    lines.append(_("Safe: %(times)s.", times=safe_times(contact)))
+    lines.append(escape(_("Safe: %(times)s.")) % {"times": safe_times(contact)})
     if contact.get("say_who") == "no":
         lines.append(_("Do not say where you are calling from."))
     elif contact.get("say_who") == "yes":

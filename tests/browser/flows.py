@@ -105,3 +105,19 @@ def request_for_support(page, base_url, *, role="parent", family_consent="Yes", 
         go_on(page)
         seen.append(page.url)
     return seen
+
+
+def sign_in_demo(page, base_url, email: str) -> None:
+    """Sign in to the console as a `seed-demo` account, by the forms' field names (any language)."""
+    from portal import demo
+
+    submit = "main form button[type=submit], main form button:not([type])"
+    page.goto(f"{base_url}/console/sign-in")
+    page.fill("[name=email]", email)
+    page.fill("[name=password]", demo.PASSWORD)
+    page.locator(submit).last.click()
+    page.wait_for_load_state()
+    page.fill("[name=code]", demo.current_code())
+    page.locator(submit).last.click()
+    page.wait_for_load_state()
+    assert page.url.rstrip("/").endswith("/console"), page.url
