@@ -102,8 +102,9 @@ CASES = [
     (complaint(contact_method={"method": "letter"}), "address",
      {**YOUNG_PERSON["address"], "postcode": "XYZ 123"}, "Enter a full UK postcode, like PR1 2AB",
      "2 Park Road"),
-    (YOUNG_PERSON, "safety", {**YOUNG_PERSON["safety"], "voicemail": ""},
-     "Select yes if we can leave a message", "My carer"),
+    # Voicemail is asked only of someone who chose a phone call.
+    (complaint(contact_method={"method": "call"}, phone={"phone": "07700 900123"}), "safety",
+     {**YOUNG_PERSON["safety"], "voicemail": ""}, "Select yes if we can leave a message", "My carer"),
     (YOUNG_PERSON, "safety", {**YOUNG_PERSON["safety"], "say_who": ""},
      "Select yes if we can say where we are calling from", "My carer"),
     (YOUNG_PERSON, "safety", {**YOUNG_PERSON["safety"], "start": "18:00", "end": "16:00"},
@@ -421,3 +422,12 @@ def test_age_is_asked_as_in_the_helpline_journey(make_app):
     assert complaint_age == question(client.get("/helpline/about-you").page)
     assert complaint_age[0] == "How old are you?"
     assert ("prefer_not", "Prefer not to say") in complaint_age[1] and ("16", "16") in complaint_age[1]
+
+
+def test_the_confirmation_gives_emergency_numbers_as_tap_to_call_links(client):
+    from tests.complaint_journey import submit_complaint
+    from tests.pages import page_of
+
+    page = page_of(submit_complaint(client))
+    links = {a["href"]: a.get_text() for a in page.select('a[href^="tel:"]')}
+    assert {"tel:999": "999", "tel:08001111": "0800 1111"}.items() <= links.items()

@@ -106,3 +106,23 @@ def test_safe_times_follow_the_calling_hours_in_the_councils_profile(make_app, t
     refused = client.post("/request-support/safety",
                           data={**FAMILY["safety"], "start": "18:00", "end": "19:00"})
     assert "Choose a time from the list" in main_text(refused)
+
+
+def test_the_complaint_asks_about_voicemail_only_when_a_call_is_chosen(client):
+    from tests.complaint_journey import YOUNG_PERSON, walk_complaint
+
+    walk_complaint(client, until="/complaint/safety")  # the young person chose email
+    page = page_of(client.get("/complaint/safety"))
+    assert page.find("input", attrs={"name": "voicemail"}) is None
+    assert "Can our messages say who they are from?" in main_text(page)
+    calls = copy.deepcopy(YOUNG_PERSON) | {"contact-method": {"method": "call"}, "phone": {"phone": "07700 900123"}}
+    other = client.application.test_client()
+    walk_complaint(other, calls, until="/complaint/safety")
+    assert page_of(other.get("/complaint/safety")).find("input", attrs={"name": "voicemail"}) is not None
+
+
+def test_safe_times_read_as_clock_times(client):
+    page = page_of(_safety_page(client, ["call"]))
+    labels = [option.get_text() for option in page.find("select", attrs={"name": "start"}).find_all("option")]
+    assert labels[0] == "Any time" and "4:30pm" in labels and "9am" in labels
+    assert page.find("option", string="4:30pm")["value"] == "16:30"

@@ -381,3 +381,10 @@ def test_the_time_picker_shows_one_time_as_day_radios_and_two_lists(morning):
     assert page.find("details").has_attr("open")
     assert page.find("input", attrs={"name": "day_1", "value": "2026-11-25"}).has_attr("checked")
     assert "This time overlaps another time you chose" in page.find("details").get_text()
+
+
+def test_crisis_numbers_are_tap_to_call_links(morning):
+    from tests.pages import page_of
+
+    links = {a["href"]: a.get_text() for a in page_of(morning.get("/helpline/")).select('a[href^="tel:"]')}
+    assert {"tel:999": "999", "tel:08001111": "0800 1111", "tel:116123": "116 123"}.items() <= links.items()

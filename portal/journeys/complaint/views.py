@@ -13,7 +13,7 @@ from portal.i18n import current_language
 from portal.journeys.complaint import forms
 from portal.journeys.complaint.summary import complaint_summary
 from portal.journeys.engine import Journey, Step
-from portal.journeys.questions.contact_preferences import SafeContactForm
+from portal.journeys.questions.contact_preferences import SafeContactForm, ask_about_calls
 from portal.profile import current_profile
 from talkzone.complaints import (
     DETAILS_STEP,
@@ -91,6 +91,7 @@ def _prepare_phone(form, answers):
 
 
 def _prepare_safety(form, answers):
+    ask_about_calls(form, [contact_method(answers)])
     form.must_not_know.description = _l("For example, a carer, a worker or someone you live with. "
                                         "We will be careful not to let them find out.")
 

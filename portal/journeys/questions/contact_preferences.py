@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
 
 from portal.fields import JourneyForm, checkboxes, radios, select, text
+from portal.i18n import clock_time
 from portal.profile import current_profile
 from talkzone.calendar import DAY_CODES
 from talkzone.contact_policy import safe_time_choices, text_number
@@ -16,9 +17,11 @@ YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
 
 
 def time_choices(blank):
-    """"Any time", then each half hour the service's profile says it may get in touch."""
+    """"Any time", then each half hour the service's profile says it may get in touch, shown as
+    clock times read everywhere else ("4:30pm")."""
     profile = current_profile()
-    return [("", blank)] + [(t, t) for t in safe_time_choices(profile.calls_from, profile.calls_until)]
+    return [("", blank)] + [(t, clock_time(t)) for t in safe_time_choices(profile.calls_from,
+                                                                         profile.calls_until)]
 
 
 class SafeContactForm(JourneyForm):
