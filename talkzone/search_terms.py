@@ -3,7 +3,9 @@
 Each term is a kind letter, a colon and a word: ``r:`` every tail of the reference (so any
 part of it is a prefix of one), ``n:`` each part of each name of the item's own people
 (unaccented, lower case), ``p:`` the full postcode and its outward code, ``t:`` a phone
-number's digits, ``e:`` an email address in lower case. A search is then one index range
+number's digits, ``e:`` an email address in lower case, ``b:`` a date of birth and the whole
+name it was given with ("b:2016-05-04:amy hart"), so a repeat contact about the same child is found.
+A search is then one index range
 per word on ``search_terms.term``, the same on SQLite and PostgreSQL.
 """
 
@@ -73,6 +75,9 @@ def terms_for(item: Submission) -> set[str]:
             terms.add("t:" + digits(value))
         elif key == "email":
             terms.add("e:" + value.strip().lower())
+    for child in (item.answers or {}).get("child_list") or []:
+        if isinstance(child, dict) and child.get("dob") and words(child.get("name")):
+            terms.add(f"b:{child['dob']}:{' '.join(words(child['name']))}")
     return {t[:200] for t in terms}
 
 
@@ -153,12 +158,22 @@ def _matching(ids):
 
 
 def _shared(term: str) -> bool:
-    """A term two contacts from one person share: a phone, an email, a full postcode (no outward code)."""
-    return term[:2] in ("t:", "e:") or term.startswith("p:") and len(term) > 6
+    """A term two contacts from one person share: a phone, an email, a name with a date of birth,
+    a full postcode (no outward code)."""
+    return term[:2] in PERSON_KINDS or term.startswith("p:") and len(term) > 6
+
+
+PERSON_KINDS = ("t:", "e:", "b:")
+
+
+def person_keys(item: Submission) -> list[str]:
+    """What tells the item's person apart (phone, email, name with date of birth), for flags on a person."""
+    return sorted(t for t in terms_for(item) if t[:2] in PERSON_KINDS)
 
 
 def previous_contacts(session: Session, user, item: Submission, limit: int = 10) -> list[Submission]:
-    """Other items the user may see with the same phone, email or postcode as this one, newest first."""
+    """Other items the user may see with the same phone, email, name and date of birth or postcode
+    as this one, newest first."""
     from talkzone import access
 
     keys = sorted(t for t in terms_for(item) if _shared(t))

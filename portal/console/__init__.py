@@ -14,6 +14,7 @@ from portal.console import (  # noqa: E402,F401
     guard,
     items,
     privacy,
+    repeats,
     replies,
     reports,
     signin,

@@ -16,7 +16,7 @@ from portal.console.guard import current_staff, requires
 from portal.emails import mailing
 from portal.fields import single_line
 from portal.profile import current_profile
-from talkzone import access, audit, callbacks_due, inbox, search_terms, worklist
+from talkzone import access, audit, callbacks_due, inbox, person_flags, repeats, search_terms, worklist
 from talkzone.calendar import uk_date, uk_time
 from talkzone.models import Kind, User, utcnow
 
@@ -115,13 +115,17 @@ def item(reference):
     found = inbox.view(session, current_staff(), reference)
     entries = inbox.timeline(session, found)
     events = audit.events_for(session, found) if access.can(current_staff(), "view_audit") else []
-    names = _names([e["actor_id"] for e in entries] + [e.actor_id for e in events]
-                   + [found.assigned_to_id, found.safeguarding_by_id])
     previous = search_terms.previous_contacts(session, current_staff(), found)
+    related = repeats.related(session, current_staff(), found)
+    merged = [(dup, inbox.timeline(session, dup)) for dup in related.duplicates]
+    flags = person_flags.active(session, found, uk_date(clock.now()))
+    names = _names([e["actor_id"] for e in entries + [e for _d, t in merged for e in t]]
+                   + [e.actor_id for e in events] + [f.by_id for f in flags]
+                   + [found.assigned_to_id, found.safeguarding_by_id, related.merge and related.merge.by_id])
     return render_template(
         "console/item.html", item=found, panel=words.contact_panel(found.contact), words=words,
         timeline=entries, names=names, audit_events=events, can=lambda p: access.can(current_staff(), p),
-        previous=previous,
+        previous=previous, related=related, merged_timelines=merged, person_flags=flags,
         area=profile().area(found.area_code) if found.area_code else None,
         safe_now=inbox.in_safe_window(found.contact or {}, utcnow()), transitions=inbox.transitions(found))
 
