@@ -14,7 +14,8 @@ from tests.journeys import deliver_within_a_week
 DUTY = "safeguarding-duty@lancashire.example"
 FOCUSED_TEXT = "() => (document.activeElement.innerText || document.activeElement.value || '').trim()"
 FOCUSED_LABEL = """() => { const e = document.activeElement;
-  return ((e.labels && e.labels[0] && e.labels[0].innerText) || e.getAttribute('aria-label') || '').trim(); }"""
+  const label = e.labels && e.labels[0] && e.labels[0].innerText;
+  return (label || e.getAttribute('aria-label') || '').trim(); }"""
 
 
 def _tab_to(page, wanted: str, read=FOCUSED_TEXT, limit: int = 120) -> None:
@@ -76,7 +77,8 @@ def test_keyboard_only_triage(js_page, serve, make_app, axe_check):
         assert item.assigned_to_id == adviser.id
         assert [n.text for n in session.scalars(select(Note).where(Note.submission_id == item.id))] == [
             "Spoke to Robin, calling back later"]
-        attempt = session.scalars(select(CallbackAttempt).where(CallbackAttempt.submission_id == item.id)).one()
+        attempt = session.scalars(select(CallbackAttempt)
+                                  .where(CallbackAttempt.submission_id == item.id)).one()
         assert (attempt.method, attempt.result) == ("call", "reached")
 
 
@@ -90,7 +92,8 @@ def test_a_safeguarding_flag_reason_reaches_the_duty_mailbox(js_page, serve, mak
     _sign_in(page, base_url, officer.email, officer.totp_secret)
     page.goto(f"{base_url}/console/items/{reference}")
     page.get_by_role("link", name="Flag for safeguarding").click()
-    page.get_by_label("Why does this need urgent safeguarding attention?").fill("Bruises seen at school today")
+    why = page.get_by_label("Why does this need urgent safeguarding attention?")
+    why.fill("Bruises seen at school today")
     page.get_by_role("button", name="Save").click()
     page.wait_for_load_state()
     assert "The duty team has been told" in page.inner_text("main")
