@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from portal import clock, db
+from portal import answer_words, clock, db
 from portal.console import bp, forms, words
 from portal.console.guard import current_staff, requires
 from portal.emails import mailing
@@ -62,6 +62,7 @@ def _filters() -> worklist.Filters:
         kind=kind, status=values.get("status") or None, area=values.get("area") or None,
         mine=_flag("mine"), unassigned=_flag("unassigned"), overdue=_flag("overdue"),
         due_soon=_flag("due_soon"), safeguarding=_flag("safeguarding"),
+        sort=values.get("sort") if values.get("sort") in worklist.SORTS else None,
         # Search terms may be personal data, so they only ever arrive in a POST body.
         search=single_line(request.form.get("q") or "")[:200] or None if request.method == "POST" else None)
 
@@ -92,12 +93,28 @@ def inbox_page():
     kinds = worklist.kinds_for(current_staff())
     due = [] if filters.search else callbacks_due.due_now(session, current_staff(), moment)
     names = _names([i.assigned_to_id for i in page.items])
+    since = _since(moment)
+    arrived = worklist.new_since(session, current_staff(), filters, since, today) if since else None
     return render_template("console/inbox.html", page=page, filters=filters, form=form, today=today,
                            kinds=kinds, words=words, due=due, names=names, now=moment,
+                           counts=worklist.counts(session, current_staff(), filters, today),
+                           since=since, arrived=arrived, loaded=int(moment.timestamp()),
+                           topic=answer_words.topic, cap=worklist.COUNT_CAP,
                            overdue=worklist.overdue, due_soon=worklist.due_soon,
                            areas=access.districts_for(current_staff(), profile().areas),
                            statuses=sorted({s for k in kinds for s in inbox.STATUSES[k]}))
 
+
+
+def _since(moment: datetime) -> datetime | None:
+    """When the page the member of staff is looking at was loaded (a whole number of seconds), if given."""
+    try:
+        seconds = int(request.args.get("since", ""))
+    except ValueError:
+        return None
+    if not 0 < seconds <= moment.timestamp():
+        return None
+    return datetime.fromtimestamp(seconds, UTC)
 
 
 def _names(user_ids) -> dict[int, str]:

@@ -106,6 +106,11 @@ def uk_moment(moment) -> str:
     return format_datetime(uk_time(moment), "EEE d MMM y HH:mm")
 
 
+def uk_clock(moment) -> str:
+    """A moment's UK clock time, like "14:02"."""
+    return format_datetime(uk_time(moment), "HH:mm")
+
+
 def window(start, end) -> str:
     """A call back window in UK time, like "Tue 1 Dec 2pm–4pm"."""
     begin, finish = uk_time(start), uk_time(end)
