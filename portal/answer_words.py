@@ -11,11 +11,29 @@ from __future__ import annotations
 from collections.abc import Callable
 
 _TOPICS: dict[str, Callable[[dict], str]] = {}
+_SUMMARIES: dict[str, Callable[[dict], list[dict]]] = {}
 
 
 def register(kind: str, topic: Callable[[dict], str]) -> None:
     """Say how a journey's answers name what they are about."""
     _TOPICS[kind] = topic
+
+
+def register_summary(kind: str, summary: Callable[[dict], list[dict]]) -> None:
+    """Say how a journey's answers read on its check-your-answers page (sections of summary rows)."""
+    _SUMMARIES[kind] = summary
+
+
+def summary(item) -> list[dict] | None:
+    """The item's answers as the person saw them at check your answers, in the page's language,
+    without the "Change" links; None when the journey's summary cannot read them."""
+    found = _SUMMARIES.get(item.kind)
+    try:
+        sections = found(item.answers or {}) if found else None
+    except (KeyError, TypeError, AttributeError, ValueError):
+        return None
+    return [{"title": s["title"], "rows": [{k: v for k, v in r.items() if k != "actions"} for r in s["rows"]]}
+            for s in sections] if sections else None
 
 
 def topic(item) -> str:

@@ -142,7 +142,8 @@ def item(reference):
     return render_template(
         "console/item.html", item=found, panel=words.contact_panel(found.contact), words=words,
         timeline=entries, names=names, audit_events=events, can=lambda p: access.can(current_staff(), p),
-        previous=previous, related=related, merged_timelines=merged, person_flags=flags,
+        previous=previous, related=related, summary=answer_words.summary(found),
+        merged_timelines=merged, person_flags=flags,
         area=profile().area(found.area_code) if found.area_code else None,
         safe_now=inbox.in_safe_window(found.contact or {}, utcnow()), transitions=inbox.transitions(found))
 
