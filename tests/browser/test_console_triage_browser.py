@@ -27,6 +27,12 @@ def _tab_to(page, wanted: str, read=FOCUSED_TEXT, limit: int = 120) -> None:
     raise AssertionError(f"Tab never reached {wanted!r}")
 
 
+def _follow(page, key: str = "Enter") -> None:
+    """Press a key that loads another page, and wait for it."""
+    with page.expect_navigation():
+        page.keyboard.press(key)
+
+
 def test_keyboard_only_triage(js_page, serve, make_app, axe_check):
     app = make_app(WTF_CSRF_ENABLED=True)
     base_url = serve(app)
@@ -41,27 +47,25 @@ def test_keyboard_only_triage(js_page, serve, make_app, axe_check):
     axe_check(page)
     _tab_to(page, "Search by reference", FOCUSED_LABEL)
     page.keyboard.type("hartley")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    _follow(page)
     _tab_to(page, wanted)
-    page.keyboard.press("Enter")
+    _follow(page)
     page.wait_for_url(f"**/console/items/{wanted}")
     axe_check(page)
     _tab_to(page, "Assign to me")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    _follow(page)
     assert "Assignment saved" in page.inner_text("main")
     _tab_to(page, "Add a note")
-    page.keyboard.press("Enter")
+    _follow(page)
     page.wait_for_url("**/notes")
     _tab_to(page, "Note", FOCUSED_LABEL)
     page.keyboard.type("Spoke to Robin, calling back later")
     _tab_to(page, "Save")
-    page.keyboard.press("Enter")
+    _follow(page)
     page.wait_for_url(f"**/console/items/{wanted}")
     assert "Note added" in page.inner_text("main")
     _tab_to(page, "Log a callback attempt")
-    page.keyboard.press("Enter")
+    _follow(page)
     page.wait_for_url("**/callbacks")
     axe_check(page)
     _tab_to(page, "Phone call", FOCUSED_LABEL)
@@ -69,7 +73,7 @@ def test_keyboard_only_triage(js_page, serve, make_app, axe_check):
     _tab_to(page, "Reached them", FOCUSED_LABEL)
     page.keyboard.press("Space")
     _tab_to(page, "Save")
-    page.keyboard.press("Enter")
+    _follow(page)
     page.wait_for_url(f"**/console/items/{wanted}")
     assert "Callback attempt logged" in page.inner_text("main")
     with app.extensions["db_sessionmaker"]() as session:
