@@ -61,3 +61,12 @@ def test_name_words_are_unaccented_and_split_on_punctuation():
     assert search_terms.words("Zoë O'Brien-Łukasz") == ["zoe", "obrien", "lukasz"]
     assert search_terms.words("O’Brien") == ["obrien"]
     assert search_terms.words("  ") == []
+
+
+def test_a_child_with_a_date_of_birth_is_found_by_whole_name_and_date_as_the_same_person(session):
+    answers = {"child_list": [{"name": "Zoë  O'Brien", "dob": "2016-05-04"}, {"name": "Kit Walker"}]}
+    item = make_item(session, Kind.REQUEST_FOR_SUPPORT, answers=answers, contact={"channels": []})
+    terms = search_terms.terms_for(item)
+    assert "b:2016-05-04:zoe obrien" in terms
+    assert not any(t.startswith("b:") and "kit" in t for t in terms), "no date of birth, no key"
+    assert search_terms.person_keys(item) == ["b:2016-05-04:zoe obrien"]
