@@ -144,12 +144,33 @@ def condition(text: str):
         # Wrapped, as SQLite takes no parenthesised compound inside another.
         options.append(select(intersect(*each).subquery().c.submission_id) if len(each) > 1 else each[0])
     if _OUTWARD.match(upper):
-        options.append(_ids(SearchTerm.term == "p:" + upper.lower()))
+        options.append(select(_newest("p:" + upper.lower()).c.submission_id))
     if _REFERENCE_PART.match(upper):
         options.append(_ids(_prefix("r:" + upper.lower())))
     if not options:
         return None
     return _matching(union(*options) if len(options) > 1 else options[0])
+
+
+# An outward code matches a growing share of every item ever stored: only the newest this many
+# (by arrival, the index's own order) are looked at, and the page says more words would narrow it.
+OUTWARD_CAP = 500
+
+
+def _newest(term: str):
+    """The newest OUTWARD_CAP items with the term: a backward walk of the term's index range, no sort."""
+    return (select(SearchTerm.submission_id).where(SearchTerm.term == term)
+            .order_by(SearchTerm.submission_id.desc()).limit(OUTWARD_CAP).subquery())
+
+
+def capped(session: Session, text: str) -> bool:
+    """Whether a search's outward code matches more items than are looked at."""
+    upper = " ".join((text or "").split()).upper().replace(" ", "").replace("-", "")
+    if "@" in text or normalise_postcode(text or "") or not _OUTWARD.match(upper):
+        return False
+    over = (select(SearchTerm.submission_id).where(SearchTerm.term == "p:" + upper.lower())
+            .limit(OUTWARD_CAP + 1))
+    return len(session.scalars(over).all()) > OUTWARD_CAP
 
 
 def _matching(ids):

@@ -53,6 +53,8 @@ class Page:
     items: list[Submission]
     number: int
     has_next: bool
+    # The search matched more than it looks at (talkzone.search_terms.OUTWARD_CAP): only the newest.
+    capped: bool = False
 
     @property
     def has_previous(self) -> bool:
@@ -122,7 +124,8 @@ def inbox(session: Session, user: User, filters: Filters, page: int = 1, today: 
     else:
         query = query.order_by(*order).offset((page - 1) * page_size).limit(page_size + 1)
     rows = list(session.scalars(query))
-    return Page(items=rows[:page_size], number=page, has_next=len(rows) > page_size)
+    capped = bool(filters.search) and search_terms.capped(session, filters.search)
+    return Page(items=rows[:page_size], number=page, has_next=len(rows) > page_size, capped=capped)
 
 
 def _capped_count(session: Session, query) -> int:

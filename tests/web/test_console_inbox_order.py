@@ -100,3 +100,21 @@ def test_check_for_new_items_since_the_page_loaded_without_javascript(make_app, 
     assert text_of(later.select_one("[data-new-items] strong")) == "3 new items since 14:02"
     assert f"since={int(moments[-1].timestamp())}" in later.select_one("[data-check-new]")["href"]
     assert client.get("/console/?since=banana").status_code == 200
+
+
+def test_an_outward_code_search_looks_at_the_newest_items_only_and_says_so(make_app, db_session,
+                                                                         monkeypatch):
+    from talkzone import search_terms
+
+    monkeypatch.setattr(search_terms, "OUTWARD_CAP", 3)
+    app = make_app(CLOCK=lambda: AT)
+    client, _ = _signed_in(app, db_session)
+    stored = [make_item(db_session, subject_name="Alex", postcode=f"PR1 {n}AB") for n in range(5)]
+    page = client.post("/console/", data={"q": "PR1"}).page
+    found = [r.select_one("a").get_text(strip=True) for r in page.select("[data-inbox] tbody tr")]
+    assert sorted(found) == sorted(i.reference for i in stored[2:])
+    assert "Showing only the newest 3 items with that postcode area" in text_of(page.select_one("[data-capped]"))
+    narrow = client.post("/console/", data={"q": "PR1 0AB"}).page
+    assert narrow.select_one("[data-capped]") is None
+    assert [r.select_one("a").get_text(strip=True) for r in narrow.select("[data-inbox] tbody tr")] == [
+        stored[0].reference]
