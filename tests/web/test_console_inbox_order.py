@@ -113,7 +113,8 @@ def test_an_outward_code_search_looks_at_the_newest_items_only_and_says_so(make_
     page = client.post("/console/", data={"q": "PR1"}).page
     found = [r.select_one("a").get_text(strip=True) for r in page.select("[data-inbox] tbody tr")]
     assert sorted(found) == sorted(i.reference for i in stored[2:])
-    assert "Showing only the newest 3 items with that postcode area" in text_of(page.select_one("[data-capped]"))
+    said = text_of(page.select_one("[data-capped]"))
+    assert "Showing only the newest 3 items with that postcode area" in said
     narrow = client.post("/console/", data={"q": "PR1 0AB"}).page
     assert narrow.select_one("[data-capped]") is None
     assert [r.select_one("a").get_text(strip=True) for r in narrow.select("[data-inbox] tbody tr")] == [
