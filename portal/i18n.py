@@ -30,12 +30,22 @@ def is_rtl(code: str) -> bool:
     """Whether the language is written right to left (from CLDR for languages not listed)."""
     return code in RTL or Locale.parse(code).character_order == "right-to-left"
 COOKIE = "lang"
+# The console's own choice, sent only to the console: a member of staff who read the public pages
+# in Urdu on the same browser still gets the console in English, or in the language they chose here.
+CONSOLE_COOKIE, CONSOLE_PATH = "console_lang", "/console"
+
+
+def _in_console() -> bool:
+    return request.path == CONSOLE_PATH or request.path.startswith(CONSOLE_PATH + "/")
 
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
         return "en"
+    if _in_console():
+        chosen = request.args.get("lang") or request.cookies.get(CONSOLE_COOKIE)
+        return chosen if chosen in languages else "en"
     chosen = request.args.get("lang") or request.cookies.get(COOKIE)
     if chosen in languages:
         return chosen
@@ -49,8 +59,9 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _remember_language(response):
         chosen = request.args.get("lang")
-        if chosen in app.config["LANGUAGES"] and request.cookies.get(COOKIE) != chosen:
-            response.set_cookie(COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax",
+        name, path = (CONSOLE_COOKIE, CONSOLE_PATH) if _in_console() else (COOKIE, "/")
+        if chosen in app.config["LANGUAGES"] and request.cookies.get(name) != chosen:
+            response.set_cookie(name, chosen, max_age=365 * 24 * 3600, samesite="Lax", path=path,
                                 secure=app.config["SESSION_COOKIE_SECURE"], httponly=True)
         return response
 

@@ -27,7 +27,7 @@ SIGNING_IN = "signing_in"
 SIGNED_IN = "signed_in"
 
 _CASEWORK = {"view_inbox", "view_item", "assign", "change_status", "add_note", "log_callback", "reply",
-             "flag_safeguarding"}
+             "flag_safeguarding", "link_items", "flag_person"}
 PERMISSIONS: dict[str, frozenset[str]] = {
     HELPLINE_ADVISER: frozenset(_CASEWORK | {"reroute", "log_contact"}),
     DISTRICT_TRIAGE_OFFICER: frozenset(_CASEWORK),

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
     event,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -483,3 +484,66 @@ class ReportCount(Base):
     safeguarding: Mapped[bool] = mapped_column(Boolean, primary_key=True)
     value: Mapped[str] = mapped_column(String(60), primary_key=True)
     n: Mapped[int] = mapped_column(Integer)
+
+
+class ItemLink(Base):
+    """Two items staff found to be from the same person, linked both ways (lower id first).
+
+    The unique pair means two members of staff linking the same items at once make one link.
+    """
+
+    __tablename__ = "item_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    second_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("first_id", "second_id", name="uq_item_links_pair"),)
+
+
+class ItemMerge(Base):
+    """A duplicate closed as merged into its original; its own timeline stays with it.
+
+    The duplicate is the primary key, so an item is merged once however many try at once.
+    """
+
+    __tablename__ = "item_merges"
+
+    duplicate_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), primary_key=True)
+    original_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PersonFlag(Base):
+    """A warning about a person ("abusive contact"), shown on every item that shares one of its keys.
+
+    The keys are search terms (``t:`` phone, ``e:`` email, ``b:`` name with date of birth) in
+    ``person_flag_keys``; a flag past ``expires_on`` or removed is no longer shown.
+    """
+
+    __tablename__ = "person_flags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text)
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    removed_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class PersonFlagKey(Base):
+    """One key a person flag is found by."""
+
+    __tablename__ = "person_flag_keys"
+
+    flag_id: Mapped[int] = mapped_column(ForeignKey("person_flags.id"), primary_key=True)
+    key: Mapped[str] = mapped_column(_Term, primary_key=True)
+
+    __table_args__ = (Index("ix_person_flag_keys_key", "key", "flag_id"),)

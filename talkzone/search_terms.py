@@ -3,7 +3,9 @@
 Each term is a kind letter, a colon and a word: ``r:`` every tail of the reference (so any
 part of it is a prefix of one), ``n:`` each part of each name of the item's own people
 (unaccented, lower case), ``p:`` the full postcode and its outward code, ``t:`` a phone
-number's digits, ``e:`` an email address in lower case. A search is then one index range
+number's digits, ``e:`` an email address in lower case, ``b:`` a date of birth and the whole
+name it was given with ("b:2016-05-04:amy hart"), so a repeat contact about the same child is found.
+A search is then one index range
 per word on ``search_terms.term``, the same on SQLite and PostgreSQL.
 """
 
@@ -73,6 +75,9 @@ def terms_for(item: Submission) -> set[str]:
             terms.add("t:" + digits(value))
         elif key == "email":
             terms.add("e:" + value.strip().lower())
+    for child in (item.answers or {}).get("child_list") or []:
+        if isinstance(child, dict) and child.get("dob") and words(child.get("name")):
+            terms.add(f"b:{child['dob']}:{' '.join(words(child['name']))}")
     return {t[:200] for t in terms}
 
 
@@ -119,7 +124,8 @@ def _ids(condition):
 def condition(text: str):
     """The items a search finds, told apart by the search's shape; None when it has nothing to look for.
 
-    An email address, a phone number or a full postcode find only that. Anything else finds
+    An email address or a phone number find only that. A full postcode finds that postcode and,
+    where the same letters could be one ("W87VZ"), a part of a reference. Anything else finds
     items with a name part starting with every word typed (in any order), and, where it could
     be one, an outward code or a part of a reference.
     """
@@ -129,22 +135,43 @@ def condition(text: str):
         return _matching(_ids(SearchTerm.term == "e:" + query.lower()))
     if _PHONE.match(query) and len(digits(query)) >= 10:
         return _matching(_ids(SearchTerm.term == "t:" + digits(query)))
+    options = []
     full = normalise_postcode(query)
     if full:
-        return _matching(_ids(SearchTerm.term == "p:" + full.replace(" ", "").lower()))
-    options = []
-    parts = words(query)
+        options.append(_ids(SearchTerm.term == "p:" + full.replace(" ", "").lower()))
+    parts = words(query) if not full else []
     if parts:
         each = [_ids(_prefix("n:" + w)) for w in dict.fromkeys(parts)]
         # Wrapped, as SQLite takes no parenthesised compound inside another.
         options.append(select(intersect(*each).subquery().c.submission_id) if len(each) > 1 else each[0])
-    if _OUTWARD.match(upper):
-        options.append(_ids(SearchTerm.term == "p:" + upper.lower()))
+    if _OUTWARD.match(upper) and not full:
+        options.append(select(_newest("p:" + upper.lower()).c.submission_id))
     if _REFERENCE_PART.match(upper):
         options.append(_ids(_prefix("r:" + upper.lower())))
     if not options:
         return None
     return _matching(union(*options) if len(options) > 1 else options[0])
+
+
+# An outward code matches a growing share of every item ever stored: only the newest this many
+# (by arrival, the index's own order) are looked at, and the page says more words would narrow it.
+OUTWARD_CAP = 500
+
+
+def _newest(term: str):
+    """The newest OUTWARD_CAP items with the term: a backward walk of the term's index range, no sort."""
+    return (select(SearchTerm.submission_id).where(SearchTerm.term == term)
+            .order_by(SearchTerm.submission_id.desc()).limit(OUTWARD_CAP).subquery())
+
+
+def capped(session: Session, text: str) -> bool:
+    """Whether a search's outward code matches more items than are looked at."""
+    upper = " ".join((text or "").split()).upper().replace(" ", "").replace("-", "")
+    if "@" in text or normalise_postcode(text or "") or not _OUTWARD.match(upper):
+        return False
+    over = (select(SearchTerm.submission_id).where(SearchTerm.term == "p:" + upper.lower())
+            .limit(OUTWARD_CAP + 1))
+    return len(session.scalars(over).all()) > OUTWARD_CAP
 
 
 def _matching(ids):
@@ -153,12 +180,22 @@ def _matching(ids):
 
 
 def _shared(term: str) -> bool:
-    """A term two contacts from one person share: a phone, an email, a full postcode (no outward code)."""
-    return term[:2] in ("t:", "e:") or term.startswith("p:") and len(term) > 6
+    """A term two contacts from one person share: a phone, an email, a name with a date of birth,
+    a full postcode (no outward code)."""
+    return term[:2] in PERSON_KINDS or term.startswith("p:") and len(term) > 6
+
+
+PERSON_KINDS = ("t:", "e:", "b:")
+
+
+def person_keys(item: Submission) -> list[str]:
+    """What tells the item's person apart (phone, email, name with date of birth), for flags on a person."""
+    return sorted(t for t in terms_for(item) if t[:2] in PERSON_KINDS)
 
 
 def previous_contacts(session: Session, user, item: Submission, limit: int = 10) -> list[Submission]:
-    """Other items the user may see with the same phone, email or postcode as this one, newest first."""
+    """Other items the user may see with the same phone, email, name and date of birth or postcode
+    as this one, newest first."""
     from talkzone import access
 
     keys = sorted(t for t in terms_for(item) if _shared(t))

@@ -6,10 +6,10 @@ query ever counts the whole table. Safeguarding items come first, then the newes
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 
-from sqlalchemy import false, select
+from sqlalchemy import false, func, select
 from sqlalchemy.orm import Session
 
 from talkzone import access, search_terms
@@ -36,6 +36,14 @@ class Filters:
     due_soon: bool = False
     safeguarding: bool = False
     search: str | None = None
+    # "due" (soonest deadline first, none last) or "received" (oldest first); else safeguarding, newest.
+    sort: str | None = None
+
+
+SORTS = ("due", "received")
+QUICK_FILTERS = ("mine", "unassigned", "overdue", "due_soon", "safeguarding")
+# Counts stop here: "more than 999" is all a queue's size needs to say, and it stays an index range.
+COUNT_CAP = 999
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,8 @@ class Page:
     items: list[Submission]
     number: int
     has_next: bool
+    # The search matched more than it looks at (talkzone.search_terms.OUTWARD_CAP): only the newest.
+    capped: bool = False
 
     @property
     def has_previous(self) -> bool:
@@ -57,10 +67,7 @@ def search_condition(text: str):
     return false() if found is None else found
 
 
-def inbox(session: Session, user: User, filters: Filters, page: int = 1, today: date | None = None,
-          page_size: int = PAGE_SIZE) -> Page:
-    """One page of the items the user may see, narrowed by the filters."""
-    today = today or uk_date(utcnow())
+def _narrowed(user: User, filters: Filters, today: date):
     query = access.items(user)
     if filters.kind:
         query = query.where(Submission.kind == filters.kind)
@@ -84,23 +91,58 @@ def inbox(session: Session, user: User, filters: Filters, page: int = 1, today: 
     if filters.due_soon:
         soon = add_working_days(today, DUE_SOON_WORKING_DAYS)
         query = query.where(Submission.due_on >= today, Submission.due_on <= soon)
+    return query
+
+
+def _order(columns, sort: str | None):
+    if sort == "due":
+        return (columns.due_on.is_(None), columns.due_on, columns.created_at.desc(), columns.id.desc())
+    if sort == "received":
+        return (columns.created_at, columns.id)
+    return (columns.safeguarding.desc(), columns.created_at.desc(), columns.id.desc())
+
+
+def inbox(session: Session, user: User, filters: Filters, page: int = 1, today: date | None = None,
+          page_size: int = PAGE_SIZE) -> Page:
+    """One page of the items the user may see, narrowed by the filters, in the order asked for."""
+    today = today or uk_date(utcnow())
+    query = _narrowed(user, filters, today)
     page = min(max(1, page), MAX_PAGE)
-    order = (Submission.safeguarding.desc(), Submission.created_at.desc(), Submission.id.desc())
+    order = _order(Submission, filters.sort)
     if filters.search:
         # A search is selective by design: find and page its matches through the search indexes
         # first, then fetch only that page's rows. Left to itself the planner may walk the whole
         # queue in order instead, hoping to meet matches early: slow when they are old or rare.
         matches = (query.where(search_condition(filters.search))
-                   .with_only_columns(Submission.id, Submission.safeguarding, Submission.created_at)
+                   .with_only_columns(Submission.id, Submission.safeguarding, Submission.created_at,
+                                      Submission.due_on)
                    .cte("matches").prefix_with("MATERIALIZED"))
         page_ids = (select(matches.c.id)
-                    .order_by(matches.c.safeguarding.desc(), matches.c.created_at.desc(), matches.c.id.desc())
+                    .order_by(*_order(matches.c, filters.sort))
                     .offset((page - 1) * page_size).limit(page_size + 1).subquery())
         query = select(Submission).join(page_ids, Submission.id == page_ids.c.id).order_by(*order)
     else:
         query = query.order_by(*order).offset((page - 1) * page_size).limit(page_size + 1)
     rows = list(session.scalars(query))
-    return Page(items=rows[:page_size], number=page, has_next=len(rows) > page_size)
+    capped = bool(filters.search) and search_terms.capped(session, filters.search)
+    return Page(items=rows[:page_size], number=page, has_next=len(rows) > page_size, capped=capped)
+
+
+def _capped_count(session: Session, query) -> int:
+    ids = query.with_only_columns(Submission.id).limit(COUNT_CAP + 1).subquery()
+    return session.scalar(select(func.count()).select_from(ids))
+
+
+def counts(session: Session, user: User, filters: Filters, today: date) -> dict[str, int]:
+    """How many items each quick filter would show on top of the other filters (at most COUNT_CAP + 1)."""
+    base = {name: False for name in QUICK_FILTERS} | {"search": None}
+    return {name: _capped_count(session, _narrowed(user, replace(filters, **(base | {name: True})), today))
+            for name in QUICK_FILTERS}
+
+
+def new_since(session: Session, user: User, filters: Filters, since: datetime, today: date) -> int:
+    """How many items the inbox's filters would show that arrived after ``since`` (capped)."""
+    return _capped_count(session, _narrowed(user, filters, today).where(Submission.created_at > since))
 
 
 def kinds_for(user: User) -> tuple[str, ...]:

@@ -1,7 +1,7 @@
 """idempotent send: a random key per draft, stored unique on the submission it becomes
 
 Revision ID: 0014_idempotency
-Revises: 0012_reports
+Revises: 0013_repeat
 Create Date: 2026-12-02 16:00:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014_idempotency"
-down_revision = "0012_reports"
+down_revision = "0013_repeat"
 branch_labels = None
 depends_on = None
 

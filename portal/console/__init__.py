@@ -16,6 +16,7 @@ from portal.console import (  # noqa: E402,F401
     hooks,
     items,
     privacy,
+    repeats,
     replies,
     reports,
     retention,

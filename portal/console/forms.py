@@ -9,6 +9,7 @@ from wtforms import BooleanField, HiddenField, PasswordField
 from wtforms.validators import Regexp, ValidationError
 
 from portal.fields import (
+    DateParts,
     EmailAddress,
     Required,
     UKPhone,
@@ -276,3 +277,24 @@ class WebhookForm(FlaskForm):
             check_url(field.data)
         except WebhookError:
             raise ValidationError(_l("Enter a URL starting with https:// or http://")) from None
+
+
+class MergeForm(VersionedForm):
+    """The confirmation of a merge: the version of the duplicate the member of staff saw."""
+
+
+class PersonFlagForm(FlaskForm):
+    """A warning about the person an item is from, why, and until when."""
+
+    kind = radios(_l("What kind of warning is it?"), [], _l("Select what kind of warning it is"))
+    reason = long_text(_l("Why is this warning needed?"), _l("Say why this warning is needed"),
+                       max_length=2000)
+    expires_on = DateParts(_l("Expiry date"), required=False, past_only=False,
+                           description=_l("Leave blank for no expiry date. For example, 27 3 2027"))
+
+
+class RemovePersonFlagForm(FlaskForm):
+    """Why a warning about a person is no longer needed."""
+
+    reason = long_text(_l("Why is this warning no longer needed?"),
+                       _l("Say why this warning is no longer needed"), max_length=2000)

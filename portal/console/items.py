@@ -10,13 +10,23 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from portal import clock, db
+from portal import answer_words, clock, db
 from portal.console import bp, forms, words
 from portal.console.guard import current_staff, requires
 from portal.emails import mailing
 from portal.fields import single_line
 from portal.profile import current_profile
-from talkzone import access, audit, callbacks_due, handoff, inbox, search_terms, worklist
+from talkzone import (
+    access,
+    audit,
+    callbacks_due,
+    handoff,
+    inbox,
+    person_flags,
+    repeats,
+    search_terms,
+    worklist,
+)
 from talkzone.calendar import uk_date, uk_time
 from talkzone.models import Kind, User, utcnow
 
@@ -62,6 +72,7 @@ def _filters() -> worklist.Filters:
         kind=kind, status=values.get("status") or None, area=values.get("area") or None,
         mine=_flag("mine"), unassigned=_flag("unassigned"), overdue=_flag("overdue"),
         due_soon=_flag("due_soon"), safeguarding=_flag("safeguarding"),
+        sort=values.get("sort") if values.get("sort") in worklist.SORTS else None,
         # Search terms may be personal data, so they only ever arrive in a POST body.
         search=single_line(request.form.get("q") or "")[:200] or None if request.method == "POST" else None)
 
@@ -92,12 +103,29 @@ def inbox_page():
     kinds = worklist.kinds_for(current_staff())
     due = [] if filters.search else callbacks_due.due_now(session, current_staff(), moment)
     names = _names([i.assigned_to_id for i in page.items])
+    since = _since(moment)
+    arrived = worklist.new_since(session, current_staff(), filters, since, today) if since else None
     return render_template("console/inbox.html", page=page, filters=filters, form=form, today=today,
                            kinds=kinds, words=words, due=due, names=names, now=moment,
+                           counts=worklist.counts(session, current_staff(), filters, today),
+                           since=since, arrived=arrived, loaded=int(moment.timestamp()),
+                           topic=answer_words.topic, cap=worklist.COUNT_CAP,
+                           cap_outward=search_terms.OUTWARD_CAP,
                            overdue=worklist.overdue, due_soon=worklist.due_soon,
                            areas=access.districts_for(current_staff(), profile().areas),
                            statuses=sorted({s for k in kinds for s in inbox.STATUSES[k]}))
 
+
+
+def _since(moment: datetime) -> datetime | None:
+    """When the page the member of staff is looking at was loaded (a whole number of seconds), if given."""
+    try:
+        seconds = int(request.args.get("since", ""))
+    except ValueError:
+        return None
+    if not 0 < seconds <= moment.timestamp():
+        return None
+    return datetime.fromtimestamp(seconds, UTC)
 
 
 def _names(user_ids) -> dict[int, str]:
@@ -115,13 +143,18 @@ def item(reference):
     found = inbox.view(session, current_staff(), reference)
     entries = inbox.timeline(session, found)
     events = audit.events_for(session, found) if access.can(current_staff(), "view_audit") else []
-    names = _names([e["actor_id"] for e in entries] + [e.actor_id for e in events]
-                   + [found.assigned_to_id, found.safeguarding_by_id])
     previous = search_terms.previous_contacts(session, current_staff(), found)
+    related = repeats.related(session, current_staff(), found)
+    merged = [(dup, inbox.timeline(session, dup)) for dup in related.duplicates]
+    flags = person_flags.active(session, found, uk_date(clock.now()))
+    names = _names([e["actor_id"] for e in entries + [e for _d, t in merged for e in t]]
+                   + [e.actor_id for e in events] + [f.by_id for f in flags]
+                   + [found.assigned_to_id, found.safeguarding_by_id, related.merge and related.merge.by_id])
     return render_template(
         "console/item.html", item=found, panel=words.contact_panel(found.contact), words=words,
         timeline=entries, names=names, audit_events=events, can=lambda p: access.can(current_staff(), p),
-        previous=previous, handoff=handoff.current(session, found),
+        previous=previous, handoff=handoff.current(session, found), related=related,
+        summary=answer_words.summary(found), merged_timelines=merged, person_flags=flags,
         area=profile().area(found.area_code) if found.area_code else None,
         safe_now=inbox.in_safe_window(found.contact or {}, utcnow()), transitions=inbox.transitions(found))
 

@@ -64,6 +64,16 @@ EVENTS = {
 # The conversation's events (portal/console/replies.py).
 EVENTS |= {"reply_queued": _l("Reply written"), "reply_received": _l("Reply received"),
            "auto_reply_received": _l("Automatic reply received"), "mail_bounced": _l("Mail bounced")}
+# Repeat contacts and warnings about a person (portal/console/repeats.py).
+EVENTS |= {"linked": _l("Linked to another item"), "unlinked": _l("Link removed"),
+           "merged_into": _l("Merged"), "merged_from": _l("Duplicate merged in"),
+           "person_flag_set": _l("Warning about the person added"),
+           "person_flag_removed": _l("Warning about the person removed")}
+OUTCOMES["merged"] = _l("Merged into another item")
+FLAG_KINDS = {
+    "abusive_contact": _l("Abusive contact"), "threatening_to_staff": _l("Threatening to staff"),
+    "vexatious": _l("Vexatious contact"), "other": _l("Other warning"),
+}
 CHANNELS = {"call": _l("phone call"), "text": _l("text message"), "email": _l("email")}
 _DAY_NAMES = dict(zip(DAY_CODES, (_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"),
                                  _l("Fri"), _l("Sat"), _l("Sun")), strict=True))
@@ -100,6 +110,11 @@ def times(start, end) -> Markup:
     if not is_rtl(str(get_locale())):
         return Markup("{}–{}").format(clock_time(start), clock_time(end))
     return Markup("<bdi>{}</bdi>–<bdi>{}</bdi>").format(clock_time(start), clock_time(end))
+
+
+def uk_clock(moment) -> str:
+    """A moment's UK clock time, like "14:02"."""
+    return format_datetime(uk_time(moment), "HH:mm")
 
 
 def window(start, end) -> Markup:

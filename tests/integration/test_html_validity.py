@@ -6,11 +6,12 @@ import copy
 import functools
 import json
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from talkzone import access, handoff, webhooks
+from talkzone import access, handoff, person_flags, repeats, webhooks
 from talkzone.models import Kind
 from testkit.factories import make_api_client, make_item, make_user, sign_in_as
 from tests.journeys import FAMILY, PROFESSIONAL, answers, submit_request, walk_request
@@ -120,6 +121,7 @@ def _console_pages(app, db_session) -> dict[str, str]:
             written = make_item(db_session, contact={"channels": ["email"], "email": "sam@example.com"})
             read("reply preview", f"/console/items/{written.reference}/reply", method="post",
                  data={"channel": "email", "text": "Hello", "action": "preview"})
+            _repeat_pages(read, db_session, user, written)
     return pages
 
 
@@ -135,6 +137,21 @@ def _webhook_pages(db_session, items, read) -> None:
     db_session.commit()
     read("webhooks", "/console/webhooks")
     read("webhook delivery log", f"/console/webhooks/{subscription.id}")
+
+
+def _repeat_pages(read, db_session, user, item) -> None:
+    """An item with a linked item, a merged duplicate, a previous contact and a warning on its person."""
+    others = [make_item(db_session, contact=dict(item.contact)) for _ in range(3)]
+    repeats.link(db_session, user, item.reference, others[0].reference)
+    repeats.merge(db_session, user, others[1].reference, item.reference, None)
+    person_flags.set_flag(db_session, user, item.reference, "abusive_contact", "Shouted", None, date.today())
+    db_session.commit()
+    read("item with repeat contacts", f"/console/items/{item.reference}")
+    read("merged item", f"/console/items/{others[1].reference}")
+    read("merge confirmation", f"/console/items/{others[2].reference}/merge/{item.reference}")
+    read("person warning", f"/console/items/{item.reference}/person-flags/new")
+    flag = person_flags.active(db_session, item, date.today())[0]
+    read("remove person warning", f"/console/items/{item.reference}/person-flags/{flag.id}/remove")
 
 
 def _validate(pages: dict[str, str], tmp_path) -> None:

@@ -61,3 +61,20 @@ def test_name_words_are_unaccented_and_split_on_punctuation():
     assert search_terms.words("Zoë O'Brien-Łukasz") == ["zoe", "obrien", "lukasz"]
     assert search_terms.words("O’Brien") == ["obrien"]
     assert search_terms.words("  ") == []
+
+
+def test_a_child_with_a_date_of_birth_is_found_by_whole_name_and_date_as_the_same_person(session):
+    answers = {"child_list": [{"name": "Zoë  O'Brien", "dob": "2016-05-04"}, {"name": "Kit Walker"}]}
+    item = make_item(session, Kind.REQUEST_FOR_SUPPORT, answers=answers, contact={"channels": []})
+    terms = search_terms.terms_for(item)
+    assert "b:2016-05-04:zoe obrien" in terms
+    assert not any(t.startswith("b:") and "kit" in t for t in terms), "no date of birth, no key"
+    assert search_terms.person_keys(item) == ["b:2016-05-04:zoe obrien"]
+
+
+def test_a_part_of_a_reference_that_reads_like_a_postcode_finds_both(session):
+    user = make_user(session, access.HELPLINE_ADVISER)
+    by_reference, by_postcode = make_item(session), make_item(session, postcode="W8 7VZ")
+    by_reference.reference = "HC-K2GW-87VZ"
+    session.commit()
+    assert sorted(_found(session, user, "w87vz")) == sorted([by_reference.reference, by_postcode.reference])

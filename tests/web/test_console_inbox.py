@@ -212,9 +212,9 @@ def test_callbacks_due_now_and_the_inbox_columns(make_app, db_session):
     rows = {r.select_one("a").get_text(strip=True): [text_of(c) for c in r.select("td")]
             for r in page.select("[data-inbox] tbody tr")}
     assert rows[later.reference][1] == "Jay"
-    assert rows[later.reference][7] == user.name
-    assert rows[waiting.reference][7] == "Unassigned"
-    assert rows[waiting.reference][8] == "Tue 1 Dec 3pm–5pm"
+    assert rows[later.reference][9] == user.name
+    assert rows[waiting.reference][9] == "Unassigned"
+    assert rows[waiting.reference][10] == "Tue 1 Dec 3pm–5pm"
     # A search shows its matches alone, and the page says the words searched for are not kept.
     searched = client.post("/console/", data={"q": "Kai"}).page
     assert searched.select_one("[data-callbacks-due]") is None
@@ -233,8 +233,9 @@ def test_previous_contacts_share_a_phone_email_or_postcode_within_the_scope(app,
     make_item(db_session, contact={"channels": ["call"], "phone": "07700 900999"})
     hidden = make_item(db_session, Kind.COMPLAINT, contact={"channels": ["call"], "phone": "07700 900456"})
     page = client.get(f"/console/items/{latest.reference}").page
-    links = [a.get_text(strip=True) for a in page.select("[data-previous-contacts] a")]
+    links = [a.get_text(strip=True) for a in page.select("[data-previous-contacts] a[data-item-link]")]
     assert links == [by_email.reference, first.reference]
     assert hidden.reference not in links
     back = client.get(f"/console/items/{first.reference}").page
-    assert [a.get_text(strip=True) for a in back.select("[data-previous-contacts] a")] == [latest.reference]
+    found = back.select("[data-previous-contacts] a[data-item-link]")
+    assert [a.get_text(strip=True) for a in found] == [latest.reference]

@@ -115,7 +115,8 @@ def test_the_complaint_asks_about_voicemail_only_when_a_call_is_chosen(client):
     page = page_of(client.get("/complaint/safety"))
     assert page.find("input", attrs={"name": "voicemail"}) is None
     assert "Can our messages say who they are from?" in main_text(page)
-    calls = copy.deepcopy(YOUNG_PERSON) | {"contact-method": {"method": "call"}, "phone": {"phone": "07700 900123"}}
+    calls = copy.deepcopy(YOUNG_PERSON) | {"contact-method": {"method": "call"},
+                                           "phone": {"phone": "07700 900123"}}
     other = client.application.test_client()
     walk_complaint(other, calls, until="/complaint/safety")
     assert page_of(other.get("/complaint/safety")).find("input", attrs={"name": "voicemail"}) is not None

@@ -5,10 +5,12 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from portal.answer_words import register
 from portal.journeys.complaint import forms
 from portal.journeys.questions.age import age_words
 from portal.journeys.questions.summary_rows import choice, lines, row, safe_contact_rows
 from talkzone.complaints import advocacy_offered, contact_method, for_someone_else, wants_advocate
+from talkzone.models import Kind
 
 
 def method_words(method: str, profile) -> str:
@@ -87,3 +89,6 @@ def complaint_summary(answers: dict, journey, profile) -> list[dict]:
                 change("advocacy-consent"), _l("whether we can pass your details on")))
         sections.append({"title": _("Advocate"), "rows": advocate})
     return sections
+
+
+register(Kind.COMPLAINT, lambda answers: choice(forms.AboutForm, "about", answers["about"]["about"]))

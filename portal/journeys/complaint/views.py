@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, redirect, render_template, session, url_for
 from flask_babel import lazy_gettext as _l
 
-from portal import db
+from portal import answer_words, db
 from portal.clock import now
 from portal.emails import mailing
 from portal.extensions import limiter
@@ -24,6 +24,7 @@ from talkzone.complaints import (
     wants_advocate,
 )
 from talkzone.contact_policy import writes_by_email
+from talkzone.models import Kind
 
 bp = Blueprint("complaint", __name__, url_prefix="/complaint", template_folder="templates")
 CONFIRMATION_KEY = "complaint_confirmation"
@@ -146,6 +147,9 @@ STEPS = [
 ]
 
 journey = Journey("complaint", bp, STEPS)
+# The console shows stored answers in these same words (portal.answer_words).
+answer_words.register_summary(
+    Kind.COMPLAINT, lambda answers: complaint_summary(answers, journey, current_profile()))
 
 
 @bp.before_request

@@ -5,11 +5,13 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from portal.answer_words import register
 from portal.journeys.helpline import forms
 from portal.journeys.questions.age import age_words
 from portal.journeys.questions.summary_rows import choice, lines, row
 from portal.profile import current_profile
 from talkzone.helpline import CALLBACK_METHODS, windows_from_answers
+from talkzone.models import Kind
 
 
 def helpline_summary(answers: dict, journey, window_words) -> list[dict]:
@@ -54,3 +56,6 @@ def helpline_summary(answers: dict, journey, window_words) -> list[dict]:
     return [{"title": _("Your message"), "rows": message},
             {"title": _("Getting back to you"), "rows": reply},
             {"title": _("About you"), "rows": you}]
+
+
+register(Kind.HELPLINE_CONTACT, lambda answers: choice(forms.TopicForm, "topic", answers["topic"]["topic"]))

@@ -16,7 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portal import db
+from portal import answer_words, db
 from portal.clock import now
 from portal.emails import mailing
 from portal.extensions import limiter
@@ -35,6 +35,7 @@ from talkzone.helpline import (
     reply_expected,
     submit_helpline_contact,
 )
+from talkzone.models import Kind
 
 bp = Blueprint("helpline", __name__, url_prefix="/helpline", template_folder="templates")
 CONFIRMATION_KEY = "helpline_confirmation"
@@ -98,6 +99,9 @@ STEPS = [
 ]
 
 journey = Journey("helpline", bp, STEPS)
+# The console shows stored answers in these same words (portal.answer_words).
+answer_words.register_summary(
+    Kind.HELPLINE_CONTACT, lambda answers: helpline_summary(answers, journey, window_words))
 
 
 @bp.before_request

@@ -8,10 +8,12 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from portal.answer_words import register
 from portal.i18n import long_date
 from portal.journeys.questions.summary_rows import choice, lines, row, safe_contact_rows
 from portal.journeys.request_support import forms
 from portal.profile import current_profile
+from talkzone.models import Kind
 
 
 def request_summary(answers: dict, journey) -> list[dict]:
@@ -113,3 +115,7 @@ def journey_area_name(answers) -> str:
     area = current_profile().area(answers["area"]["area"])
     return area.name if area else answers["area"]["area"]
 
+
+
+register(Kind.REQUEST_FOR_SUPPORT,
+         lambda answers: choice(forms.NeedsForm, "needs", answers["needs"]["needs"]))

@@ -14,7 +14,7 @@ from flask import (
 )
 from flask_babel import lazy_gettext as _l
 
-from portal import db
+from portal import answer_words, db
 from portal.clock import now
 from portal.emails import mailing
 from portal.extensions import limiter
@@ -26,6 +26,7 @@ from portal.journeys.request_support import forms
 from portal.journeys.request_support.summary import request_summary
 from portal.profile import current_profile
 from talkzone.contact_policy import writes_by_email
+from talkzone.models import Kind
 from talkzone.routing import area_choices, match_postcode
 from talkzone.submissions import submit_request_for_support
 
@@ -179,6 +180,8 @@ STEPS = [
 ]
 
 journey = Journey("request_support", bp, STEPS)
+# The console shows stored answers in these same words (portal.answer_words).
+answer_words.register_summary(Kind.REQUEST_FOR_SUPPORT, lambda answers: request_summary(answers, journey))
 
 
 @bp.get("/")

@@ -1,0 +1,51 @@
+"""An item's answers read as the person saw them at check your answers, in the console's language,
+with no stored codes and no machine timestamps."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from talkzone import access
+from talkzone.models import Submission
+from testkit.factories import make_user, sign_in_as
+from tests.complaint_journey import submit_complaint
+from tests.helpline_journey import MORNING, frozen, submit_helpline
+from tests.journeys import submit_request
+from tests.pages import text_of
+
+ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+CODES = re.compile(r"\b[a-z]+_[a-z_]+\b|\b(True|False|None)\b")
+
+
+def test_a_request_reads_in_the_journeys_words_in_english_and_polish(app, db_session):
+    submit_request(app.test_client())
+    item = db_session.scalars(select(Submission)).one()
+    client = app.test_client()
+    sign_in_as(client, db_session, make_user(db_session, access.ADMINISTRATOR))
+    page = client.get(f"/console/items/{item.reference}").page
+    shown = page.select_one("[data-answers]")
+    keys = [text_of(k) for k in shown.select(".govuk-summary-list__key")]
+    assert "Who is asking" in keys and "Finding hard" in keys
+    assert shown.select(".govuk-summary-list__actions") == [], "no Change links in the console"
+    assert not CODES.search(text_of(shown)), CODES.search(text_of(shown))
+    main = text_of(page.select_one("main"))
+    assert not ISO_MOMENT.search(main), ISO_MOMENT.search(main)
+    polish = client.get(f"/console/items/{item.reference}?lang=pl").page
+    assert "Kto prosi" in [text_of(k) for k in polish.select("[data-answers] .govuk-summary-list__key")]
+
+
+@pytest.mark.parametrize(("submit", "key"), [(submit_helpline, "Topic"), (submit_complaint, "About")])
+def test_helpline_contacts_and_complaints_read_in_their_journeys_words(make_app, db_session, submit, key):
+    app = make_app(CLOCK=frozen(MORNING))
+    submit(app.test_client())
+    item = db_session.scalars(select(Submission)).one()
+    client = app.test_client()
+    sign_in_as(client, db_session, make_user(db_session, access.ADMINISTRATOR))
+    page = client.get(f"/console/items/{item.reference}").page
+    shown = page.select_one("[data-answers]")
+    assert key in [text_of(k) for k in shown.select(".govuk-summary-list__key")]
+    assert not CODES.search(text_of(shown)), CODES.search(text_of(shown))
+    assert not ISO_MOMENT.search(text_of(page.select_one("main")))
