@@ -79,8 +79,11 @@ def complain(page, base_url, *, method="email", behalf=False, advocate="yes", co
     page.get_by_label("Tuesday").check()
     page.get_by_label("From").select_option("16:00")
     page.get_by_label("Until").select_option("18:00")
-    _group(page, "Can we leave a voicemail", "No")
-    _group(page, "Can we say who we are", "No")
+    if method == "call":  # voicemail is asked only of someone who chose a call
+        _group(page, "Can we leave a voicemail", "No")
+        _group(page, "Can we say who we are", "No")
+    else:
+        _group(page, "Can our messages say who they are from?", "No")
     go_on(page)
     scan(page)
     if advocate == "tell_me_more":
