@@ -71,7 +71,7 @@ class Config:
     # no-referrer means browsers send none; the CSRF token and SameSite cookie protect forms.
     WTF_CSRF_SSL_STRICT = _flag("WTF_CSRF_SSL_STRICT", False)
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
-    # Webhooks to the council's case system (docs/integration-hooks.md): seconds to connect, and
+    # Webhooks to the council's case system (docs/integration.md): seconds to connect, and
     # to wait for each read of the answer; a slower receiver is a failed attempt, retried later.
     WEBHOOK_CONNECT_TIMEOUT = float(os.environ.get("WEBHOOK_CONNECT_TIMEOUT", "5"))
     WEBHOOK_READ_TIMEOUT = float(os.environ.get("WEBHOOK_READ_TIMEOUT", "5"))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, render_template
+from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import SecurityError
+from werkzeug.http import HTTP_STATUS_CODES
 
 log = logging.getLogger(__name__)
 
@@ -53,5 +54,8 @@ def init_app(app: Flask) -> None:
 
 
 def error_page(page: str, status: int):
-    """The error page named `page` (a key in errors/error.html) with its status."""
+    """The error page named `page` (a key in errors/error.html) with its status; under /api/ the
+    JSON error the API's own errors use ({"code", "status"}), never an HTML page."""
+    if request.path.startswith("/api/"):
+        return jsonify(code=status, status=HTTP_STATUS_CODES.get(status, "Error")), status
     return render_template("errors/error.html", page=page), status

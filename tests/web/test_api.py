@@ -287,3 +287,12 @@ def test_a_nul_character_is_refused_before_the_database(app, db_session):
     assert answer.status_code == 422 and answer.json["errors"]["json"]["case_id"]
     assert _get(app, token, "/api/v1/items", query_string={"status": "new\x00"}).status_code == 422
     assert _get(app, token, "/api/v1/items/RS-%00").status_code == 404
+
+
+def test_unknown_api_paths_and_methods_answer_in_json(app, db_session):
+    _, token = make_api_client(db_session)
+    missing = _get(app, token, "/api/v1/nothing-here")
+    assert (missing.status_code, missing.json) == (404, {"code": 404, "status": "Not Found"})
+    wrong = app.test_client().delete("/api/v1/items", headers={"Authorization": f"Bearer {token}"})
+    assert (wrong.status_code, wrong.json["code"]) == (405, 405)
+    assert app.test_client().get("/no-such-page").mimetype == "text/html"  # the site keeps its pages
