@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.client
 import re
+import time
 import tracemalloc
 from collections import defaultdict
 from pathlib import Path
@@ -94,3 +95,17 @@ def worker_rss_mib(master_pid: int) -> list[float]:
         status = Path(f"/proc/{pid}/status").read_text()
         sizes.append(int(re.search(r"VmRSS:\s+(\d+) kB", status)[1]) / 1024)
     return sizes
+
+
+def timed_drain(app, session):
+    """Drain the outbox once through the app's transports: the worker's code path, timed.
+    Returns the drain's figures and the seconds it took; closes the session."""
+    from portal.mail import transport_for
+    from talkzone import outbox
+    from talkzone.uow import UnitOfWork
+
+    began = time.perf_counter()
+    stats = outbox.drain(UnitOfWork(session), transport_for(app))
+    elapsed = time.perf_counter() - began
+    session.close()
+    return stats, elapsed

@@ -13,18 +13,16 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import time
 from collections import Counter
 from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks._costs import timed_drain  # noqa: E402
 from benchmarks._section import write_part  # noqa: E402
 from portal import create_app  # noqa: E402
-from portal.mail import transport_for  # noqa: E402
 from talkzone import outbox  # noqa: E402
-from talkzone.uow import UnitOfWork  # noqa: E402
 from testkit.harness import PrivatePostgres, free_port, migrate  # noqa: E402
 from testkit.smtp import SMTPServer  # noqa: E402
 
@@ -48,10 +46,7 @@ def main() -> None:
                              body="A request for support.\n" * 20,
                              domain="x.example")
             session.commit()
-            began = time.perf_counter()
-            stats = outbox.drain(UnitOfWork(session), transport_for(app))
-            elapsed = time.perf_counter() - began
-            session.close()
+            stats, elapsed = timed_drain(app, session)
         app.extensions["db_engine"].dispose()
     finally:
         server.stop()

@@ -14,20 +14,18 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from collections import Counter
 from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks._costs import timed_drain  # noqa: E402
 from benchmarks._section import write_part  # noqa: E402
 from portal import create_app  # noqa: E402
-from portal.mail import transport_for  # noqa: E402
-from talkzone import outbox, webhooks  # noqa: E402
+from talkzone import webhooks  # noqa: E402
 from talkzone.models import Kind, Submission  # noqa: E402
 from talkzone.submissions import new_reference  # noqa: E402
-from talkzone.uow import UnitOfWork  # noqa: E402
 from testkit.harness import PrivatePostgres, free_port, migrate  # noqa: E402
 from testkit.webhooks import WebhookReceiver  # noqa: E402
 
@@ -52,10 +50,7 @@ def main() -> None:
             for number in range(args.deliveries):
                 webhooks.publish(session, items[number % len(items)], webhooks.EVENTS[number % 3])
             session.commit()
-            began = time.perf_counter()
-            stats = outbox.drain(UnitOfWork(session), transport_for(app))
-            elapsed = time.perf_counter() - began
-            session.close()
+            stats, elapsed = timed_drain(app, session)
         app.extensions["db_engine"].dispose()
     finally:
         receiver.stop()

@@ -23,27 +23,12 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SUBMIT = "main form button[type=submit], main form button:not([type])"
 
 
-def fill(page, values: dict) -> None:
-    """Fill the page's form from {field name: value}."""
-    for name, value in values.items():
-        field = page.locator(f'[name="{name}"]')
-        if not field.count():
-            continue
-        kind = field.first.evaluate("e => e.tagName === 'INPUT' ? e.type : e.tagName.toLowerCase()")
-        if kind in ("radio", "checkbox"):
-            for one in value if isinstance(value, list) else [value]:
-                page.locator(f'input[name="{name}"][value="{one}"]').check()
-        elif kind == "select":
-            field.first.select_option(value)
-        else:
-            field.first.fill(value)
-
-
 def main() -> None:
     sys.path.insert(0, str(ROOT))
     from portal import create_app, demo
     from portal.profile import current_profile
     from talkzone.models import utcnow
+    from testkit.browser import fill_by_name
 
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app("development", DATABASE_URL=f"sqlite:///{tmp}/screens.db", MAIL_TRANSPORT="files",
@@ -70,14 +55,14 @@ def main() -> None:
                 for _ in range(12):
                     if "/check-answers" in page.url:
                         break
-                    fill(page, answers[page.url.split("/helpline/")[1].split("?")[0]])
+                    fill_by_name(page, answers[page.url.split("/helpline/")[1].split("?")[0]])
                     page.locator(SUBMIT).last.click()
                     page.wait_for_load_state()
                 page.screenshot(path=OUT / "check-answers.png", full_page=True)
                 page.goto(base + "/console/sign-in")
-                fill(page, {"email": demo.demo_email("helpline_adviser"), "password": demo.PASSWORD})
+                fill_by_name(page, {"email": demo.demo_email("helpline_adviser"), "password": demo.PASSWORD})
                 page.locator(SUBMIT).last.click()
-                fill(page, {"code": demo.current_code()})
+                fill_by_name(page, {"code": demo.current_code()})
                 page.locator(SUBMIT).last.click()
                 page.locator("main a[href*='/console/items/']").first.click()
                 page.wait_for_load_state()

@@ -7,6 +7,7 @@ import pytest
 from flask import url_for
 from playwright.sync_api import Page
 
+from testkit.browser import fill_by_name
 from tests.browser.conftest import axe_violations
 from tests.complaint_journey import YOUNG_PERSON
 from tests.helpline_journey import CALL
@@ -22,22 +23,6 @@ def _continue(page: Page) -> None:
 
 def _radio(page: Page, name: str, value: str) -> None:
     page.locator(f'input[name="{name}"][value="{value}"]').check()
-
-
-def fill_by_name(page: Page, values: dict) -> None:
-    """Fill a form from {field name: value}, whatever language its labels are in."""
-    for name, value in values.items():
-        field = page.locator(f'[name="{name}"]')
-        if not field.count():
-            continue
-        kind = field.first.evaluate("e => e.tagName === 'INPUT' ? e.type : e.tagName.toLowerCase()")
-        if kind in ("radio", "checkbox"):
-            for one in value if isinstance(value, list) else [value]:
-                page.locator(f'input[name="{name}"][value="{one}"]').check()
-        elif kind == "select":
-            field.first.select_option(value)
-        else:
-            field.first.fill(value)
 
 
 class Walk:

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select, update
 
 from talkzone.models import Draft, Submission, utcnow
-from tests.browser.test_accessibility import fill_by_name
+from testkit.browser import fill_by_name
 from tests.complaint_journey import YOUNG_PERSON, complaint
 from tests.helpline_journey import CALL, MORNING, frozen
 
