@@ -43,12 +43,18 @@ def free_port() -> int:
 
 def fresh_database(server_url: str, name: str) -> str:
     """An empty database called ``name`` on the PostgreSQL server at ``server_url``; its URL."""
+    drop_database(server_url, name, then=f'CREATE DATABASE "{name}"')
+    return server_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def drop_database(server_url: str, name: str, then: str | None = None) -> None:
+    """Drop the database ``name`` (closing its connections), and run ``then`` if given."""
     admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        if then:
+            conn.execute(text(then))
     admin.dispose()
-    return server_url.rsplit("/", 1)[0] + f"/{name}"
 
 
 def wait_for_port(port: int, timeout: float = 30.0) -> None:

@@ -12,12 +12,12 @@ import pytest
 from alembic import command
 from flask import Flask
 from jinja2 import BytecodeCache
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from portal import create_app
 from portal.cli import alembic_config
 from talkzone.models import Base
-from testkit.harness import free_port, fresh_database
+from testkit.harness import drop_database, free_port, fresh_database
 from testkit.smtp import SMTPServer
 from tests.pages import CheckedClient, PageRequests
 
@@ -34,10 +34,7 @@ def database_url(tmp_path_factory, worker_id):
     command.upgrade(alembic_config(url), "head")
     yield url
     if PG_URL:
-        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        drop_database(PG_URL, name)
 
 
 def empty_database(engine) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, inspect, text
 from portal.cli import alembic_config
 from talkzone import rollup
 from talkzone.models import Base
-from testkit.harness import fresh_database
+from testkit.harness import drop_database, fresh_database
 from tests.conftest import PG_URL
 
 
@@ -28,16 +28,21 @@ def _migration(name: str):
     return module
 
 
-def _fresh_url(tmp_path) -> str:
-    if PG_URL:
-        return fresh_database(PG_URL, f"eh_migrate_{os.getpid()}")
-    return f"sqlite:///{tmp_path / 'migrate.db'}"
+@pytest.fixture
+def fresh_url(tmp_path):
+    """An empty database of the test's own, dropped afterwards on PostgreSQL."""
+    if not PG_URL:
+        yield f"sqlite:///{tmp_path / 'migrate.db'}"
+        return
+    name = f"eh_migrate_{os.getpid()}"
+    yield fresh_database(PG_URL, name)
+    drop_database(PG_URL, name)
 
 
 # SQLite cannot reflect expression indexes (search on lower(...)); they are compared on PostgreSQL.
 @pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
-def test_upgrade_from_empty_to_head_and_back_down(tmp_path):
-    url = _fresh_url(tmp_path)
+def test_upgrade_from_empty_to_head_and_back_down(fresh_url):
+    url = fresh_url
     cfg = alembic_config(url)
     engine = create_engine(url)
     try:
@@ -61,8 +66,8 @@ def test_upgrade_from_empty_to_head_and_back_down(tmp_path):
         engine.dispose()
 
 
-def test_search_terms_are_filled_for_items_stored_before_them(tmp_path):
-    url = _fresh_url(tmp_path)
+def test_search_terms_are_filled_for_items_stored_before_them(fresh_url):
+    url = fresh_url
     cfg = alembic_config(url)
     engine = create_engine(url)
     try:
@@ -82,8 +87,8 @@ def test_search_terms_are_filled_for_items_stored_before_them(tmp_path):
         engine.dispose()
 
 
-def test_the_reports_roll_up_is_filled_for_items_stored_before_it(tmp_path):
-    url = _fresh_url(tmp_path)
+def test_the_reports_roll_up_is_filled_for_items_stored_before_it(fresh_url):
+    url = fresh_url
     cfg = alembic_config(url)
     engine = create_engine(url)
     try:
