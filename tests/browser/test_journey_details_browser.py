@@ -12,6 +12,7 @@ import pytest
 from flask_babel import force_locale, gettext
 
 from portal.i18n import clock_time, time_span
+from portal.profile import current_profile
 from talkzone import access
 from testkit.factories import make_user
 from tests.browser.conftest import axe_violations
@@ -56,6 +57,10 @@ class Visit:
     def span(self, start, end) -> str:
         with self.app.test_request_context(), force_locale(self.language):
             return time_span(start, end)
+
+    def helpline_phone(self) -> str:
+        with self.app.test_request_context():
+            return current_profile().helpline.phone
 
     def scan(self, label) -> None:
         self.page.wait_for_load_state()
@@ -262,7 +267,7 @@ def test_an_anonymous_helpline_contact_reaches_the_inbox(js_page, base_url, live
     v.tel_links("main", "helpline confirmation", 4)
     main = page.locator("main").inner_text()
     assert v.words("If you want to talk to someone, call us free on %(phone)s. We are open every day "
-                   "from %(opens)s to %(closes)s.", phone="0800 51 11 11", opens=v.clock("14:00"),
+                   "from %(opens)s to %(closes)s.", phone=v.helpline_phone(), opens=v.clock("14:00"),
                    closes=v.clock("22:00")) in main
     reference = page.locator("main .govuk-panel strong").inner_text().strip()
     assert re.fullmatch(r"[A-Z0-9-]{6,}", reference), reference
