@@ -151,7 +151,8 @@ def test_anonymous_contact_stores_no_contact_details_and_only_tells_the_team(mor
     page = morning.get("/helpline/confirmation")
     text = words(page)
     assert "we cannot get back to you" in text
-    assert "call us free on 0800 51 11 11. We are open every day from 2pm to 10pm." in text
+    assert "call us free on 0800 51 11 11" in text and "We are open every day from 2pm to 10pm." in text
+    assert 'href="tel:0800511111" dir="ltr">0800 51 11 11</a>' in page.get_data(as_text=True)
     assert "The phone lines open again at 2pm today." in text
     submission, mail = stored(morning_app)
     assert submission.contact == {"channels": [], "anonymous": True}
