@@ -6,9 +6,11 @@ the response leaves; a server error rolls everything back instead.
 
 from __future__ import annotations
 
+import time
+
 from flask import Flask, current_app, g
 from sqlalchemy import create_engine, event
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from talkzone.uow import UnitOfWork
@@ -28,7 +30,31 @@ def make_engine(url: str):
 
         return engine
     # hide_parameters: answers never appear in database error messages or logs.
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, hide_parameters=True)
+    engine = create_engine(url, pool_size=5, max_overflow=10, hide_parameters=True)
+    _ping_when_idle(engine)
+    return engine
+
+
+# A connection back in the pool for longer than this is pinged before it is lent again (one
+# round trip); one in steady use is not. A connection that died under a busy pool fails its
+# request with the "try again" page, and the disconnect empties the pool, as a ping would.
+IDLE_BEFORE_PING = 5.0
+
+
+def _ping_when_idle(engine) -> None:
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_connection, record):
+        record.info["returned"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping(dbapi_connection, record, _proxy):
+        returned = record.info.get("returned")
+        if returned is None or time.monotonic() - returned < IDLE_BEFORE_PING:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError("the idle connection is gone") from exc  # the pool reconnects
 
 
 def init_app(app: Flask) -> None:

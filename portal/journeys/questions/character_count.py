@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from babel import Locale
 from flask_babel import get_locale, gettext, ngettext
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount
@@ -12,8 +14,10 @@ from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount
 COUNT = "%{count}"
 
 
-def _samples(locale: Locale) -> dict[str, int]:
+@cache  # per language, for the life of the process: CLDR's plural rules do not change
+def _samples(code: str) -> dict[str, int]:
     """A whole number in each plural category of the language (first met counting up from 0)."""
+    locale = Locale.parse(code)
     samples: dict[str, int] = {}
     for number in range(0, 200):
         samples.setdefault(locale.plural_form(number), number)
@@ -24,7 +28,7 @@ def _samples(locale: Locale) -> dict[str, int]:
 
 def _by_category(message) -> dict[str, str]:
     """`message(number)` for a sample number of each plural category of the current language."""
-    samples = _samples(get_locale() or Locale("en"))
+    samples = _samples(str(get_locale() or "en"))
     return {tag: message(number) for tag, number in samples.items()}
 
 
