@@ -389,3 +389,8 @@ def test_crisis_numbers_are_tap_to_call_links(morning):
 
     links = {a["href"]: a.get_text() for a in page_of(morning.get("/helpline/")).select('a[href^="tel:"]')}
     assert {"tel:999": "999", "tel:08001111": "0800 1111", "tel:116123": "116 123"}.items() <= links.items()
+    assert "tel:0800511111" in links  # the helpline's own number
+    for step in ("topic", "message"):
+        morning.post(f"/helpline/{step}", data=CALL[step])
+    reply = page_of(morning.get("/helpline/reply"))
+    assert reply.select_one('.govuk-hint a[href="tel:0800511111"]') is not None  # under "no contact details"
