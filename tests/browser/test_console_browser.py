@@ -49,8 +49,7 @@ def test_helpline_adviser_finds_calls_back_and_re_routes_a_contact(page, base_ur
 
     page.get_by_label("Search by reference, name, postcode, phone or email").fill(reference)
     page.get_by_role("button", name="Search").click()
-    rows = page.locator("[data-inbox] tbody tr")
-    assert rows.count() == 1
+    expect(page.locator("[data-inbox] tbody tr")).to_have_count(1)
     assert reference not in page.url, "search terms stay out of the address"
     page.get_by_role("link", name=reference).click()
     assert page.url.endswith(f"/console/items/{reference}")
@@ -60,6 +59,7 @@ def test_helpline_adviser_finds_calls_back_and_re_routes_a_contact(page, base_ur
         axe_check(page)
 
     page.get_by_role("link", name="Log a callback attempt").click()
+    page.wait_for_load_state()
     assert page.get_by_label("Left a voicemail").count() == 0, "voicemail is not offered here"
     page.get_by_label("No answer").check()
     page.get_by_role("button", name="Save").click()
