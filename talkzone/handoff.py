@@ -161,8 +161,8 @@ def record_status(session: Session, client: ApiClient, reference: str, status: s
     item.updated_at = handoff.at
     audit.record(session, f"handoff_{status}", submission=item, client_id=client.id, case_id=case_id,
                  allocated_worker=allocated_worker, reason=reason)
-    webhooks.publish(session, item, "item.status_changed", status=status, case_id=case_id,
-                     allocated_worker=allocated_worker, reason=reason)
+    webhooks.publish(session, item, "item.status_changed", source="case_system", status=status,
+                     case_id=case_id, allocated_worker=allocated_worker, reason=reason)
     return handoff
 
 

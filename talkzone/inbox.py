@@ -156,8 +156,11 @@ def change_status(session: Session, user: User, reference: str, status: str, ver
     if item.kind == RFS and status == "allocated":
         item.due_on = add_working_days(uk_date(now), INITIAL_VISIT_WITHIN_WORKING_DAYS)
     previous, item.status = item.status, status
-    return _save(session, item, user, "status_changed", version, previous=previous, status=status,
-                 outcome=outcome, con_level=con_level)
+    saved = _save(session, item, user, "status_changed", version, previous=previous, status=status,
+                  outcome=outcome, con_level=con_level)
+    webhooks.publish(session, item, "item.status_changed", source="console", status=status,
+                     previous=previous, outcome=outcome)
+    return saved
 
 
 def add_note(session: Session, user: User, reference: str, text: str) -> Note:

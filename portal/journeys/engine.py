@@ -24,7 +24,7 @@ from flask import (
     session,
     url_for,
 )
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError
 from wtforms import DateField, HiddenField
 
 from portal import db
@@ -137,42 +137,35 @@ class Journey:
     def send_once(self, answers: dict, submit: Callable, confirm: Callable) -> str:
         """Store what the draft holds once, however often or however fast it is sent.
 
-        The submission, its audit and its mail commit together, carrying the draft's key
-        (unique), so a second send of the same draft, one after the other or at the same
-        moment, finds the first's submission instead of storing and mailing another.
+        The submission, its audit, its mail and the deletion of its draft commit together,
+        carrying the draft's key (unique), so a second send of the same draft, one after the
+        other or at the same moment, finds the first's submission instead of storing and
+        mailing another. A database error on the way is tried once more; the key makes that
+        safe even when the first commit went through unseen.
         """
         work = db.uow()
         key = drafts.send_key(work.session, session.get(SESSION_KEY), self.name)
-        submission = sent_with(work.session, key)
-        if submission is None:
-            try:
-                submission = submit(answers, key)
-                if isinstance(submission, str):  # the use case sent the person back to a question
-                    return submission
-                work.commit()
-            except IntegrityError:
-                # The same draft sent by another request at the same moment: that one stored it.
-                work.rollback()
-                submission = sent_with(work.session, key)
-                if submission is None:
-                    raise
-        where = confirm(submission)  # read before the draft goes, whatever happens to that
-        self._delete_sent_draft()
-        return where
-
-    def _delete_sent_draft(self) -> None:
-        # In a transaction of its own, after the submission's: if it fails, the draft's key
-        # still stops a second send, and the draft goes when it is next sent or when idle.
-        work = db.uow()
         try:
-            self.discard()
-            work.commit()
+            return self._store(work, key, answers, submit, confirm)
         except DBAPIError as exc:
-            log.warning("sent draft not deleted: %s", type(exc).__name__)
+            # IntegrityError: the same draft sent by another request at the same moment, found
+            # on the second try. Anything else: the database failed under this one.
+            log.warning("send failed once, trying again: %s", type(exc).__name__)
             try:
                 work.rollback()
             except DBAPIError:
                 work.session.invalidate()
+            return self._store(work, key, answers, submit, confirm)
+
+    def _store(self, work, key: str | None, answers: dict, submit: Callable, confirm: Callable) -> str:
+        submission = sent_with(work.session, key)
+        if submission is None:
+            submission = submit(answers, key)
+            if isinstance(submission, str):  # the use case sent the person back to a question
+                return submission
+        self.discard()
+        work.commit()
+        return confirm(submission)
 
     # Navigation ----------------------------------------------------------------------
     def url(self, step: Step | str, **args) -> str:

@@ -109,8 +109,24 @@ def test_a_status_from_the_api_reaches_the_receiver_as_item_status_changed(app, 
     assert _deliver(app).sent == 1
     (got,) = receiver.accepted()
     assert got.verified and got.payload["type"] == "item.status_changed"
-    assert (got.payload["data"]["reference"], got.payload["data"]["status"],
-            got.payload["data"]["case_id"]) == (item.reference, "accepted", "LCS-4471")
+    assert (got.payload["data"]["reference"], got.payload["data"]["source"], got.payload["data"]["status"],
+            got.payload["data"]["case_id"]) == (item.reference, "case_system", "accepted", "LCS-4471")
+
+
+def test_a_status_staff_set_in_the_console_reaches_the_receiver_as_item_status_changed(
+        app, db_session, receiver):
+    _subscribe(db_session, receiver, events=["item.status_changed"])
+    item = make_item(db_session, Kind.REQUEST_FOR_SUPPORT, "preston")
+    officer = app.test_client()
+    sign_in_as(officer, db_session, make_user(db_session, access.DISTRICT_TRIAGE_OFFICER, areas=["preston"]))
+    assert officer.post(f"/console/items/{item.reference}/status",
+                        data={"status": "acknowledged", "version": 1}).status_code == 302
+    assert _deliver(app).sent == 1
+    (got,) = receiver.accepted()
+    assert got.verified and got.payload["type"] == "item.status_changed"
+    data = got.payload["data"]
+    assert (data["reference"], data["source"], data["status"], data["previous"]) == (
+        item.reference, "console", "acknowledged", "new")
 
 
 def test_a_helpline_contact_is_never_sent_with_its_content(app, db_session, receiver):

@@ -83,38 +83,63 @@ def mail_count(app, smtp_server) -> int:
     return len(smtp_server.messages)
 
 
-def test_a_failed_draft_deletion_after_sending_shows_the_confirmation_and_mails_once(
-        app, client, db_session, smtp_server):
-    """The submission commits first; a failure deleting the draft after it is no error for the person."""
+def _failing_draft_deletes(app, times: int):
+    """Make the next ``times`` deletions of a draft fail as a lost connection would."""
     from sqlalchemy import event
 
-    walk_request(client, copy.deepcopy(FAMILY))
-    engine = app.extensions["db_engine"]
     failures = []
 
     def fail_draft_delete(conn, cursor, statement, *args):
-        if statement.lstrip().upper().startswith("DELETE FROM DRAFTS"):
+        if statement.lstrip().upper().startswith("DELETE FROM DRAFTS") and len(failures) < times:
             failures.append(statement)
             raise OperationalError(statement, {}, Exception("database went away"))
 
-    event.listen(engine, "before_cursor_execute", fail_draft_delete)
+    event.listen(app.extensions["db_engine"], "before_cursor_execute", fail_draft_delete)
+    return failures, lambda: event.remove(app.extensions["db_engine"], "before_cursor_execute",
+                                          fail_draft_delete)
+
+
+def test_a_draft_deletion_killed_mid_send_stores_one_request_shows_the_confirmation_and_mails_once(
+        app, client, db_session, smtp_server):
+    """The request, its mail and the draft's deletion commit together; a failure is tried once more."""
+    walk_request(client, copy.deepcopy(FAMILY))
+    key = send_key_of(client)
+    failures, stop = _failing_draft_deletes(app, times=1)
     try:
-        response = client.post("/request-support/check-answers")
+        response = client.post("/request-support/check-answers", data={"send_key": key})
     finally:
-        event.remove(engine, "before_cursor_execute", fail_draft_delete)
+        stop()
     assert failures, "the draft deletion was never attempted"
     assert response.status_code == 302 and response.headers["Location"].endswith("/confirmation")
     reference = first_strong(client.get(response.headers["Location"]))
-    assert count(db_session, Submission) == 1 and count(db_session, Draft) == 1
+    assert count(db_session, Submission) == 1 and count(db_session, Draft) == 0
     mailed = mail_count(app, smtp_server)
     assert mailed == 2  # the district and the family, over SMTP
-    # Sending the draft left behind again shows the same request, mails nothing more and
-    # deletes the draft this time.
-    again = client.post("/request-support/check-answers")
+    # Pressing send again shows the same request and mails nothing more.
+    again = client.post("/request-support/check-answers", data={"send_key": key})
     assert again.status_code == 302 and again.headers["Location"].endswith("/confirmation")
     assert first_strong(client.get(again.headers["Location"])) == reference
+    assert count(db_session, Submission) == 1 and count(db_session, OutboxMessage) == 2
+    assert mail_count(app, smtp_server) == mailed
+
+
+def test_a_send_that_keeps_failing_stores_nothing_keeps_the_answers_and_sends_once_later(
+        app, client, db_session, smtp_server):
+    walk_request(client, copy.deepcopy(FAMILY))
+    key = send_key_of(client)
+    failures, stop = _failing_draft_deletes(app, times=2)
+    try:
+        response = client.post("/request-support/check-answers", data={"send_key": key})
+    finally:
+        stop()
+    assert len(failures) == 2
+    assert response.status_code == 503 and "Nothing has been sent" in response.get_data(as_text=True)
+    assert count(db_session, Submission) == 0 and count(db_session, OutboxMessage) == 0
+    assert count(db_session, Draft) == 1  # the answers are kept
+    sent = client.post("/request-support/check-answers", data={"send_key": key})
+    assert sent.status_code == 302 and sent.headers["Location"].endswith("/confirmation")
     assert count(db_session, Submission) == 1 and count(db_session, Draft) == 0
-    assert count(db_session, OutboxMessage) == 2 and mail_count(app, smtp_server) == mailed
+    assert mail_count(app, smtp_server) == 2
 
 
 def test_pressing_send_again_after_the_draft_has_gone_shows_the_same_confirmation(app, client, db_session):
