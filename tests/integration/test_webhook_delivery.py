@@ -242,6 +242,37 @@ def test_a_receiver_answering_500_is_retried_with_backoff_and_the_same_id(app, d
     assert receiver.received[1].payload["type"] == "item.status_changed"
 
 
+def test_a_receiver_answering_500_for_a_day_is_tried_hourly_and_gets_every_event_once_it_recovers(
+        app, db_session, receiver):
+    _subscribe(db_session, receiver)
+    first = make_item(db_session)
+    webhooks.publish(db_session, first, "item.created")
+    db_session.commit()
+    receiver.answer = 500
+    start, at, gaps, second = utcnow(), utcnow(), [], None
+    while at < start + timedelta(days=1):
+        assert _deliver(app, at=at).retried >= 1
+        if second is None and at > start + timedelta(hours=12):  # an event queued while it is down
+            second = make_item(db_session)
+            webhooks.publish(db_session, second, "item.status_changed")
+            db_session.commit()
+        rows = _hooks(db_session)
+        assert all(row.status == outbox.QUEUED for row in rows), "nothing is given up on"
+        next_at = min(row.next_attempt_at for row in rows)
+        gaps.append(next_at - at)
+        at = next_at
+    assert len(gaps) > 24 and max(gaps) == outbox.MAX_BACKOFF  # tried at least hourly all day
+    receiver.answer = 200
+    assert _deliver(app, at=at + outbox.MAX_BACKOFF).sent == 2  # both due again within the hour
+    assert all(row.status == outbox.SENT for row in _hooks(db_session))
+    accepted = receiver.accepted()
+    assert sorted(r.payload["data"]["reference"] for r in accepted) == sorted(
+        [first.reference, second.reference])
+    assert all(r.verified for r in accepted)
+    tried = Counter(r.webhook_id for r in receiver.received)
+    assert len(tried) == 2 and len({r.webhook_id for r in accepted}) == 2  # one id each, every try
+
+
 def test_a_receiver_that_hangs_times_out_and_is_tried_again(make_app, db_session, receiver):
     app = make_app(WEBHOOK_READ_TIMEOUT=0.5)
     _subscribe(db_session, receiver)
