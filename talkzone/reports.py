@@ -8,22 +8,18 @@ by what the user may see. A year of a million items is a few thousand roll-up ro
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
-from functools import cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from talkzone import access
-from talkzone.calendar import UK, add_working_days, uk_date
-from talkzone.complaints import STAGE_1_WORKING_DAYS
+from talkzone.calendar import UK, uk_date
 from talkzone.models import Kind, ReportCount, Submission, User, utcnow
-from talkzone.rollup import MONTHLY, REACHED
-from talkzone.submissions import ALLOCATE_WITHIN_WORKING_DAYS
+from talkzone.rollup import MONTHLY, REACHED, due
 
 MAX_DAYS = 800  # a little over two years
-DEADLINES = {Kind.REQUEST_FOR_SUPPORT: ALLOCATE_WITHIN_WORKING_DAYS, Kind.COMPLAINT: STAGE_1_WORKING_DAYS}
 # Helpline contacts' ages ("under_12", "12" to "25", "over_25", "prefer_not") in bands.
 AGE_BANDS = {"under_12": "under_12", **{str(a): "12_to_15" for a in range(12, 16)},
              **{str(a): "16_to_17" for a in range(16, 18)}, **{str(a): "18_to_25" for a in range(18, 26)},
@@ -123,19 +119,19 @@ def _whole_months(filters: Filters) -> tuple[date, date] | None:
     return (first, last) if first <= last else None
 
 
-def _values(session: Session, user: User, filters: Filters) -> list:
-    """(dimension, kind, value, count) for the value dimensions: whole months from the monthly rows,
+def _values(session: Session, user: User, filters: Filters, names=MONTHLY) -> list:
+    """(dimension, kind, value, count) for these value dimensions: whole months from the monthly rows,
     the days either side from the daily ones."""
     columns = (ReportCount.dimension, ReportCount.kind, ReportCount.value)
     months = _whole_months(filters)
     if months is None:
-        return _sum(session, user, filters, MONTHLY, *columns)
+        return _sum(session, user, filters, names, *columns)
     rows = [(d.removeprefix("m:"), k, v, n) for d, k, v, n in _sum(
-        session, user, filters, [f"m:{name}" for name in MONTHLY], *columns, days=months)]
+        session, user, filters, [f"m:{name}" for name in names], *columns, days=months)]
     one = timedelta(days=1)
     for days in ((filters.start, months[0] - one), (months[1] + one, filters.end)):
         if days[0] <= days[1]:
-            rows += _sum(session, user, filters, MONTHLY, *columns, days=days)
+            rows += _sum(session, user, filters, names, *columns, days=days)
     return rows
 
 
@@ -144,25 +140,26 @@ def _sorted(counts: dict[str, int], order=None) -> list[Count]:
     return [Count(k, counts[k]) for k in keys]
 
 
-@cache
-def _due(day: date, days: int) -> date:
-    return add_working_days(day, days)
+def fallen_due(kind: str, today: date) -> date:
+    """The last UK day on which items of ``kind`` arrived that were due before ``today``. A later
+    arrival is never due sooner, so every item that arrived by this day has fallen due."""
+    day = today - timedelta(days=1)
+    while due(kind, day) >= today:
+        day -= timedelta(days=1)
+    return day
 
 
-def _timeliness(rows, kind: str, today: date) -> Share:
+def _timeliness(session: Session, user: User, filters: Filters, kind: str, today: date) -> Share:
     """Items of ``kind`` whose deadline has passed (before ``today``), and those that reached their
-    status (first allocation, or first reply) on or before it. Items not yet due are not counted."""
+    status (first allocation, or first reply) on or before it. Items not yet due are not counted.
+    Met or late was decided as the roll-up was written; only arrival days up to ``fallen_due`` count."""
     met = total = 0
-    days = DEADLINES[kind]
-    for row_kind, day, reached, n in rows:
-        if row_kind != kind:
-            continue
-        due = _due(_as_date(day), days)
-        if due >= today:
-            continue
-        total += n
-        if reached and date.fromisoformat(reached) <= due:
-            met += n
+    last = min(filters.end, fallen_due(kind, today))
+    if filters.start <= last:
+        for _dimension, row_kind, value, n in _values(session, user, replace(filters, end=last), ["timely"]):
+            if row_kind == kind:
+                total += n
+                met += n if value == "met" else 0
     return Share(f"{kind}:{REACHED[kind]}", met, total)
 
 
@@ -226,11 +223,10 @@ def build(session: Session, user: User, filters: Filters, today: date | None = N
         found = values.setdefault(dimension, {})
         found[key] = found.get(key, 0) + n
     report.by_channel = _sorted(values.get("channel", {}))
-    reached = _sum(session, user, filters, ["reached"], ReportCount.kind, ReportCount.day, ReportCount.value)
     callbacks = values.get("callback", {})
     report.timeliness = [
-        _timeliness(reached, Kind.REQUEST_FOR_SUPPORT, today),
-        _timeliness(reached, Kind.COMPLAINT, today),
+        _timeliness(session, user, filters, Kind.REQUEST_FOR_SUPPORT, today),
+        _timeliness(session, user, filters, Kind.COMPLAINT, today),
         Share("helpline_contact:callback", callbacks.get("inside", 0),
               callbacks.get("inside", 0) + callbacks.get("outside", 0)),
     ]

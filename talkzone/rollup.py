@@ -1,12 +1,21 @@
 """The reports' roll-up: item counts per UK day, kind, area, safeguarding flag and reported value.
 
-One SQL query (``keys``) turns items into their roll-up rows. The migration fills the table
-with it over every item; after that every flush that creates an item, changes a reported
-field (reroute, status, outcome, safeguarding flag), records the first allocation or reply,
-logs a call back or deletes an item takes the affected items' rows away as they stood
-before the flush and adds them back as they stand after it, in the same transaction. A
-bulk UPDATE (retention's anonymising) goes through ``changing``. So the roll-up always
-equals the items, and the reports page sums a few thousand rows instead of a million.
+One SQL query (``keys``) turns items into their roll-up rows; the UK day each request or
+complaint was first allocated or answered comes out of it as a "reached" row, which is stored
+as its timeliness instead: "met" (reached by its working-day deadline), "late" (reached after
+it) or "" (not reached yet), per day and per month. Whether an item met its deadline depends
+only on the day it arrived and the day it was reached, so it is decided as it is written;
+whether it has fallen due yet depends on today, and the reports apply that as a range of
+arrival days. A change to the bank-holiday calendar changes deadlines already passed, so it
+needs a migration that runs ``rebuild`` (tests/unit/test_report_calendar.py notices one).
+
+The migrations fill the table with ``rebuild`` over every item; after that every flush that
+creates an item, changes a reported field (reroute, status, outcome, safeguarding flag),
+records the first allocation or reply, logs a call back or deletes an item takes the affected
+items' rows away as they stood before the flush and adds them back as they stand after it, in
+the same transaction. A bulk UPDATE (retention's anonymising) goes through ``changing``. So
+the roll-up always equals the items, and the reports page sums a few hundred rows instead of
+a million.
 
 Days and hours are UK ones. PostgreSQL converts with its time zone database; SQLite, which
 has none, applies the UK summer time rule (last Sunday of March to the last Sunday of
@@ -19,6 +28,7 @@ from collections import Counter
 from collections.abc import Iterable
 from contextlib import contextmanager
 from datetime import date
+from functools import cache
 
 from sqlalchemy import Date, String, and_, case, cast, event, func, insert, literal_column, select, union_all
 from sqlalchemy import inspect as sa_inspect
@@ -27,6 +37,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
+from talkzone.calendar import add_working_days
 from talkzone.models import AuditEvent, CallbackAttempt, Kind, ReportCount, Submission
 
 KEY = ("dimension", "day", "kind", "area_code", "safeguarding", "value")
@@ -34,7 +45,7 @@ KEY = ("dimension", "day", "kind", "area_code", "safeguarding", "value")
 REPORTED = ("kind", "area_code", "safeguarding", "channel", "outcome", "con_level", "answers", "created_at")
 # The status whose first arrival is each kind's deadline (timeliness).
 REACHED = {Kind.REQUEST_FOR_SUPPORT: "allocated", Kind.COMPLAINT: "responded"}
-# The dimensions also counted per month.
+# The dimensions also counted per month (and "timely", made from the "reached" rows).
 MONTHLY = ("channel", "outcome", "con_level", "callback", "hour", "topic", "age")
 
 
@@ -109,8 +120,29 @@ def _text(value) -> object:
     return func.coalesce(cast(value, String), "")
 
 
-def keys(ids: Iterable[int] | None = None):
-    """The roll-up rows (KEY columns and ``n``) of the items with these ids, or of every item."""
+@cache
+def due(kind: str, received: date) -> date:
+    """The UK day an item of this kind (a key of REACHED) arriving on this UK day must reach its status by."""
+    # Imported here: both modules import the unit of work, which imports this one for its listeners.
+    from talkzone.complaints import STAGE_1_WORKING_DAYS
+    from talkzone.submissions import ALLOCATE_WITHIN_WORKING_DAYS
+
+    days = {Kind.REQUEST_FOR_SUPPORT: ALLOCATE_WITHIN_WORKING_DAYS, Kind.COMPLAINT: STAGE_1_WORKING_DAYS}
+    return add_working_days(received, days[kind])
+
+
+def timeliness(kind: str, received: date, reached: str) -> str:
+    """"met", "late" or "" (not reached yet) for an item that arrived on ``received`` and first
+    reached its status on the UK day ``reached`` (ISO text, or "")."""
+    if not reached:
+        return ""
+    return "met" if date.fromisoformat(reached) <= due(kind, received) else "late"
+
+
+def keys(ids: Iterable[int] | None = None, reached: bool | None = None):
+    """The rows (KEY columns and ``n``) these items (or all items) make: with ``reached`` True only
+    the "reached" rows (value: the UK day reached), which stand for the "timely" ones (see
+    ``as_stored``), with False all the others, by default all."""
     status = AuditEvent.detail["status"].as_string()
     first = (select(AuditEvent.submission_id.label("sid"), status.label("status"),
                     func.min(AuditEvent.at).label("at"))
@@ -158,6 +190,8 @@ def keys(ids: Iterable[int] | None = None):
     levels = [(name, c.day) for name in dimensions] + [(f"m:{name}", c.month) for name in MONTHLY]
     parts = []
     for name, day in levels:
+        if reached is not None and (name == "reached") != reached:
+            continue
         value, condition = dimensions[name.removeprefix("m:")]
         part = select(cast(literal_column(f"'{name}'"), String(20)).label("dimension"), day.label("day"),
                       c.kind, c.area_code, c.safeguarding, cast(value, String(60)).label("value"),
@@ -169,15 +203,45 @@ def keys(ids: Iterable[int] | None = None):
     return union_all(*parts)
 
 
-def rebuild(connection) -> None:
-    """Empty the roll-up and fill it again from every item (the migration and the benchmark)."""
-    table = ReportCount.__table__
-    connection.execute(table.delete())
-    connection.execute(insert(table).from_select(list(KEY) + ["n"], keys()))
-
-
 def _as_date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def as_stored(rows) -> Counter:
+    """keys()' rows as the roll-up stores them, as {key: count}: each "reached" row counted as its
+    timeliness, on its day ("timely") and in its month ("m:timely")."""
+    found = Counter()
+    for row in rows:
+        day = _as_date(row.day)
+        rest = (row.kind, row.area_code, bool(row.safeguarding))
+        if row.dimension == "reached":
+            value = timeliness(row.kind, day, row.value)
+            found[("timely", day, *rest, value)] += row.n
+            found[("m:timely", day.replace(day=1), *rest, value)] += row.n
+        else:
+            found[(row.dimension, day, *rest, row.value)] += row.n
+    return found
+
+
+def _insert(connection, counts: Counter) -> None:
+    rows = [dict(zip(KEY, key, strict=True), n=n) for key, n in sorted(counts.items()) if n]
+    for start in range(0, len(rows), 5000):
+        connection.execute(insert(ReportCount.__table__), rows[start:start + 5000])
+
+
+def insert_as_made(connection, reached: bool | None = None) -> None:
+    """Add keys()' rows over every item to the roll-up just as the query makes them, in SQL alone
+    (with "reached" rows: the shape the migrations before 0015 leave)."""
+    table = ReportCount.__table__
+    connection.execute(insert(table).from_select(list(KEY) + ["n"], keys(reached=reached)))
+
+
+def rebuild(connection) -> None:
+    """Empty the roll-up and fill it again from every item (the migrations and the benchmark)."""
+    connection.execute(ReportCount.__table__.delete())
+    # Most of it in SQL alone; the timeliness rows through Python, which knows the working days.
+    insert_as_made(connection, reached=False)
+    _insert(connection, as_stored(connection.execute(keys(reached=True))))
 
 
 def contribution(connection, ids: Iterable[int] | None = None) -> Counter:
@@ -185,11 +249,7 @@ def contribution(connection, ids: Iterable[int] | None = None) -> Counter:
     ids = None if ids is None else list(ids)
     if ids == []:
         return Counter()
-    found = Counter()
-    for row in connection.execute(keys(ids)):
-        found[(row.dimension, _as_date(row.day), row.kind, row.area_code, bool(row.safeguarding),
-               row.value)] += row.n
-    return found
+    return as_stored(connection.execute(keys(ids)))
 
 
 def stored(connection) -> Counter:
