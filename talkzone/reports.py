@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from talkzone import access
@@ -99,11 +99,11 @@ def _as_date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def _sum(session: Session, user: User, filters: Filters, dimensions, *columns, days=None):
-    """The roll-up's counts of these dimensions in range (or ``days``) and scope, grouped by ``columns``."""
-    low, high = days or (filters.start, filters.end)
-    conditions = [access.scope(user, ReportCount), ReportCount.day >= low, ReportCount.day <= high,
-                  ReportCount.dimension.in_(dimensions)]
+def _sum(session: Session, user: User, filters: Filters, dimensions, spans, *columns):
+    """The roll-up's counts of these dimensions on days in these (first, last) spans and in scope,
+    grouped by ``columns``."""
+    conditions = [access.scope(user, ReportCount), ReportCount.dimension.in_(dimensions),
+                  or_(*[ReportCount.day.between(low, high) for low, high in spans])]
     if filters.area:
         conditions.append(ReportCount.area_code == filters.area)
     query = select(*columns, func.sum(ReportCount.n)).where(*conditions).group_by(*columns)
@@ -119,20 +119,28 @@ def _whole_months(filters: Filters) -> tuple[date, date] | None:
     return (first, last) if first <= last else None
 
 
-def _values(session: Session, user: User, filters: Filters, names=MONTHLY) -> list:
-    """(dimension, kind, value, count) for these value dimensions: whole months from the monthly rows,
-    the days either side from the daily ones."""
-    columns = (ReportCount.dimension, ReportCount.kind, ReportCount.value)
-    months = _whole_months(filters)
-    if months is None:
-        return _sum(session, user, filters, names, *columns)
-    rows = [(d.removeprefix("m:"), k, v, n) for d, k, v, n in _sum(
-        session, user, filters, [f"m:{name}" for name in names], *columns, days=months)]
+def _whole_weeks(filters: Filters) -> tuple[date, date] | None:
+    """The first Monday and last Sunday of the whole weeks inside the range, if any."""
+    first = filters.start + timedelta(days=-filters.start.weekday() % 7)
+    last = filters.end - timedelta(days=(filters.end.weekday() + 1) % 7)
+    return (first, last) if first <= last else None
+
+
+def _counted(session: Session, user: User, filters: Filters, names, *columns, whole=_whole_months) -> list:
+    """The roll-up's counts of these dimensions grouped by (dimension, ``columns``): the range's whole
+    months (or weeks) from the rows per month ("m:...", or week "w:..."), the days either side from
+    the daily ones, in two statements at most."""
+    columns = (ReportCount.dimension, *columns)
+    periods = whole(filters)
+    if periods is None:
+        return _sum(session, user, filters, names, [(filters.start, filters.end)], *columns)
+    prefix = "w:" if whole is _whole_weeks else "m:"
+    whole_rows = _sum(session, user, filters, [prefix + name for name in names], [periods], *columns)
+    rows = [(d.removeprefix(prefix), *rest) for d, *rest in whole_rows]
     one = timedelta(days=1)
-    for days in ((filters.start, months[0] - one), (months[1] + one, filters.end)):
-        if days[0] <= days[1]:
-            rows += _sum(session, user, filters, names, *columns, days=days)
-    return rows
+    ends = [(low, high) for low, high in ((filters.start, periods[0] - one), (periods[1] + one, filters.end))
+            if low <= high]
+    return rows + (_sum(session, user, filters, names, ends, *columns) if ends else [])
 
 
 def _sorted(counts: dict[str, int], order=None) -> list[Count]:
@@ -156,7 +164,8 @@ def _timeliness(session: Session, user: User, filters: Filters, kind: str, today
     met = total = 0
     last = min(filters.end, fallen_due(kind, today))
     if filters.start <= last:
-        for _dimension, row_kind, value, n in _values(session, user, replace(filters, end=last), ["timely"]):
+        for _dimension, row_kind, value, n in _counted(session, user, replace(filters, end=last), ["timely"],
+                                                       ReportCount.kind, ReportCount.value):
             if row_kind == kind:
                 total += n
                 met += n if value == "met" else 0
@@ -210,15 +219,19 @@ def build(session: Session, user: User, filters: Filters, today: date | None = N
     report = Report(filters)
     by_kind: dict[str, int] = {}
     by_area: dict[str, int] = {}
-    for kind, area, n in _sum(session, user, filters, ["all"], ReportCount.kind, ReportCount.area_code):
+    per_day: dict[date, int] = {}
+    counted = _counted(session, user, filters, ["all"], ReportCount.day, ReportCount.kind,
+                       ReportCount.area_code, whole=_whole_weeks)
+    for _dimension, day, kind, area, n in counted:
         by_kind[kind] = by_kind.get(kind, 0) + n
         if area:
             by_area[area] = by_area.get(area, 0) + n
+        per_day[_as_date(day)] = per_day.get(_as_date(day), 0) + n
     report.by_kind, report.by_area = _sorted(by_kind), _sorted(by_area)
-    per_day = {_as_date(day): n for day, n in _sum(session, user, filters, ["all"], ReportCount.day)}
     report.by_week = _weeks(filters, per_day)
     values: dict[str, dict[str, int]] = {}
-    for dimension, kind, value, n in _values(session, user, filters):
+    for dimension, kind, value, n in _counted(session, user, filters, MONTHLY, ReportCount.kind,
+                                              ReportCount.value):
         key = {"outcome": f"{kind}:{value}", "age": AGE_BANDS.get(value, "")}.get(dimension, value)
         found = values.setdefault(dimension, {})
         found[key] = found.get(key, 0) + n

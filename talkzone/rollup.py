@@ -45,8 +45,10 @@ KEY = ("dimension", "day", "kind", "area_code", "safeguarding", "value")
 REPORTED = ("kind", "area_code", "safeguarding", "channel", "outcome", "con_level", "answers", "created_at")
 # The status whose first arrival is each kind's deadline (timeliness).
 REACHED = {Kind.REQUEST_FOR_SUPPORT: "allocated", Kind.COMPLAINT: "responded"}
-# The dimensions also counted per month (and "timely", made from the "reached" rows).
+# The dimensions also counted per month (and "timely", made from the "reached" rows), and per week
+# (day: its Monday).
 MONTHLY = ("channel", "outcome", "con_level", "callback", "hour", "topic", "age")
+WEEKLY = ("all",)
 
 
 class uk_day(FunctionElement):
@@ -116,6 +118,25 @@ def _month_start_sqlite(element, compiler, **kw):
     return f"date({compiler.process(element.clauses, **kw)}, 'start of month')"
 
 
+class week_start(FunctionElement):
+    """The Monday of a date's week, in SQL."""
+
+    inherit_cache = True
+    type = Date()
+    name = "week_start"
+
+
+@compiles(week_start)
+def _week_start_default(element, compiler, **kw):
+    return f"CAST(date_trunc('week', {compiler.process(element.clauses, **kw)}) AS DATE)"
+
+
+@compiles(week_start, "sqlite")
+def _week_start_sqlite(element, compiler, **kw):
+    # The Sunday on or after the day, less six days.
+    return f"date({compiler.process(element.clauses, **kw)}, 'weekday 0', '-6 days')"
+
+
 def _text(value) -> object:
     return func.coalesce(cast(value, String), "")
 
@@ -159,6 +180,7 @@ def keys(ids: Iterable[int] | None = None, reached: bool | None = None):
     reached_status = case(*[(Submission.kind == k, s) for k, s in REACHED.items()], else_="")
     items = (select(
         uk_day(Submission.created_at).label("day"), month_start(uk_day(Submission.created_at)).label("month"),
+        week_start(uk_day(Submission.created_at)).label("week"),
         Submission.kind.label("kind"),
         func.coalesce(Submission.area_code, "").label("area_code"),
         Submission.safeguarding.label("safeguarding"),
@@ -185,20 +207,23 @@ def keys(ids: Iterable[int] | None = None, reached: bool | None = None):
         "topic": (c.topic, helpline),
         "age": (c.age, helpline),
     }
-    # The values also per month (dimension "m:channel" and so on, day = the month's first day),
-    # so a long range reads whole months from a few rows and only its ends day by day.
-    levels = [(name, c.day) for name in dimensions] + [(f"m:{name}", c.month) for name in MONTHLY]
+    # The values also per month (dimension "m:channel" and so on, day = the month's first day) and
+    # the counts per week ("w:all", day = its Monday), so a long range reads whole months or weeks
+    # from a few rows and only its ends day by day.
+    levels = ([(name, c.day) for name in dimensions] + [(f"m:{name}", c.month) for name in MONTHLY]
+              + [(f"w:{name}", c.week) for name in WEEKLY])
     parts = []
     for name, day in levels:
         if reached is not None and (name == "reached") != reached:
             continue
-        value, condition = dimensions[name.removeprefix("m:")]
+        base = name.split(":")[-1]
+        value, condition = dimensions[base]
         part = select(cast(literal_column(f"'{name}'"), String(20)).label("dimension"), day.label("day"),
                       c.kind, c.area_code, c.safeguarding, cast(value, String(60)).label("value"),
                       func.count().label("n"))
         if condition is not None:
             part = part.where(condition)
-        grouped = (day, c.kind, c.area_code, c.safeguarding) + (() if name == "all" else (value,))
+        grouped = (day, c.kind, c.area_code, c.safeguarding) + (() if base == "all" else (value,))
         parts.append(part.group_by(*grouped))
     return union_all(*parts)
 
