@@ -11,7 +11,8 @@ needs a migration that runs ``rebuild`` (tests/unit/test_report_calendar.py noti
 
 The migrations fill the table with ``rebuild`` over every item; after that every flush that
 creates an item, changes a reported field (reroute, status, outcome, safeguarding flag),
-records the first allocation or reply, logs a call back or deletes an item takes the affected
+records the first allocation or reply, logs a call back, stores the case system's answer
+(hand-off) or deletes an item takes the affected
 items' rows away as they stood before the flush and adds them back as they stand after it, in
 the same transaction. A bulk UPDATE (retention's anonymising) goes through ``changing``. So
 the roll-up always equals the items, and the reports page sums a few hundred rows instead of
@@ -38,17 +39,23 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
 from talkzone.calendar import add_working_days
-from talkzone.models import AuditEvent, CallbackAttempt, Kind, ReportCount, Submission
+from talkzone.models import AuditEvent, CallbackAttempt, Handoff, Kind, ReportCount, Submission
 
 KEY = ("dimension", "day", "kind", "area_code", "safeguarding", "value")
 # The item fields whose change moves an item from one roll-up row to another.
 REPORTED = ("kind", "area_code", "safeguarding", "channel", "outcome", "con_level", "answers", "created_at")
 # The status whose first arrival is each kind's deadline (timeliness).
 REACHED = {Kind.REQUEST_FOR_SUPPORT: "allocated", Kind.COMPLAINT: "responded"}
-# The dimensions also counted per month (and "timely", made from the "reached" rows), and per week
-# (day: its Monday).
+# The dimensions counted per day; also per month (and "timely", made from the "reached" rows); per
+# month only (the hand-off status, which the reports count over all time); per week (day: its Monday).
+DAILY = ("all", "channel", "outcome", "con_level", "reached", "callback", "hour", "topic", "age")
 MONTHLY = ("channel", "outcome", "con_level", "callback", "hour", "topic", "age")
+MONTHLY_ONLY = ("handoff",)
 WEEKLY = ("all",)
+LEVELS = (*DAILY, *(f"m:{name}" for name in MONTHLY + MONTHLY_ONLY), *(f"w:{name}" for name in WEEKLY))
+# The rows migrations 0012 to 0014 keep (per day reached, no weeks, no hand-offs): 0015's downgrade
+# goes back to them.
+LEVELS_0012 = (*DAILY, *(f"m:{name}" for name in MONTHLY))
 
 
 class uk_day(FunctionElement):
@@ -160,10 +167,9 @@ def timeliness(kind: str, received: date, reached: str) -> str:
     return "met" if date.fromisoformat(reached) <= due(kind, received) else "late"
 
 
-def keys(ids: Iterable[int] | None = None, reached: bool | None = None):
-    """The rows (KEY columns and ``n``) these items (or all items) make: with ``reached`` True only
-    the "reached" rows (value: the UK day reached), which stand for the "timely" ones (see
-    ``as_stored``), with False all the others, by default all."""
+def keys(ids: Iterable[int] | None = None, levels: Iterable[str] = LEVELS):
+    """The rows (KEY columns and ``n``) these items (or all items) make in these dimensions, the
+    "reached" rows (value: the UK day reached) standing for the "timely" ones (see ``as_stored``)."""
     status = AuditEvent.detail["status"].as_string()
     first = (select(AuditEvent.submission_id.label("sid"), status.label("status"),
                     func.min(AuditEvent.at).label("at"))
@@ -189,9 +195,10 @@ def keys(ids: Iterable[int] | None = None, reached: bool | None = None):
         _text(Submission.answers[("topic", "topic")].as_string()).label("topic"),
         _text(Submission.answers[("about-you", "age")].as_string()).label("age"),
         case((called.c.inside == 1, "inside"), (called.c.inside == 0, "outside"), else_="").label("callback"),
-        _text(uk_day(first.c.at)).label("reached"))
+        _text(uk_day(first.c.at)).label("reached"), _text(Handoff.status).label("handoff"))
         .outerjoin(first, and_(first.c.sid == Submission.id, first.c.status == reached_status))
-        .outerjoin(called, called.c.sid == Submission.id))
+        .outerjoin(called, called.c.sid == Submission.id)
+        .outerjoin(Handoff, Handoff.submission_id == Submission.id))
     if ids is not None:
         items = items.where(Submission.id.in_(ids))
     c = items.cte("items").c
@@ -206,17 +213,16 @@ def keys(ids: Iterable[int] | None = None, reached: bool | None = None):
         "hour": (c.hour, helpline),
         "topic": (c.topic, helpline),
         "age": (c.age, helpline),
+        "handoff": (c.handoff, None),
     }
     # The values also per month (dimension "m:channel" and so on, day = the month's first day) and
     # the counts per week ("w:all", day = its Monday), so a long range reads whole months or weeks
     # from a few rows and only its ends day by day.
-    levels = ([(name, c.day) for name in dimensions] + [(f"m:{name}", c.month) for name in MONTHLY]
-              + [(f"w:{name}", c.week) for name in WEEKLY])
+    periods = {"m": c.month, "w": c.week}
     parts = []
-    for name, day in levels:
-        if reached is not None and (name == "reached") != reached:
-            continue
-        base = name.split(":")[-1]
+    for name in levels:
+        period, _sep, base = name.rpartition(":")
+        day = periods.get(period, c.day)
         value, condition = dimensions[base]
         part = select(cast(literal_column(f"'{name}'"), String(20)).label("dimension"), day.label("day"),
                       c.kind, c.area_code, c.safeguarding, cast(value, String(60)).label("value"),
@@ -254,19 +260,19 @@ def _insert(connection, counts: Counter) -> None:
         connection.execute(insert(ReportCount.__table__), rows[start:start + 5000])
 
 
-def insert_as_made(connection, reached: bool | None = None) -> None:
-    """Add keys()' rows over every item to the roll-up just as the query makes them, in SQL alone
-    (with "reached" rows: the shape the migrations before 0015 leave)."""
+def insert_as_made(connection, levels: Iterable[str]) -> None:
+    """Add keys()' rows in these dimensions over every item to the roll-up just as the query makes
+    them, in SQL alone ("reached" rows too: the migrations before 0015 keep them)."""
     table = ReportCount.__table__
-    connection.execute(insert(table).from_select(list(KEY) + ["n"], keys(reached=reached)))
+    connection.execute(insert(table).from_select(list(KEY) + ["n"], keys(levels=levels)))
 
 
 def rebuild(connection) -> None:
     """Empty the roll-up and fill it again from every item (the migrations and the benchmark)."""
     connection.execute(ReportCount.__table__.delete())
     # Most of it in SQL alone; the timeliness rows through Python, which knows the working days.
-    insert_as_made(connection, reached=False)
-    _insert(connection, as_stored(connection.execute(keys(reached=True))))
+    insert_as_made(connection, [name for name in LEVELS if name != "reached"])
+    _insert(connection, as_stored(connection.execute(keys(levels=["reached"]))))
 
 
 def contribution(connection, ids: Iterable[int] | None = None) -> Counter:
@@ -320,14 +326,14 @@ def _before_flush(session, flush_context, _instances):
     for obj in session.new:
         if isinstance(obj, Submission):
             new.append(obj)
-        elif isinstance(obj, CallbackAttempt) or (isinstance(obj, AuditEvent)
-                                                  and obj.action == "status_changed"):
+        elif isinstance(obj, (CallbackAttempt, Handoff)) or (isinstance(obj, AuditEvent)
+                                                             and obj.action == "status_changed"):
             if obj.submission_id is not None:
                 ids.add(obj.submission_id)
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, Submission) and obj.id is not None and _reported_change(session, obj):
             ids.add(obj.id)
-        elif isinstance(obj, (AuditEvent, CallbackAttempt)) and obj.submission_id is not None:
+        elif isinstance(obj, (AuditEvent, CallbackAttempt, Handoff)) and obj.submission_id is not None:
             ids.add(obj.submission_id)
     if not ids and not new:
         return

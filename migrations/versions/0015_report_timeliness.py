@@ -1,8 +1,9 @@
-"""report timeliness: met, late or not reached per day and per month in the roll-up, for stored items
+"""report timeliness, weeks and hand-offs in the roll-up, made afresh for stored items
 
 The roll-up kept one row per UK day and day reached ("reached"), which the reports compared
 with each day's deadline; it now keeps whether the deadline was met ("timely" and "m:timely"),
-decided as the row is written. The table is unchanged; its rows are made afresh.
+decided as the row is written, the counts per week ("w:all") and each hand-off status per month
+("m:handoff"). The table is unchanged; its rows are made afresh.
 
 Revision ID: 0015_report_timeliness
 Revises: 0014_idempotency
@@ -27,5 +28,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     table = ReportCount.__table__
     bind = op.get_bind()
-    bind.execute(table.delete().where(table.c.dimension.in_(["timely", "m:timely"])))
-    rollup.insert_as_made(bind, reached=True)
+    bind.execute(table.delete().where(table.c.dimension.not_in(rollup.LEVELS_0012)))
+    rollup.insert_as_made(bind, ["reached"])

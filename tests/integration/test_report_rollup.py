@@ -1,6 +1,7 @@
 """The reports' roll-up equals the items: after creates, status changes, call backs, reroutes,
 safeguarding flags, retention's anonymising and deletions, around the UK clock changes and midnight;
-timeliness (met, late, not yet due) as counted from the items on two different days."""
+timeliness (met, late, not yet due) as counted from the items on two different days, and the
+hand-off figures after the case system's answers."""
 
 from __future__ import annotations
 
@@ -10,14 +11,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from talkzone import access, inbox, reports, retention, rollup
+from talkzone import access, handoff, inbox, reports, retention, rollup
 from talkzone.calendar import add_working_days
 from talkzone.complaints import STAGE_1_WORKING_DAYS
-from talkzone.models import AuditEvent, Base, CallbackAttempt, Kind, Submission
+from talkzone.models import AuditEvent, Base, CallbackAttempt, Handoff, Kind, Submission
 from talkzone.profile import load_profile
 from talkzone.submissions import ALLOCATE_WITHIN_WORKING_DAYS
 from talkzone.uow import UnitOfWork
-from testkit.factories import CONTACT, make_item, make_user
+from testkit.factories import CONTACT, make_api_client, make_item, make_user
 
 UK = ZoneInfo("Europe/London")
 TODAY = date(2026, 12, 2)
@@ -85,6 +86,9 @@ def check(session, admin) -> dict:
     session.commit()
     connection = session.connection()
     assert rollup.stored(connection) == rollup.contribution(connection)
+    answers = {h.submission_id: h.status for h in session.scalars(select(Handoff))}
+    every = session.scalars(select(Submission.id))
+    assert handoff.counts(session, admin) == Counter(answers.get(item_id) for item_id in every)
     found = {}
     for today in (TODAY, EARLIER):
         report = reports.build(session, admin, RANGE, today=today)
@@ -150,6 +154,15 @@ def test_the_roll_up_equals_the_items_through_every_change(app, db_session):
     assert total > shares[EARLIER]["request_for_support:allocated"][1]
     allocated(waiting, date(2026, 11, 20))
     assert check(session, admin)[TODAY]["request_for_support:allocated"] == (met, total)
+
+    # The case system declines a request, then accepts it, and accepts another.
+    client, _token = make_api_client(session)
+    handoff.record_status(session, client, waiting.reference, handoff.DECLINED, reason="Not for us")
+    check(session, admin)
+    handoff.record_status(session, client, waiting.reference, handoff.ACCEPTED, case_id="C-1")
+    handoff.record_status(session, client, items[0].reference, handoff.ACCEPTED, case_id="C-2")
+    check(session, admin)
+    assert handoff.counts(session, admin)[handoff.ACCEPTED] == 2
 
     contacts = [i for i in items if i.kind == Kind.HELPLINE_CONTACT]
     session.add(CallbackAttempt(submission_id=contacts[0].id, result="reached", outside_safe_window=True,
