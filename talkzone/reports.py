@@ -2,7 +2,8 @@
 
 Every figure is summed in the database from the roll-up (``talkzone.rollup``: counts per UK
 day, kind, area, safeguarding flag and reported value, kept in step with the items), scoped
-by what the user may see. A year of a million items is a few thousand roll-up rows.
+by what the user may see. A year of a million items is a few thousand roll-up rows: whole
+weeks and months from the rows per week and month, only the range's ends from the daily ones.
 """
 
 from __future__ import annotations

@@ -115,33 +115,29 @@ class month_start(FunctionElement):
     name = "month_start"
 
 
-@compiles(month_start)
-def _month_start_default(element, compiler, **kw):
-    return f"CAST(date_trunc('month', {compiler.process(element.clauses, **kw)}) AS DATE)"
-
-
-@compiles(month_start, "sqlite")
-def _month_start_sqlite(element, compiler, **kw):
-    return f"date({compiler.process(element.clauses, **kw)}, 'start of month')"
-
-
-class week_start(FunctionElement):
+class week_start(month_start):
     """The Monday of a date's week, in SQL."""
 
     inherit_cache = True
-    type = Date()
     name = "week_start"
 
 
+# PostgreSQL's date_trunc unit, and SQLite's date() modifiers (for a week: the Sunday on or after
+# the day, less six days).
+_PERIODS = {"month_start": ("month", "'start of month'"), "week_start": ("week", "'weekday 0', '-6 days'")}
+
+
+@compiles(month_start)
 @compiles(week_start)
-def _week_start_default(element, compiler, **kw):
-    return f"CAST(date_trunc('week', {compiler.process(element.clauses, **kw)}) AS DATE)"
+def _period_start_default(element, compiler, **kw):
+    unit = _PERIODS[element.name][0]
+    return f"CAST(date_trunc('{unit}', {compiler.process(element.clauses, **kw)}) AS DATE)"
 
 
+@compiles(month_start, "sqlite")
 @compiles(week_start, "sqlite")
-def _week_start_sqlite(element, compiler, **kw):
-    # The Sunday on or after the day, less six days.
-    return f"date({compiler.process(element.clauses, **kw)}, 'weekday 0', '-6 days')"
+def _period_start_sqlite(element, compiler, **kw):
+    return f"date({compiler.process(element.clauses, **kw)}, {_PERIODS[element.name][1]})"
 
 
 def _text(value) -> object:
