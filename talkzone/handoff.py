@@ -19,7 +19,7 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from talkzone import access, audit, disclosure, inbox, webhooks
-from talkzone.models import ApiClient, Handoff, Submission, utcnow
+from talkzone.models import ApiClient, Handoff, ReportCount, Submission, utcnow
 
 ACCEPTED, DECLINED = "accepted", "declined"
 STATUSES = (ACCEPTED, DECLINED)
@@ -167,9 +167,10 @@ def record_status(session: Session, client: ApiClient, reference: str, status: s
 
 
 def counts(session: Session, user) -> dict[str | None, int]:
-    """How many items the user may see are in each hand-off status (None: not answered yet)."""
+    """How many items the user may see are in each hand-off status (None: not answered yet), summed
+    from the reports' roll-up (talkzone.rollup: per month, kept in step with the hand-offs)."""
     rows = session.execute(
-        select(Handoff.status, func.count()).select_from(Submission)
-        .outerjoin(Handoff, Handoff.submission_id == Submission.id)
-        .where(access.scope(user)).group_by(Handoff.status))
-    return {status: count for status, count in rows}
+        select(ReportCount.value, func.sum(ReportCount.n))
+        .where(access.scope(user, ReportCount), ReportCount.dimension == "m:handoff")
+        .group_by(ReportCount.value))
+    return {status or None: int(n) for status, n in rows if n}

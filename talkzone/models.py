@@ -472,7 +472,8 @@ class ReportCount(Base):
     """How many items arrived on a UK day with this kind, area, safeguarding flag and one reported value.
 
     Kept in step with the items by ``talkzone.rollup`` in the same flush that changes them;
-    ``dimension`` "all" counts every item once (value ""), the others each reported field.
+    ``dimension`` "all" counts every item once (value ""), the others each reported field; "m:..."
+    and "w:..." count the same per month and per week (``day``: the month's first day, or Monday).
     """
 
     __tablename__ = "report_counts"

@@ -2,28 +2,25 @@
 
 Every figure is summed in the database from the roll-up (``talkzone.rollup``: counts per UK
 day, kind, area, safeguarding flag and reported value, kept in step with the items), scoped
-by what the user may see. A year of a million items is a few thousand roll-up rows.
+by what the user may see. A year of a million items is a few thousand roll-up rows: whole
+weeks and months from the rows per week and month, only the range's ends from the daily ones.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
-from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from talkzone import access
-from talkzone.calendar import UK, add_working_days, uk_date
-from talkzone.complaints import STAGE_1_WORKING_DAYS
+from talkzone.calendar import UK, uk_date
 from talkzone.models import Kind, ReportCount, Submission, User, utcnow
-from talkzone.rollup import MONTHLY, REACHED
-from talkzone.submissions import ALLOCATE_WITHIN_WORKING_DAYS
+from talkzone.rollup import MONTHLY, REACHED, due
 
 MAX_DAYS = 800  # a little over two years
-DEADLINES = {Kind.REQUEST_FOR_SUPPORT: ALLOCATE_WITHIN_WORKING_DAYS, Kind.COMPLAINT: STAGE_1_WORKING_DAYS}
 # Helpline contacts' ages ("under_12", "12" to "25", "over_25", "prefer_not") in bands.
 AGE_BANDS = {"under_12": "under_12", **{str(a): "12_to_15" for a in range(12, 16)},
              **{str(a): "16_to_17" for a in range(16, 18)}, **{str(a): "18_to_25" for a in range(18, 26)},
@@ -103,11 +100,11 @@ def _as_date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def _sum(session: Session, user: User, filters: Filters, dimensions, *columns, days=None):
-    """The roll-up's counts of these dimensions in range (or ``days``) and scope, grouped by ``columns``."""
-    low, high = days or (filters.start, filters.end)
-    conditions = [access.scope(user, ReportCount), ReportCount.day >= low, ReportCount.day <= high,
-                  ReportCount.dimension.in_(dimensions)]
+def _sum(session: Session, user: User, filters: Filters, dimensions, spans, *columns):
+    """The roll-up's counts of these dimensions on days in these (first, last) spans and in scope,
+    grouped by ``columns``."""
+    conditions = [access.scope(user, ReportCount), ReportCount.dimension.in_(dimensions),
+                  or_(*[ReportCount.day.between(low, high) for low, high in spans])]
     if filters.area:
         conditions.append(ReportCount.area_code == filters.area)
     query = select(*columns, func.sum(ReportCount.n)).where(*conditions).group_by(*columns)
@@ -123,20 +120,28 @@ def _whole_months(filters: Filters) -> tuple[date, date] | None:
     return (first, last) if first <= last else None
 
 
-def _values(session: Session, user: User, filters: Filters) -> list:
-    """(dimension, kind, value, count) for the value dimensions: whole months from the monthly rows,
-    the days either side from the daily ones."""
-    columns = (ReportCount.dimension, ReportCount.kind, ReportCount.value)
-    months = _whole_months(filters)
-    if months is None:
-        return _sum(session, user, filters, MONTHLY, *columns)
-    rows = [(d.removeprefix("m:"), k, v, n) for d, k, v, n in _sum(
-        session, user, filters, [f"m:{name}" for name in MONTHLY], *columns, days=months)]
+def _whole_weeks(filters: Filters) -> tuple[date, date] | None:
+    """The first Monday and last Sunday of the whole weeks inside the range, if any."""
+    first = filters.start + timedelta(days=-filters.start.weekday() % 7)
+    last = filters.end - timedelta(days=(filters.end.weekday() + 1) % 7)
+    return (first, last) if first <= last else None
+
+
+def _counted(session: Session, user: User, filters: Filters, names, *columns, whole=_whole_months) -> list:
+    """The roll-up's counts of these dimensions grouped by (dimension, ``columns``): the range's whole
+    months (or weeks) from the rows per month ("m:...", or week "w:..."), the days either side from
+    the daily ones, in two statements at most."""
+    columns = (ReportCount.dimension, *columns)
+    periods = whole(filters)
+    if periods is None:
+        return _sum(session, user, filters, names, [(filters.start, filters.end)], *columns)
+    prefix = "w:" if whole is _whole_weeks else "m:"
+    whole_rows = _sum(session, user, filters, [prefix + name for name in names], [periods], *columns)
+    rows = [(d.removeprefix(prefix), *rest) for d, *rest in whole_rows]
     one = timedelta(days=1)
-    for days in ((filters.start, months[0] - one), (months[1] + one, filters.end)):
-        if days[0] <= days[1]:
-            rows += _sum(session, user, filters, MONTHLY, *columns, days=days)
-    return rows
+    ends = [(low, high) for low, high in ((filters.start, periods[0] - one), (periods[1] + one, filters.end))
+            if low <= high]
+    return rows + (_sum(session, user, filters, names, ends, *columns) if ends else [])
 
 
 def _sorted(counts: dict[str, int], order=None) -> list[Count]:
@@ -144,25 +149,27 @@ def _sorted(counts: dict[str, int], order=None) -> list[Count]:
     return [Count(k, counts[k]) for k in keys]
 
 
-@cache
-def _due(day: date, days: int) -> date:
-    return add_working_days(day, days)
+def fallen_due(kind: str, today: date) -> date:
+    """The last UK day on which items of ``kind`` arrived that were due before ``today``. A later
+    arrival is never due sooner, so every item that arrived by this day has fallen due."""
+    day = today - timedelta(days=1)
+    while due(kind, day) >= today:
+        day -= timedelta(days=1)
+    return day
 
 
-def _timeliness(rows, kind: str, today: date) -> Share:
+def _timeliness(session: Session, user: User, filters: Filters, kind: str, today: date) -> Share:
     """Items of ``kind`` whose deadline has passed (before ``today``), and those that reached their
-    status (first allocation, or first reply) on or before it. Items not yet due are not counted."""
+    status (first allocation, or first reply) on or before it. Items not yet due are not counted.
+    Met or late was decided as the roll-up was written; only arrival days up to ``fallen_due`` count."""
     met = total = 0
-    days = DEADLINES[kind]
-    for row_kind, day, reached, n in rows:
-        if row_kind != kind:
-            continue
-        due = _due(_as_date(day), days)
-        if due >= today:
-            continue
-        total += n
-        if reached and date.fromisoformat(reached) <= due:
-            met += n
+    last = min(filters.end, fallen_due(kind, today))
+    if filters.start <= last:
+        for _dimension, row_kind, value, n in _counted(session, user, replace(filters, end=last), ["timely"],
+                                                       ReportCount.kind, ReportCount.value):
+            if row_kind == kind:
+                total += n
+                met += n if value == "met" else 0
     return Share(f"{kind}:{REACHED[kind]}", met, total)
 
 
@@ -213,24 +220,27 @@ def build(session: Session, user: User, filters: Filters, today: date | None = N
     report = Report(filters)
     by_kind: dict[str, int] = {}
     by_area: dict[str, int] = {}
-    for kind, area, n in _sum(session, user, filters, ["all"], ReportCount.kind, ReportCount.area_code):
+    per_day: dict[date, int] = {}
+    counted = _counted(session, user, filters, ["all"], ReportCount.day, ReportCount.kind,
+                       ReportCount.area_code, whole=_whole_weeks)
+    for _dimension, day, kind, area, n in counted:
         by_kind[kind] = by_kind.get(kind, 0) + n
         if area:
             by_area[area] = by_area.get(area, 0) + n
+        per_day[_as_date(day)] = per_day.get(_as_date(day), 0) + n
     report.by_kind, report.by_area = _sorted(by_kind), _sorted(by_area)
-    per_day = {_as_date(day): n for day, n in _sum(session, user, filters, ["all"], ReportCount.day)}
     report.by_week = _weeks(filters, per_day)
     values: dict[str, dict[str, int]] = {}
-    for dimension, kind, value, n in _values(session, user, filters):
+    for dimension, kind, value, n in _counted(session, user, filters, MONTHLY, ReportCount.kind,
+                                              ReportCount.value):
         key = {"outcome": f"{kind}:{value}", "age": AGE_BANDS.get(value, "")}.get(dimension, value)
         found = values.setdefault(dimension, {})
         found[key] = found.get(key, 0) + n
     report.by_channel = _sorted(values.get("channel", {}))
-    reached = _sum(session, user, filters, ["reached"], ReportCount.kind, ReportCount.day, ReportCount.value)
     callbacks = values.get("callback", {})
     report.timeliness = [
-        _timeliness(reached, Kind.REQUEST_FOR_SUPPORT, today),
-        _timeliness(reached, Kind.COMPLAINT, today),
+        _timeliness(session, user, filters, Kind.REQUEST_FOR_SUPPORT, today),
+        _timeliness(session, user, filters, Kind.COMPLAINT, today),
         Share("helpline_contact:callback", callbacks.get("inside", 0),
               callbacks.get("inside", 0) + callbacks.get("outside", 0)),
     ]

@@ -1,12 +1,22 @@
 """The reports' roll-up: item counts per UK day, kind, area, safeguarding flag and reported value.
 
-One SQL query (``keys``) turns items into their roll-up rows. The migration fills the table
-with it over every item; after that every flush that creates an item, changes a reported
-field (reroute, status, outcome, safeguarding flag), records the first allocation or reply,
-logs a call back or deletes an item takes the affected items' rows away as they stood
-before the flush and adds them back as they stand after it, in the same transaction. A
-bulk UPDATE (retention's anonymising) goes through ``changing``. So the roll-up always
-equals the items, and the reports page sums a few thousand rows instead of a million.
+One SQL query (``keys``) turns items into their roll-up rows; the UK day each request or
+complaint was first allocated or answered comes out of it as a "reached" row, which is stored
+as its timeliness instead: "met" (reached by its working-day deadline), "late" (reached after
+it) or "" (not reached yet), per day and per month. Whether an item met its deadline depends
+only on the day it arrived and the day it was reached, so it is decided as it is written;
+whether it has fallen due yet depends on today, and the reports apply that as a range of
+arrival days. A change to the bank-holiday calendar changes deadlines already passed, so it
+needs a migration that runs ``rebuild`` (tests/unit/test_report_calendar.py notices one).
+
+The migrations fill the table with ``rebuild`` over every item; after that every flush that
+creates an item, changes a reported field (reroute, status, outcome, safeguarding flag),
+records the first allocation or reply, logs a call back, stores the case system's answer
+(hand-off) or deletes an item takes the affected
+items' rows away as they stood before the flush and adds them back as they stand after it, in
+the same transaction. A bulk UPDATE (retention's anonymising) goes through ``changing``. So
+the roll-up always equals the items, and the reports page sums a few hundred rows instead of
+a million.
 
 Days and hours are UK ones. PostgreSQL converts with its time zone database; SQLite, which
 has none, applies the UK summer time rule (last Sunday of March to the last Sunday of
@@ -19,6 +29,7 @@ from collections import Counter
 from collections.abc import Iterable
 from contextlib import contextmanager
 from datetime import date
+from functools import cache
 
 from sqlalchemy import Date, String, and_, case, cast, event, func, insert, literal_column, select, union_all
 from sqlalchemy import inspect as sa_inspect
@@ -27,15 +38,24 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
-from talkzone.models import AuditEvent, CallbackAttempt, Kind, ReportCount, Submission
+from talkzone.calendar import add_working_days
+from talkzone.models import AuditEvent, CallbackAttempt, Handoff, Kind, ReportCount, Submission
 
 KEY = ("dimension", "day", "kind", "area_code", "safeguarding", "value")
 # The item fields whose change moves an item from one roll-up row to another.
 REPORTED = ("kind", "area_code", "safeguarding", "channel", "outcome", "con_level", "answers", "created_at")
 # The status whose first arrival is each kind's deadline (timeliness).
 REACHED = {Kind.REQUEST_FOR_SUPPORT: "allocated", Kind.COMPLAINT: "responded"}
-# The dimensions also counted per month.
+# The dimensions counted per day; also per month (and "timely", made from the "reached" rows); per
+# month only (the hand-off status, which the reports count over all time); per week (day: its Monday).
+DAILY = ("all", "channel", "outcome", "con_level", "reached", "callback", "hour", "topic", "age")
 MONTHLY = ("channel", "outcome", "con_level", "callback", "hour", "topic", "age")
+MONTHLY_ONLY = ("handoff",)
+WEEKLY = ("all",)
+LEVELS = (*DAILY, *(f"m:{name}" for name in MONTHLY + MONTHLY_ONLY), *(f"w:{name}" for name in WEEKLY))
+# The rows migrations 0012 to 0014 keep (per day reached, no weeks, no hand-offs): 0015's downgrade
+# goes back to them.
+LEVELS_0012 = (*DAILY, *(f"m:{name}" for name in MONTHLY))
 
 
 class uk_day(FunctionElement):
@@ -95,22 +115,57 @@ class month_start(FunctionElement):
     name = "month_start"
 
 
+class week_start(month_start):
+    """The Monday of a date's week, in SQL."""
+
+    inherit_cache = True
+    name = "week_start"
+
+
+# PostgreSQL's date_trunc unit, and SQLite's date() modifiers (for a week: the Sunday on or after
+# the day, less six days).
+_PERIODS = {"month_start": ("month", "'start of month'"), "week_start": ("week", "'weekday 0', '-6 days'")}
+
+
 @compiles(month_start)
-def _month_start_default(element, compiler, **kw):
-    return f"CAST(date_trunc('month', {compiler.process(element.clauses, **kw)}) AS DATE)"
+@compiles(week_start)
+def _period_start_default(element, compiler, **kw):
+    unit = _PERIODS[element.name][0]
+    return f"CAST(date_trunc('{unit}', {compiler.process(element.clauses, **kw)}) AS DATE)"
 
 
 @compiles(month_start, "sqlite")
-def _month_start_sqlite(element, compiler, **kw):
-    return f"date({compiler.process(element.clauses, **kw)}, 'start of month')"
+@compiles(week_start, "sqlite")
+def _period_start_sqlite(element, compiler, **kw):
+    return f"date({compiler.process(element.clauses, **kw)}, {_PERIODS[element.name][1]})"
 
 
 def _text(value) -> object:
     return func.coalesce(cast(value, String), "")
 
 
-def keys(ids: Iterable[int] | None = None):
-    """The roll-up rows (KEY columns and ``n``) of the items with these ids, or of every item."""
+@cache
+def due(kind: str, received: date) -> date:
+    """The UK day an item of this kind (a key of REACHED) arriving on this UK day must reach its status by."""
+    # Imported here: both modules import the unit of work, which imports this one for its listeners.
+    from talkzone.complaints import STAGE_1_WORKING_DAYS
+    from talkzone.submissions import ALLOCATE_WITHIN_WORKING_DAYS
+
+    days = {Kind.REQUEST_FOR_SUPPORT: ALLOCATE_WITHIN_WORKING_DAYS, Kind.COMPLAINT: STAGE_1_WORKING_DAYS}
+    return add_working_days(received, days[kind])
+
+
+def timeliness(kind: str, received: date, reached: str) -> str:
+    """"met", "late" or "" (not reached yet) for an item that arrived on ``received`` and first
+    reached its status on the UK day ``reached`` (ISO text, or "")."""
+    if not reached:
+        return ""
+    return "met" if date.fromisoformat(reached) <= due(kind, received) else "late"
+
+
+def keys(ids: Iterable[int] | None = None, levels: Iterable[str] = LEVELS):
+    """The rows (KEY columns and ``n``) these items (or all items) make in these dimensions, the
+    "reached" rows (value: the UK day reached) standing for the "timely" ones (see ``as_stored``)."""
     status = AuditEvent.detail["status"].as_string()
     first = (select(AuditEvent.submission_id.label("sid"), status.label("status"),
                     func.min(AuditEvent.at).label("at"))
@@ -127,6 +182,7 @@ def keys(ids: Iterable[int] | None = None):
     reached_status = case(*[(Submission.kind == k, s) for k, s in REACHED.items()], else_="")
     items = (select(
         uk_day(Submission.created_at).label("day"), month_start(uk_day(Submission.created_at)).label("month"),
+        week_start(uk_day(Submission.created_at)).label("week"),
         Submission.kind.label("kind"),
         func.coalesce(Submission.area_code, "").label("area_code"),
         Submission.safeguarding.label("safeguarding"),
@@ -135,9 +191,10 @@ def keys(ids: Iterable[int] | None = None):
         _text(Submission.answers[("topic", "topic")].as_string()).label("topic"),
         _text(Submission.answers[("about-you", "age")].as_string()).label("age"),
         case((called.c.inside == 1, "inside"), (called.c.inside == 0, "outside"), else_="").label("callback"),
-        _text(uk_day(first.c.at)).label("reached"))
+        _text(uk_day(first.c.at)).label("reached"), _text(Handoff.status).label("handoff"))
         .outerjoin(first, and_(first.c.sid == Submission.id, first.c.status == reached_status))
-        .outerjoin(called, called.c.sid == Submission.id))
+        .outerjoin(called, called.c.sid == Submission.id)
+        .outerjoin(Handoff, Handoff.submission_id == Submission.id))
     if ids is not None:
         items = items.where(Submission.id.in_(ids))
     c = items.cte("items").c
@@ -152,32 +209,66 @@ def keys(ids: Iterable[int] | None = None):
         "hour": (c.hour, helpline),
         "topic": (c.topic, helpline),
         "age": (c.age, helpline),
+        "handoff": (c.handoff, None),
     }
-    # The values also per month (dimension "m:channel" and so on, day = the month's first day),
-    # so a long range reads whole months from a few rows and only its ends day by day.
-    levels = [(name, c.day) for name in dimensions] + [(f"m:{name}", c.month) for name in MONTHLY]
+    # The values also per month (dimension "m:channel" and so on, day = the month's first day) and
+    # the counts per week ("w:all", day = its Monday), so a long range reads whole months or weeks
+    # from a few rows and only its ends day by day.
+    periods = {"m": c.month, "w": c.week}
     parts = []
-    for name, day in levels:
-        value, condition = dimensions[name.removeprefix("m:")]
+    for name in levels:
+        period, _sep, base = name.rpartition(":")
+        day = periods.get(period, c.day)
+        value, condition = dimensions[base]
         part = select(cast(literal_column(f"'{name}'"), String(20)).label("dimension"), day.label("day"),
                       c.kind, c.area_code, c.safeguarding, cast(value, String(60)).label("value"),
                       func.count().label("n"))
         if condition is not None:
             part = part.where(condition)
-        grouped = (day, c.kind, c.area_code, c.safeguarding) + (() if name == "all" else (value,))
+        grouped = (day, c.kind, c.area_code, c.safeguarding) + (() if base == "all" else (value,))
         parts.append(part.group_by(*grouped))
     return union_all(*parts)
 
 
-def rebuild(connection) -> None:
-    """Empty the roll-up and fill it again from every item (the migration and the benchmark)."""
-    table = ReportCount.__table__
-    connection.execute(table.delete())
-    connection.execute(insert(table).from_select(list(KEY) + ["n"], keys()))
-
-
 def _as_date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def as_stored(rows) -> Counter:
+    """keys()' rows as the roll-up stores them, as {key: count}: each "reached" row counted as its
+    timeliness, on its day ("timely") and in its month ("m:timely")."""
+    found = Counter()
+    for row in rows:
+        day = _as_date(row.day)
+        rest = (row.kind, row.area_code, bool(row.safeguarding))
+        if row.dimension == "reached":
+            value = timeliness(row.kind, day, row.value)
+            found[("timely", day, *rest, value)] += row.n
+            found[("m:timely", day.replace(day=1), *rest, value)] += row.n
+        else:
+            found[(row.dimension, day, *rest, row.value)] += row.n
+    return found
+
+
+def _insert(connection, counts: Counter) -> None:
+    rows = [dict(zip(KEY, key, strict=True), n=n) for key, n in sorted(counts.items()) if n]
+    for start in range(0, len(rows), 5000):
+        connection.execute(insert(ReportCount.__table__), rows[start:start + 5000])
+
+
+def insert_as_made(connection, levels: Iterable[str]) -> None:
+    """Add keys()' rows in these dimensions over every item to the roll-up just as the query makes
+    them, in SQL alone ("reached" rows too: the migrations before 0015 keep them)."""
+    table = ReportCount.__table__
+    connection.execute(insert(table).from_select(list(KEY) + ["n"], keys(levels=levels)))
+
+
+def rebuild(connection) -> None:
+    """Empty the roll-up and fill it again from every item (the migrations and the benchmark)."""
+    connection.execute(ReportCount.__table__.delete())
+    # Most of it in SQL alone; the timeliness rows through Python, which knows the working days.
+    insert_as_made(connection, [name for name in LEVELS if name != "reached"])
+    _insert(connection, as_stored(connection.execute(keys(levels=["reached"]))))
 
 
 def contribution(connection, ids: Iterable[int] | None = None) -> Counter:
@@ -185,11 +276,7 @@ def contribution(connection, ids: Iterable[int] | None = None) -> Counter:
     ids = None if ids is None else list(ids)
     if ids == []:
         return Counter()
-    found = Counter()
-    for row in connection.execute(keys(ids)):
-        found[(row.dimension, _as_date(row.day), row.kind, row.area_code, bool(row.safeguarding),
-               row.value)] += row.n
-    return found
+    return as_stored(connection.execute(keys(ids)))
 
 
 def stored(connection) -> Counter:
@@ -235,14 +322,14 @@ def _before_flush(session, flush_context, _instances):
     for obj in session.new:
         if isinstance(obj, Submission):
             new.append(obj)
-        elif isinstance(obj, CallbackAttempt) or (isinstance(obj, AuditEvent)
-                                                  and obj.action == "status_changed"):
+        elif isinstance(obj, (CallbackAttempt, Handoff)) or (isinstance(obj, AuditEvent)
+                                                             and obj.action == "status_changed"):
             if obj.submission_id is not None:
                 ids.add(obj.submission_id)
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, Submission) and obj.id is not None and _reported_change(session, obj):
             ids.add(obj.id)
-        elif isinstance(obj, (AuditEvent, CallbackAttempt)) and obj.submission_id is not None:
+        elif isinstance(obj, (AuditEvent, CallbackAttempt, Handoff)) and obj.submission_id is not None:
             ids.add(obj.submission_id)
     if not ids and not new:
         return

@@ -105,21 +105,46 @@ def test_the_reports_roll_up_is_filled_for_items_stored_before_it(fresh_url):
             conn.execute(text("INSERT INTO callback_attempts (submission_id, at, result, outside_safe_window)"
                               " SELECT id, created_at, 'reached', false FROM submissions"
                               " WHERE reference = 'TZ-AB23-CD40'"))
+            # Requests received on Thursday 2 April, the day before Good Friday (due 13 April), one
+            # allocated that day (met), one on the 14th (late), one never.
+            for number, allocated in enumerate(("2026-04-13 12:00:00", "2026-04-14 12:00:00", None)):
+                conn.execute(text(
+                    "INSERT INTO submissions (reference, kind, status, channel, language, created_at,"
+                    " updated_at, area_code, destination, answers, contact, safeguarding, legal_hold,"
+                    f" version) VALUES ('TZ-AB23-CD5{number}', 'request_for_support', 'new', 'online', 'en',"
+                    " '2026-04-02 09:00:00', '2026-04-02 09:00:00', 'preston', 'x@example.invalid', '{}',"
+                    " '{}', false, false, 1)"))
+                if allocated:
+                    conn.execute(text(
+                        "INSERT INTO audit_events (at, submission_id, action, detail)"
+                        f" SELECT '{allocated}', id, 'status_changed', '{{\"status\": \"allocated\"}}'"
+                        f" FROM submissions WHERE reference = 'TZ-AB23-CD5{number}'"))
+        command.upgrade(cfg, "0014_idempotency")
+        with engine.connect() as conn:
+            before = rollup.stored(conn)
         command.upgrade(cfg, "head")
         with engine.connect() as conn:
             stored = rollup.stored(conn)
             assert stored == rollup.contribution(conn)
 
-        def values(dimension, part=5):
+        def values(dimension, part=5, stored=stored):
             found = Counter()
             for key, n in stored.items():
                 if key[0] == dimension:
                     found[str(key[part])] += n
             return found
 
-        assert values("all", part=1) == {"2026-08-01": 1, "2026-12-01": 1}
+        assert values("all", part=1) == {"2026-04-02": 3, "2026-08-01": 1, "2026-12-01": 1}
         assert values("hour") == {"00": 1, "23": 1}
         assert values("callback") == {"inside": 1, "": 1}
         assert values("topic") == {"home": 2}
+        assert values("timely") == values("m:timely") == {"met": 1, "late": 1, "": 1}
+        assert values("reached") == {}
+        # Down again: the rows per day reached come back as they were, and no timeliness rows stay.
+        command.downgrade(cfg, "0014_idempotency")
+        with engine.connect() as conn:
+            assert rollup.stored(conn) == before
+        assert values("reached", stored=before) == {"2026-04-13": 1, "2026-04-14": 1, "": 1}
+        assert values("timely", stored=before) == {}
     finally:
         engine.dispose()
