@@ -2,6 +2,23 @@
 
 from __future__ import annotations
 
+from flask_babel import force_locale, gettext
+
+
+def words(app, language: str, message: str, **values) -> str:
+    """``message`` as a page in ``language`` shows it, from the app's compiled catalogue.
+
+    In any language but English the catalogue must translate it: a test comparing a page with
+    this fails when the page shows English in Urdu.
+    """
+    with app.test_request_context():
+        with force_locale(language):
+            shown = gettext(message, **values)
+        with force_locale("en"):
+            english = gettext(message, **values)
+    assert language == "en" or shown != english, f"no {language} translation of {message!r}"
+    return shown
+
 
 def choose(page, label: str) -> None:
     page.get_by_label(label, exact=True).check()

@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 
 from talkzone.models import Draft, Submission, utcnow
 from testkit.browser import fill_by_name
+from tests.browser.flows import words
 from tests.complaint_journey import YOUNG_PERSON, complaint
 from tests.helpline_journey import CALL, MORNING, frozen
 
@@ -75,8 +76,9 @@ def test_a_complaint_without_a_name(js_page, edges_url, edges_app, axe_check, la
     answer(page, "/complaint", complaint(your_name={"name": ""}), axe_check, until="your-name")
     assert direction(page) == (language, "rtl" if language == "ur" else "ltr")
     hint = page.locator("#name-hint").inner_text()
-    if language == "en":
-        assert "Without it, we may not be able to look into your complaint or reply to you." in hint
+    assert words(edges_app, language, "You do not have to give your name. Without it, we may not be "
+                 "able to look into your complaint or reply to you. Use the name people know you "
+                 "by.") in hint
     answer(page, "/complaint", complaint(your_name={"name": ""}), axe_check)
     scan(page, axe_check)
     press(page)
@@ -125,9 +127,9 @@ def test_answers_deleted_after_idling_say_so(nojs_page, edges_url, edges_app, la
     press(page)
     assert page.url.endswith("/complaint/answers-deleted")
     assert direction(page) == (language, "rtl" if language == "ur" else "ltr")
-    if language == "en":
-        assert ("We deleted your answers because you did not do anything for 60 minutes, to protect "
-                "your privacy.") in page.locator("main").inner_text()
+    assert words(edges_app, language, "We deleted your answers because you did not do anything for "
+                 "%(minutes)d minutes, to protect your privacy.", minutes=60) in \
+        page.locator("main").inner_text()
     press(page, "main a.govuk-button")
     assert page.url.endswith("/complaint/")
     with edges_app.extensions["db_sessionmaker"]() as session:
