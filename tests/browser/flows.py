@@ -20,6 +20,14 @@ def words(app, language: str, message: str, **values) -> str:
     return shown
 
 
+def clock(app, language: str, value) -> str:
+    """A clock time ("2pm", "14:00") as a page in ``language`` shows it."""
+    from portal.i18n import clock_time
+
+    with app.test_request_context(), force_locale(language):
+        return clock_time(value)
+
+
 def choose(page, label: str) -> None:
     page.get_by_label(label, exact=True).check()
 
@@ -138,3 +146,48 @@ def sign_in_demo(page, base_url, email: str) -> None:
     page.locator(submit).last.click()
     page.wait_for_load_state()
     assert page.url.rstrip("/").endswith("/console"), page.url
+
+
+# Where two strings of a block's text are drawn: each one's box, and its first and last letters'.
+_DRAWN = r"""([block, first, second]) => {
+  const nodes = [], walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
+  let text = "";
+  while (walker.nextNode()) {
+    nodes.push([walker.currentNode, text.length]);
+    text += walker.currentNode.textContent;
+  }
+  const at = (i) => {  // the text node and offset of character i of the block's text
+    const [node, start] = nodes.filter(([, begins]) => begins <= i).pop();
+    return [node, i - start];
+  };
+  const box = (from, to) => {
+    const range = document.createRange();
+    range.setStart(...at(from));
+    range.setEnd(...at(to - 1));
+    range.setEnd(range.endContainer, range.endOffset + 1);
+    const {left, right, top} = range.getBoundingClientRect();
+    return {left, right, top};
+  };
+  const drawn = (i, s) => ({whole: box(i, i + s.length), head: box(i, i + 1),
+                            tail: box(i + s.length - 1, i + s.length)});
+  const a = text.indexOf(first), b = text.indexOf(second, a + first.length);
+  return a < 0 || b < 0 ? null : {text, first: drawn(a, first), second: drawn(b, second)};
+}"""
+
+
+def reads_in_order(page, block: str, start: str, end: str, rtl: bool) -> None:
+    """In ``block``, ``start`` is read before ``end`` (to its right, or a line above, in right-to-left
+    text) and each time reads as one left-to-right unit ("2:00 PM", never "PM 2:00")."""
+    start, end = (time.strip("\u2066\u2067\u2068\u2069") for time in (start, end))  # isolates draw nothing
+    found = page.locator(block).first.evaluate(
+        "(block, args) => (" + _DRAWN + ")([block, ...args])", [start, end])
+    assert found, (block, start, end)
+    first, second, text = found["first"], found["second"], found["text"]
+    for time in (first, second):
+        if abs(time["head"]["top"] - time["tail"]["top"]) < 2:
+            assert time["head"]["left"] < time["tail"]["left"], ("a time reads backwards", text)
+    same_line = abs(first["whole"]["top"] - second["whole"]["top"]) < 2
+    earlier = first["whole"]["top"] < second["whole"]["top"] - 2
+    beside = (first["whole"]["left"] >= second["whole"]["right"] - 1 if rtl
+              else first["whole"]["right"] <= second["whole"]["left"] + 1)
+    assert (same_line and beside) or earlier, ("the end reads before the start", text)

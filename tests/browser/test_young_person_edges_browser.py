@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 
 from talkzone.models import Draft, Submission, utcnow
 from testkit.browser import fill_by_name
-from tests.browser.flows import words
+from tests.browser.flows import clock, reads_in_order, words
 from tests.complaint_journey import YOUNG_PERSON, complaint
 from tests.helpline_journey import CALL, MORNING, frozen
 
@@ -106,6 +106,10 @@ def test_choosing_two_callback_times(page, edges_url, edges_app, axe_check, lang
     press(page)
     assert "/helpline/safety" in page.url
     answer(page, "/helpline", CALL, axe_check)
+    # Each window on check answers reads start first, in right-to-left Urdu too (issue #17).
+    for start, end in (("15:00", "16:00"), ("19:30", "21:00")):
+        reads_in_order(page, "main", clock(edges_app, language, start),
+                       clock(edges_app, language, end), rtl=language == "ur")
     press(page)
     assert "/helpline/confirmation" in page.url
     assert stored(edges_app).contact["windows"] == [
