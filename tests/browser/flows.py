@@ -191,3 +191,34 @@ def reads_in_order(page, block: str, start: str, end: str, rtl: bool) -> None:
     beside = (first["whole"]["left"] >= second["whole"]["right"] - 1 if rtl
               else first["whole"]["right"] <= second["whole"]["left"] + 1)
     assert (same_line and beside) or earlier, ("the end reads before the start", text)
+
+
+# Text in the page that reads like a phone number the public might tap (999, 0800 1111, 116 123,
+# 0300 123 6720...), with the tel: link it sits in (its href and drawn size), if any.
+_PHONES = r"""(root) => {
+  const found = [];
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const number = /(^|[^\d])(999|116 123|0\d{3,4}(?: ?\d{2,4}){1,3})(?!\d)/g;
+  while (walker.nextNode()) {
+    if (walker.currentNode.parentElement.closest("script, style, template")) continue;
+    for (const m of walker.currentNode.textContent.matchAll(number)) {
+      const link = walker.currentNode.parentElement.closest('a[href^="tel:"]');
+      const box = link && link.getBoundingClientRect();
+      found.push({number: m[2], href: link && link.getAttribute("href"),
+                  size: box && [box.width, box.height]});
+    }
+  }
+  return found;
+}"""
+
+
+def tel_links(page, where: str, label: str, at_least: int) -> list[str]:
+    """Every phone number in ``where`` is a tap-to-call link to that number, at least 24 by 24 CSS
+    pixels (WCAG 2.2 target size, 2.5.8); returns the numbers found."""
+    found = page.locator(where).first.evaluate(_PHONES)
+    assert len(found) >= at_least, (label, found)
+    untappable = [f["number"] for f in found if f["href"] != "tel:" + f["number"].replace(" ", "")]
+    assert not untappable, (label, "not tap-to-call", untappable)
+    small = [(f["number"], f["size"]) for f in found if min(f["size"]) < 24]
+    assert not small, (label, "smaller than 24 by 24", small)
+    return [f["number"] for f in found]

@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale
 
 from portal.i18n import clock_time, time_span
 from portal.profile import current_profile
 from talkzone import access
 from testkit.factories import make_user
 from tests.browser.conftest import axe_violations
+from tests.browser.flows import tel_links, words
 from tests.browser.test_accessibility import fill_by_name
 from tests.browser.test_console_browser import _sign_in
 from tests.complaint_journey import YOUNG_PERSON
@@ -23,22 +24,6 @@ from tests.helpline_journey import ANONYMOUS
 
 LANGUAGES = ["en", "ur"]
 CONTINUE = "main form button.govuk-button"
-# Text in the page that reads like a phone number the public might tap (999, 0800 1111, 116 123,
-# 0300 123 6720...), with whether it sits inside a tel: link.
-PHONES = r"""(root) => {
-  const found = [];
-  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-  const number = /(^|[^\d])(999|116 123|0\d{3,4}(?: ?\d{2,4}){1,3})(?!\d)/g;
-  while (walker.nextNode()) {
-    for (const m of walker.currentNode.textContent.matchAll(number)) {
-      const link = walker.currentNode.parentElement.closest('a[href^="tel:"]');
-      found.push([m[2], link ? link.getAttribute("href") : null]);
-    }
-  }
-  return found;
-}"""
-
-
 class Visit:
     """One tab walking a journey in one language, scanning each page it checks with axe-core."""
 
@@ -47,8 +32,7 @@ class Visit:
 
     def words(self, message, **values) -> str:
         """``message`` as the page's language shows it (the message catalogue, in the app)."""
-        with self.app.test_request_context(), force_locale(self.language):
-            return gettext(message, **values)
+        return words(self.app, self.language, message, **values)
 
     def clock(self, value) -> str:
         with self.app.test_request_context(), force_locale(self.language):
@@ -92,11 +76,7 @@ class Visit:
         return self.page.locator(".govuk-error-summary").inner_text()
 
     def tel_links(self, where: str, label: str, at_least: int) -> None:
-        """Every phone number in ``where`` is a tap-to-call link."""
-        numbers = self.page.locator(where).first.evaluate(PHONES)
-        assert len(numbers) >= at_least, (label, numbers)
-        untappable = [n for n, href in numbers if href is None or href != "tel:" + n.replace(" ", "")]
-        assert not untappable, (label, untappable)
+        tel_links(self.page, where, label, at_least)
 
     def done(self) -> None:
         assert not self.problems, "\n".join(self.problems)
@@ -112,7 +92,10 @@ def test_a_professional_asks_for_a_family(js_page, base_url, live_app, language)
     v, page = Visit(js_page, live_app, language), js_page
     page.goto(f"{base_url}/?lang={language}")  # the cookie keeps the language
     v.scan("home")
-    v.tel_links(".app-emergency", "emergency panel", 4)
+    v.tel_links("body", "home, with the emergency panel", 4)
+    page.goto(f"{base_url}/request-support/at-risk")
+    v.tel_links("body", "at risk", 8)  # the panel's four, 999, social care by day and night, Childline
+    v.scan("at risk")
     page.goto(f"{base_url}/request-support/who")
     v.answer({"role": "professional"})
     v.answer({"name": "Pat Teacher", "organisation": "Hill Primary", "job_role": "SENCO",
@@ -184,7 +167,7 @@ def test_a_professional_asks_for_a_family(js_page, base_url, live_app, language)
     v.answer()
     assert "/request-support/confirmation" in page.url
     v.scan("confirmation")
-    v.tel_links("main", "request confirmation", 3)
+    v.tel_links("body", "request confirmation", 3)
     v.done()
 
 
@@ -196,6 +179,9 @@ def test_complaint_age_limits_and_hints(js_page, base_url, live_app, language):
     v.walk("/helpline", ANONYMOUS, until="about-you")
     helpline_age = _age_question(page)
 
+    page.goto(f"{base_url}/complaint/")
+    v.tel_links("main", "complaint start", 1)
+    v.scan("complaint start")
     page.goto(f"{base_url}/complaint/who")
     # A hint sits under the option it explains, inside that option's item.
     item = page.locator('input[name="who"][value="someone_else"]').locator("xpath=..")
@@ -237,7 +223,7 @@ def test_complaint_age_limits_and_hints(js_page, base_url, live_app, language):
     v.answer()
     assert "/complaint/confirmation" in page.url
     v.scan("complaint confirmation")
-    v.tel_links("main", "complaint confirmation", 2)
+    v.tel_links("body", "complaint confirmation", 2)
     v.done()
 
 
@@ -251,6 +237,7 @@ def test_an_anonymous_helpline_contact_reaches_the_inbox(js_page, base_url, live
         assert "from 2pm to 10pm" in hours
     page.goto(f"{base_url}/helpline/?lang={language}")
     assert hours in page.locator("main").inner_text()
+    v.tel_links("body", "helpline start", 1)
     v.scan("helpline start")
     page.goto(f"{base_url}/helpline/topic")
     assert hours in page.locator("main").inner_text()
@@ -259,12 +246,13 @@ def test_an_anonymous_helpline_contact_reaches_the_inbox(js_page, base_url, live
     v.walk("/helpline", ANONYMOUS, until="reply")
     reply = page.locator("main").inner_text()
     assert f"{v.clock('14:00')}" in reply and f"{v.clock('22:00')}" in reply
+    v.tel_links("main", "reply", 1)
     v.scan("reply")
     v.walk("/helpline", ANONYMOUS, until="check-answers")
     v.answer()
     assert "/helpline/confirmation" in page.url
     v.scan("helpline confirmation")
-    v.tel_links("main", "helpline confirmation", 4)
+    v.tel_links("body", "helpline confirmation", 4)
     main = page.locator("main").inner_text()
     assert v.words("If you want to talk to someone, call us free on %(phone)s. We are open every day "
                    "from %(opens)s to %(closes)s.", phone=v.helpline_phone(), opens=v.clock("14:00"),
