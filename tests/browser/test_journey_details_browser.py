@@ -16,7 +16,7 @@ from portal.profile import current_profile
 from talkzone import access
 from testkit.factories import make_user
 from tests.browser.conftest import axe_violations
-from tests.browser.flows import tel_links, words
+from tests.browser.flows import reads_in_order, tel_links, words
 from tests.browser.test_accessibility import fill_by_name
 from tests.browser.test_console_browser import _sign_in
 from tests.complaint_journey import YOUNG_PERSON
@@ -41,6 +41,12 @@ class Visit:
     def span(self, start, end) -> str:
         with self.app.test_request_context(), force_locale(self.language):
             return time_span(start, end)
+
+    def calling_hours(self) -> tuple[str, str]:
+        """The service's calling hours as "HH:MM", from the council's profile."""
+        with self.app.test_request_context():
+            profile = current_profile()
+        return profile.calls_from.strftime("%H:%M"), profile.calls_until.strftime("%H:%M")
 
     def helpline_phone(self) -> str:
         with self.app.test_request_context():
@@ -77,6 +83,12 @@ class Visit:
 
     def tel_links(self, where: str, label: str, at_least: int) -> None:
         tel_links(self.page, where, label, at_least)
+
+    def one_clock(self, text: str) -> None:
+        """The helpline's hours read as this language's clock times, never as 14:00 and 22:00."""
+        assert self.clock("14:00") in text and self.clock("22:00") in text, text
+        if self.clock("14:00") != "14:00":
+            assert "14:00" not in text and "22:00" not in text, text
 
     def done(self) -> None:
         assert not self.problems, "\n".join(self.problems)
@@ -126,6 +138,10 @@ def test_a_professional_asks_for_a_family(js_page, base_url, live_app, language)
     for message in ("How can we safely contact the family?", "The family's phone number",
                     "The family's email address"):
         assert v.words(message) in main, message
+    # Letters go to the family's address, not "the address you gave".
+    letter = page.locator('input[name="channels"][value="letter"]')
+    assert page.locator(f"label[for='{letter.get_attribute('id')}']").inner_text().strip() == \
+        v.words("Letter to the family's address")
     if language == "ur":
         assert "family" not in main.lower()
     v.scan("contact")
@@ -154,7 +170,11 @@ def test_a_professional_asks_for_a_family(js_page, base_url, live_app, language)
     options = page.locator("#start option").evaluate_all(
         "options => options.map((o) => [o.value, o.textContent.trim()])")
     values = [value for value, _ in options[1:]]
-    assert len(values) > 4
+    # Every half hour the service can call, from its first calling time to its last (issue #17).
+    calling = v.calling_hours()
+    assert (values[0], values[-1]) == calling, (values, calling)
+    ends = page.locator("#end option").evaluate_all("options => options.map((o) => o.value)")[1:]
+    assert (ends[0], ends[-1]) == calling, (ends, calling)
     minutes = [int(t[:2]) * 60 + int(t[3:]) for t in values]
     assert {b - a for a, b in zip(minutes, minutes[1:], strict=False)} == {30}, values
     assert all(words == v.clock(value) for value, words in options[1:]), options
@@ -164,6 +184,9 @@ def test_a_professional_asks_for_a_family(js_page, base_url, live_app, language)
     v.scan("safety")
     v.answer({"start": "16:00", "end": "18:30", "say_who": "no"})
     assert v.step("/request-support") == "check-answers"
+    # The safe times read as a span of clock times, start first in right-to-left Urdu too.
+    assert v.span("16:00", "18:30") in page.locator("main").inner_text()
+    reads_in_order(page, "main", v.clock("16:00"), v.clock("18:30"), rtl=language == "ur")
     v.answer()
     assert "/request-support/confirmation" in page.url
     v.scan("confirmation")
@@ -237,6 +260,7 @@ def test_an_anonymous_helpline_contact_reaches_the_inbox(js_page, base_url, live
         assert "from 2pm to 10pm" in hours
     page.goto(f"{base_url}/helpline/?lang={language}")
     assert hours in page.locator("main").inner_text()
+    v.one_clock(page.locator("main").inner_text())
     v.tel_links("body", "helpline start", 1)
     v.scan("helpline start")
     page.goto(f"{base_url}/helpline/topic")
@@ -245,7 +269,7 @@ def test_an_anonymous_helpline_contact_reaches_the_inbox(js_page, base_url, live
     v.scan("topic")
     v.walk("/helpline", ANONYMOUS, until="reply")
     reply = page.locator("main").inner_text()
-    assert f"{v.clock('14:00')}" in reply and f"{v.clock('22:00')}" in reply
+    v.one_clock(reply)
     v.tel_links("main", "reply", 1)
     v.scan("reply")
     v.walk("/helpline", ANONYMOUS, until="check-answers")
@@ -254,6 +278,7 @@ def test_an_anonymous_helpline_contact_reaches_the_inbox(js_page, base_url, live
     v.scan("helpline confirmation")
     v.tel_links("body", "helpline confirmation", 4)
     main = page.locator("main").inner_text()
+    v.one_clock(main)
     assert v.words("If you want to talk to someone, call us free on %(phone)s. We are open every day "
                    "from %(opens)s to %(closes)s.", phone=v.helpline_phone(), opens=v.clock("14:00"),
                    closes=v.clock("22:00")) in main

@@ -6,11 +6,12 @@ page that says answers were deleted after idling; each page met is checked with 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
 
+from portal.profile import current_profile
 from talkzone.models import Draft, Submission, utcnow
 from testkit.browser import fill_by_name
 from tests.browser.flows import clock, reads_in_order, words
@@ -93,6 +94,16 @@ def test_choosing_two_callback_times(page, edges_url, edges_app, axe_check, lang
     page.goto(f"{edges_url}/helpline/topic?lang={language}")
     answer(page, "/helpline", CALL, axe_check, until="windows")
     page.locator('input[name="when"][value="choose"]').check()
+    # The times offered run from the helpline's opening to its closing, in half hours.
+    with edges_app.test_request_context():
+        helpline = current_profile().helpline
+    opens, closes = (datetime.combine(MORNING.date(), t) for t in (helpline.opens, helpline.closes))
+    half = timedelta(minutes=30)
+    for chooser, first, last in (("#start_1", opens, closes - half), ("#end_1", opens + half, closes)):
+        first, last = first.strftime("%H:%M"), last.strftime("%H:%M")
+        offered = [v for v in page.locator(f"{chooser} option").evaluate_all(
+            "options => options.map((o) => o.value)") if v]
+        assert (offered[0], offered[-1]) == (first, last), offered
     page.locator('input[name="day_1"][value="2026-11-25"]').check()
     page.locator("#start_1").select_option("15:00")
     page.locator("#end_1").select_option("16:00")
