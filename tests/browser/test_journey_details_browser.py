@@ -187,6 +187,7 @@ def test_a_professional_asks_for_a_family(js_page, base_url, live_app, language)
     # The safe times read as a span of clock times, start first in right-to-left Urdu too.
     assert v.span("16:00", "18:30") in page.locator("main").inner_text()
     reads_in_order(page, "main", v.clock("16:00"), v.clock("18:30"), rtl=language == "ur")
+    v.scan("check answers")
     v.answer()
     assert "/request-support/confirmation" in page.url
     v.scan("confirmation")

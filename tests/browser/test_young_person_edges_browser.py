@@ -121,6 +121,7 @@ def test_choosing_two_callback_times(page, edges_url, edges_app, axe_check, lang
     for start, end in (("15:00", "16:00"), ("19:30", "21:00")):
         reads_in_order(page, "main", clock(edges_app, language, start),
                        clock(edges_app, language, end), rtl=language == "ur")
+    scan(page, axe_check)
     press(page)
     assert "/helpline/confirmation" in page.url
     assert stored(edges_app).contact["windows"] == [
