@@ -141,7 +141,10 @@ def clock_time(value: time | str) -> str:
     """A UK clock time as people read it, the same on every page, email and console screen.
 
     "2pm" and "9:30pm" in English; in other languages the language's own short time, from
-    Babel (a 24-hour clock in Polish and Urdu). ``value`` is a time or "HH:MM".
+    Babel ("14:00" in Polish, "2:00 PM" in Urdu). ``value`` is a time or "HH:MM".
+
+    In a right-to-left language the time is isolated left to right (LRI ... PDI): unisolated,
+    "2:00 PM" shows as "PM 2:00", and the letters run into the words around it.
     """
     if isinstance(value, str):
         value = time.fromisoformat(value)
@@ -150,7 +153,8 @@ def clock_time(value: time | str) -> str:
         hour = value.hour % 12 or 12
         minutes = f":{value.minute:02d}" if value.minute else ""
         return f"{hour}{minutes}{'am' if value.hour < 12 else 'pm'}"
-    return format_time(value, "short", locale=language)
+    shown = format_time(value, "short", locale=language)
+    return f"\u2066{shown}\u2069" if is_rtl(language) else shown
 
 
 def time_span(start: time | str, end: time | str) -> str:

@@ -2,6 +2,31 @@
 
 from __future__ import annotations
 
+from flask_babel import force_locale, gettext
+
+
+def words(app, language: str, message: str, **values) -> str:
+    """``message`` as a page in ``language`` shows it, from the app's compiled catalogue.
+
+    In any language but English the catalogue must translate it: a test comparing a page with
+    this fails when the page shows English in Urdu.
+    """
+    with app.test_request_context():
+        with force_locale(language):
+            shown = gettext(message, **values)
+        with force_locale("en"):
+            english = gettext(message, **values)
+    assert language == "en" or shown != english, f"no {language} translation of {message!r}"
+    return shown
+
+
+def clock(app, language: str, value) -> str:
+    """A clock time ("2pm", "14:00") as a page in ``language`` shows it."""
+    from portal.i18n import clock_time
+
+    with app.test_request_context(), force_locale(language):
+        return clock_time(value)
+
 
 def choose(page, label: str) -> None:
     page.get_by_label(label, exact=True).check()
@@ -121,3 +146,79 @@ def sign_in_demo(page, base_url, email: str) -> None:
     page.locator(submit).last.click()
     page.wait_for_load_state()
     assert page.url.rstrip("/").endswith("/console"), page.url
+
+
+# Where two strings of a block's text are drawn: each one's box, and its first and last letters'.
+_DRAWN = r"""([block, first, second]) => {
+  const nodes = [], walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
+  let text = "";
+  while (walker.nextNode()) {
+    nodes.push([walker.currentNode, text.length]);
+    text += walker.currentNode.textContent;
+  }
+  const at = (i) => {  // the text node and offset of character i of the block's text
+    const [node, start] = nodes.filter(([, begins]) => begins <= i).pop();
+    return [node, i - start];
+  };
+  const box = (from, to) => {
+    const range = document.createRange();
+    range.setStart(...at(from));
+    range.setEnd(...at(to - 1));
+    range.setEnd(range.endContainer, range.endOffset + 1);
+    const {left, right, top} = range.getBoundingClientRect();
+    return {left, right, top};
+  };
+  const drawn = (i, s) => ({whole: box(i, i + s.length), head: box(i, i + 1),
+                            tail: box(i + s.length - 1, i + s.length)});
+  const a = text.indexOf(first), b = text.indexOf(second, a + first.length);
+  return a < 0 || b < 0 ? null : {text, first: drawn(a, first), second: drawn(b, second)};
+}"""
+
+
+def reads_in_order(page, block: str, start: str, end: str, rtl: bool) -> None:
+    """In ``block``, ``start`` is read before ``end`` (to its right, or a line above, in right-to-left
+    text) and each time reads as one left-to-right unit ("2:00 PM", never "PM 2:00")."""
+    start, end = (time.strip("\u2066\u2067\u2068\u2069") for time in (start, end))  # isolates draw nothing
+    found = page.locator(block).first.evaluate(
+        "(block, args) => (" + _DRAWN + ")([block, ...args])", [start, end])
+    assert found, (block, start, end)
+    first, second, text = found["first"], found["second"], found["text"]
+    for time in (first, second):
+        if abs(time["head"]["top"] - time["tail"]["top"]) < 2:
+            assert time["head"]["left"] < time["tail"]["left"], ("a time reads backwards", text)
+    same_line = abs(first["whole"]["top"] - second["whole"]["top"]) < 2
+    earlier = first["whole"]["top"] < second["whole"]["top"] - 2
+    beside = (first["whole"]["left"] >= second["whole"]["right"] - 1 if rtl
+              else first["whole"]["right"] <= second["whole"]["left"] + 1)
+    assert (same_line and beside) or earlier, ("the end reads before the start", text)
+
+
+# Text in the page that reads like a phone number the public might tap (999, 0800 1111, 116 123,
+# 0300 123 6720...), with the tel: link it sits in (its href and drawn size), if any.
+_PHONES = r"""(root) => {
+  const found = [];
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const number = /(^|[^\d])(999|116 123|0\d{3,4}(?: ?\d{2,4}){1,3})(?!\d)/g;
+  while (walker.nextNode()) {
+    if (walker.currentNode.parentElement.closest("script, style, template")) continue;
+    for (const m of walker.currentNode.textContent.matchAll(number)) {
+      const link = walker.currentNode.parentElement.closest('a[href^="tel:"]');
+      const box = link && link.getBoundingClientRect();
+      found.push({number: m[2], href: link && link.getAttribute("href"),
+                  size: box && [box.width, box.height]});
+    }
+  }
+  return found;
+}"""
+
+
+def tel_links(page, where: str, label: str, at_least: int) -> list[str]:
+    """Every phone number in ``where`` is a tap-to-call link to that number, at least 24 by 24 CSS
+    pixels (WCAG 2.2 target size, 2.5.8); returns the numbers found."""
+    found = page.locator(where).first.evaluate(_PHONES)
+    assert len(found) >= at_least, (label, found)
+    untappable = [f["number"] for f in found if f["href"] != "tel:" + f["number"].replace(" ", "")]
+    assert not untappable, (label, "not tap-to-call", untappable)
+    small = [(f["number"], f["size"]) for f in found if min(f["size"]) < 24]
+    assert not small, (label, "smaller than 24 by 24", small)
+    return [f["number"] for f in found]

@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale
 
 from portal.i18n import clock_time, time_span
 from portal.profile import current_profile
 from talkzone import access
 from testkit.factories import make_user
 from tests.browser.conftest import axe_violations
+from tests.browser.flows import reads_in_order, tel_links, words
 from tests.browser.test_accessibility import fill_by_name
 from tests.browser.test_console_browser import _sign_in
 from tests.complaint_journey import YOUNG_PERSON
@@ -23,22 +24,6 @@ from tests.helpline_journey import ANONYMOUS
 
 LANGUAGES = ["en", "ur"]
 CONTINUE = "main form button.govuk-button"
-# Text in the page that reads like a phone number the public might tap (999, 0800 1111, 116 123,
-# 0300 123 6720...), with whether it sits inside a tel: link.
-PHONES = r"""(root) => {
-  const found = [];
-  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-  const number = /(^|[^\d])(999|116 123|0\d{3,4}(?: ?\d{2,4}){1,3})(?!\d)/g;
-  while (walker.nextNode()) {
-    for (const m of walker.currentNode.textContent.matchAll(number)) {
-      const link = walker.currentNode.parentElement.closest('a[href^="tel:"]');
-      found.push([m[2], link ? link.getAttribute("href") : null]);
-    }
-  }
-  return found;
-}"""
-
-
 class Visit:
     """One tab walking a journey in one language, scanning each page it checks with axe-core."""
 
@@ -47,8 +32,7 @@ class Visit:
 
     def words(self, message, **values) -> str:
         """``message`` as the page's language shows it (the message catalogue, in the app)."""
-        with self.app.test_request_context(), force_locale(self.language):
-            return gettext(message, **values)
+        return words(self.app, self.language, message, **values)
 
     def clock(self, value) -> str:
         with self.app.test_request_context(), force_locale(self.language):
@@ -57,6 +41,12 @@ class Visit:
     def span(self, start, end) -> str:
         with self.app.test_request_context(), force_locale(self.language):
             return time_span(start, end)
+
+    def calling_hours(self) -> tuple[str, str]:
+        """The service's calling hours as "HH:MM", from the council's profile."""
+        with self.app.test_request_context():
+            profile = current_profile()
+        return profile.calls_from.strftime("%H:%M"), profile.calls_until.strftime("%H:%M")
 
     def helpline_phone(self) -> str:
         with self.app.test_request_context():
@@ -92,11 +82,13 @@ class Visit:
         return self.page.locator(".govuk-error-summary").inner_text()
 
     def tel_links(self, where: str, label: str, at_least: int) -> None:
-        """Every phone number in ``where`` is a tap-to-call link."""
-        numbers = self.page.locator(where).first.evaluate(PHONES)
-        assert len(numbers) >= at_least, (label, numbers)
-        untappable = [n for n, href in numbers if href is None or href != "tel:" + n.replace(" ", "")]
-        assert not untappable, (label, untappable)
+        tel_links(self.page, where, label, at_least)
+
+    def one_clock(self, text: str) -> None:
+        """The helpline's hours read as this language's clock times, never as 14:00 and 22:00."""
+        assert self.clock("14:00") in text and self.clock("22:00") in text, text
+        if self.clock("14:00") != "14:00":
+            assert "14:00" not in text and "22:00" not in text, text
 
     def done(self) -> None:
         assert not self.problems, "\n".join(self.problems)
@@ -112,7 +104,10 @@ def test_a_professional_asks_for_a_family(js_page, base_url, live_app, language)
     v, page = Visit(js_page, live_app, language), js_page
     page.goto(f"{base_url}/?lang={language}")  # the cookie keeps the language
     v.scan("home")
-    v.tel_links(".app-emergency", "emergency panel", 4)
+    v.tel_links("body", "home, with the emergency panel", 4)
+    page.goto(f"{base_url}/request-support/at-risk")
+    v.tel_links("body", "at risk", 8)  # the panel's four, 999, social care by day and night, Childline
+    v.scan("at risk")
     page.goto(f"{base_url}/request-support/who")
     v.answer({"role": "professional"})
     v.answer({"name": "Pat Teacher", "organisation": "Hill Primary", "job_role": "SENCO",
@@ -143,6 +138,10 @@ def test_a_professional_asks_for_a_family(js_page, base_url, live_app, language)
     for message in ("How can we safely contact the family?", "The family's phone number",
                     "The family's email address"):
         assert v.words(message) in main, message
+    # Letters go to the family's address, not "the address you gave".
+    letter = page.locator('input[name="channels"][value="letter"]')
+    assert page.locator(f"label[for='{letter.get_attribute('id')}']").inner_text().strip() == \
+        v.words("Letter to the family's address")
     if language == "ur":
         assert "family" not in main.lower()
     v.scan("contact")
@@ -171,7 +170,11 @@ def test_a_professional_asks_for_a_family(js_page, base_url, live_app, language)
     options = page.locator("#start option").evaluate_all(
         "options => options.map((o) => [o.value, o.textContent.trim()])")
     values = [value for value, _ in options[1:]]
-    assert len(values) > 4
+    # Every half hour the service can call, from its first calling time to its last (issue #17).
+    calling = v.calling_hours()
+    assert (values[0], values[-1]) == calling, (values, calling)
+    ends = page.locator("#end option").evaluate_all("options => options.map((o) => o.value)")[1:]
+    assert (ends[0], ends[-1]) == calling, (ends, calling)
     minutes = [int(t[:2]) * 60 + int(t[3:]) for t in values]
     assert {b - a for a, b in zip(minutes, minutes[1:], strict=False)} == {30}, values
     assert all(words == v.clock(value) for value, words in options[1:]), options
@@ -181,10 +184,14 @@ def test_a_professional_asks_for_a_family(js_page, base_url, live_app, language)
     v.scan("safety")
     v.answer({"start": "16:00", "end": "18:30", "say_who": "no"})
     assert v.step("/request-support") == "check-answers"
+    # The safe times read as a span of clock times, start first in right-to-left Urdu too.
+    assert v.span("16:00", "18:30") in page.locator("main").inner_text()
+    reads_in_order(page, "main", v.clock("16:00"), v.clock("18:30"), rtl=language == "ur")
+    v.scan("check answers")
     v.answer()
     assert "/request-support/confirmation" in page.url
     v.scan("confirmation")
-    v.tel_links("main", "request confirmation", 3)
+    v.tel_links("body", "request confirmation", 3)
     v.done()
 
 
@@ -196,6 +203,9 @@ def test_complaint_age_limits_and_hints(js_page, base_url, live_app, language):
     v.walk("/helpline", ANONYMOUS, until="about-you")
     helpline_age = _age_question(page)
 
+    page.goto(f"{base_url}/complaint/")
+    v.tel_links("main", "complaint start", 1)
+    v.scan("complaint start")
     page.goto(f"{base_url}/complaint/who")
     # A hint sits under the option it explains, inside that option's item.
     item = page.locator('input[name="who"][value="someone_else"]').locator("xpath=..")
@@ -237,7 +247,7 @@ def test_complaint_age_limits_and_hints(js_page, base_url, live_app, language):
     v.answer()
     assert "/complaint/confirmation" in page.url
     v.scan("complaint confirmation")
-    v.tel_links("main", "complaint confirmation", 2)
+    v.tel_links("body", "complaint confirmation", 2)
     v.done()
 
 
@@ -251,6 +261,8 @@ def test_an_anonymous_helpline_contact_reaches_the_inbox(js_page, base_url, live
         assert "from 2pm to 10pm" in hours
     page.goto(f"{base_url}/helpline/?lang={language}")
     assert hours in page.locator("main").inner_text()
+    v.one_clock(page.locator("main").inner_text())
+    v.tel_links("body", "helpline start", 1)
     v.scan("helpline start")
     page.goto(f"{base_url}/helpline/topic")
     assert hours in page.locator("main").inner_text()
@@ -258,14 +270,16 @@ def test_an_anonymous_helpline_contact_reaches_the_inbox(js_page, base_url, live
     v.scan("topic")
     v.walk("/helpline", ANONYMOUS, until="reply")
     reply = page.locator("main").inner_text()
-    assert f"{v.clock('14:00')}" in reply and f"{v.clock('22:00')}" in reply
+    v.one_clock(reply)
+    v.tel_links("main", "reply", 1)
     v.scan("reply")
     v.walk("/helpline", ANONYMOUS, until="check-answers")
     v.answer()
     assert "/helpline/confirmation" in page.url
     v.scan("helpline confirmation")
-    v.tel_links("main", "helpline confirmation", 4)
+    v.tel_links("body", "helpline confirmation", 4)
     main = page.locator("main").inner_text()
+    v.one_clock(main)
     assert v.words("If you want to talk to someone, call us free on %(phone)s. We are open every day "
                    "from %(opens)s to %(closes)s.", phone=v.helpline_phone(), opens=v.clock("14:00"),
                    closes=v.clock("22:00")) in main

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from talkzone.models import Draft, Submission
 from tests.browser.conftest import axe_violations
+from tests.browser.flows import tel_links, words
 
 CONTINUE = "main form button.govuk-button"
 
@@ -89,6 +90,7 @@ def test_something_else_no_voicemail_without_calls_and_a_no_confirmed(page, base
     # A "no" to sharing is confirmed first; going back asks again with the answers kept.
     _answer(page, {"consent": "no"})
     assert "/no-consent" in page.url
+    tel_links(page, "body", "confirm no consent", 4)  # the emergency panel
     check.scan("confirm no consent")
     _go_on(page, "main form a.govuk-link")
     assert page.url.endswith("/request-support/consent")
@@ -96,6 +98,7 @@ def test_something_else_no_voicemail_without_calls_and_a_no_confirmed(page, base
     _answer(page, {"consent": "no"})
     _go_on(page, "main form button.govuk-button--warning")
     assert "/not-sent" in page.url
+    tel_links(page, "main", "not sent", 3)  # Childline, social care, 999
     check.scan("not sent")
     assert _count(live_app, Draft) == 0 and _count(live_app, Submission) == 0
     assert not check.problems, "\n".join(check.problems)
@@ -114,7 +117,7 @@ def test_a_professional_is_told_at_the_consent_question_that_the_request_is_held
     no = page.locator('input[name="family_consent"][value="no"]')
     held = page.locator(f"#{no.get_attribute('aria-describedby')}")
     assert held.is_visible()
-    if language == "en":
-        assert "We will hold the request" in held.inner_text()
+    assert words(live_app, language, "We will hold the request and not pass it to a team until you "
+                 "tell us the family agrees.") in held.inner_text()
     check.scan("family consent")
     assert not check.problems, "\n".join(check.problems)

@@ -6,13 +6,15 @@ page that says answers were deleted after idling; each page met is checked with 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
 
+from portal.profile import current_profile
 from talkzone.models import Draft, Submission, utcnow
 from testkit.browser import fill_by_name
+from tests.browser.flows import clock, reads_in_order, words
 from tests.complaint_journey import YOUNG_PERSON, complaint
 from tests.helpline_journey import CALL, MORNING, frozen
 
@@ -75,8 +77,9 @@ def test_a_complaint_without_a_name(js_page, edges_url, edges_app, axe_check, la
     answer(page, "/complaint", complaint(your_name={"name": ""}), axe_check, until="your-name")
     assert direction(page) == (language, "rtl" if language == "ur" else "ltr")
     hint = page.locator("#name-hint").inner_text()
-    if language == "en":
-        assert "Without it, we may not be able to look into your complaint or reply to you." in hint
+    assert words(edges_app, language, "You do not have to give your name. Without it, we may not be "
+                 "able to look into your complaint or reply to you. Use the name people know you "
+                 "by.") in hint
     answer(page, "/complaint", complaint(your_name={"name": ""}), axe_check)
     scan(page, axe_check)
     press(page)
@@ -91,6 +94,16 @@ def test_choosing_two_callback_times(page, edges_url, edges_app, axe_check, lang
     page.goto(f"{edges_url}/helpline/topic?lang={language}")
     answer(page, "/helpline", CALL, axe_check, until="windows")
     page.locator('input[name="when"][value="choose"]').check()
+    # The times offered run from the helpline's opening to its closing, in half hours.
+    with edges_app.test_request_context():
+        helpline = current_profile().helpline
+    opens, closes = (datetime.combine(MORNING.date(), t) for t in (helpline.opens, helpline.closes))
+    half = timedelta(minutes=30)
+    for chooser, first, last in (("#start_1", opens, closes - half), ("#end_1", opens + half, closes)):
+        first, last = first.strftime("%H:%M"), last.strftime("%H:%M")
+        offered = [v for v in page.locator(f"{chooser} option").evaluate_all(
+            "options => options.map((o) => o.value)") if v]
+        assert (offered[0], offered[-1]) == (first, last), offered
     page.locator('input[name="day_1"][value="2026-11-25"]').check()
     page.locator("#start_1").select_option("15:00")
     page.locator("#end_1").select_option("16:00")
@@ -104,6 +117,11 @@ def test_choosing_two_callback_times(page, edges_url, edges_app, axe_check, lang
     press(page)
     assert "/helpline/safety" in page.url
     answer(page, "/helpline", CALL, axe_check)
+    # Each window on check answers reads start first, in right-to-left Urdu too (issue #17).
+    for start, end in (("15:00", "16:00"), ("19:30", "21:00")):
+        reads_in_order(page, "main", clock(edges_app, language, start),
+                       clock(edges_app, language, end), rtl=language == "ur")
+    scan(page, axe_check)
     press(page)
     assert "/helpline/confirmation" in page.url
     assert stored(edges_app).contact["windows"] == [
@@ -125,9 +143,9 @@ def test_answers_deleted_after_idling_say_so(nojs_page, edges_url, edges_app, la
     press(page)
     assert page.url.endswith("/complaint/answers-deleted")
     assert direction(page) == (language, "rtl" if language == "ur" else "ltr")
-    if language == "en":
-        assert ("We deleted your answers because you did not do anything for 60 minutes, to protect "
-                "your privacy.") in page.locator("main").inner_text()
+    assert words(edges_app, language, "We deleted your answers because you did not do anything for "
+                 "%(minutes)d minutes, to protect your privacy.", minutes=60) in \
+        page.locator("main").inner_text()
     press(page, "main a.govuk-button")
     assert page.url.endswith("/complaint/")
     with edges_app.extensions["db_sessionmaker"]() as session:
