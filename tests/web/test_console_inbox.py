@@ -98,7 +98,8 @@ def test_search_by_reference_name_postcode_phone_and_email_in_a_post_body(app, d
 
 def test_two_words_find_one_persons_name_in_either_order_through_the_inbox_page(app, db_session):
     client, _ = _client(app, db_session)
-    hart, hall = make_item(db_session, subject_name="Robin Hart"), make_item(db_session, subject_name="Robin Hall")
+    hart = make_item(db_session, subject_name="Robin Hart")
+    hall = make_item(db_session, subject_name="Robin Hall")
     make_item(db_session, subject_name="Robin Smith")
     pair = make_item(db_session, subject_name="Sam Smith", answers={"logged_contact": {"name": "Robin Hart"}})
     assert sorted(_references(client.post("/console/", data={"q": "Robin Ha"}))) == \
