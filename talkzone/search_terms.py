@@ -196,8 +196,10 @@ OUTWARD_CAP = 500
 def _newest(term: str):
     """The OUTWARD_CAP items with the term received most recently.
 
-    By received time, not arrival id: a contact logged by staff after the call, an item given
-    to the API, or one brought in from elsewhere can be stored after one received later. The
+    By received time, not arrival id: every use case that stores an item takes its
+    ``created_at`` before the insert gives it an id, so two items arriving together through two
+    workers (or a web form and the mail poller) can be numbered the other way round, and
+    submissions, complaints, helpline and inbox.log_contact store a ``now`` they are given. The
     database walks the items newest first along an index that starts with ``created_at``
     (ix_submissions_report) and keeps those with the term, so a common outward code stops
     after a few thousand rows and is never sorted whole.

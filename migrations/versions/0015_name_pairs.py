@@ -44,4 +44,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute(f"DELETE FROM search_terms WHERE term LIKE '{PAIR}%'")
+    op.execute("DELETE FROM search_terms WHERE term LIKE 'w:%'")

@@ -139,7 +139,8 @@ def test_name_pairs_are_filled_for_items_stored_before_them_and_go_on_the_way_do
                 " '2026-01-05 10:00:00', 'x@example.invalid',"
                 """ '{"logged_contact": {"channel": "phone", "name": "Zoë Hart", "summary": "x"}}', '{}',"""
                 " 'Robin Hart', false, false, 1)"))
-            conn.execute(text("INSERT INTO search_terms (submission_id, term) SELECT id, 'n:robin' FROM submissions"))
+            conn.execute(text("INSERT INTO search_terms (submission_id, term)"
+                              " SELECT id, 'n:robin' FROM submissions"))
         command.upgrade(cfg, "head")
 
         def terms():
