@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from sqlalchemy import and_, delete, event, exists, insert, inspect, intersect, select, union
+from sqlalchemy import and_, delete, event, insert, inspect, intersect, select, union
 from sqlalchemy.orm import Session
 
 from talkzone.models import SearchTerm, Submission
@@ -133,7 +133,7 @@ def _ids(condition):
     return select(SearchTerm.submission_id).where(condition)
 
 
-def condition(text: str):
+def condition(session: Session, text: str):
     """The items a search finds, told apart by the search's shape; None when it has nothing to look for.
 
     An email address or a phone number find only that. A full postcode finds that postcode and,
@@ -153,7 +153,7 @@ def condition(text: str):
         options.append(_ids(SearchTerm.term == "p:" + full.replace(" ", "").lower()))
     parts = list(dict.fromkeys(words(query))) if not full else []
     if parts:
-        options.append(_names(parts))
+        options.append(_names(session, parts))
     if _OUTWARD.match(upper) and not full:
         options.append(select(_newest("p:" + upper.lower()).c.submission_id))
     if _REFERENCE_PART.match(upper):
@@ -169,23 +169,24 @@ def _all(selects):
     return select(intersect(*selects).subquery().c.submission_id) if len(selects) > 1 else selects[0]
 
 
-def _names(parts: list[str]):
+def _names(session: Session, parts: list[str]):
     """Items with one name whose parts start with the words typed, in either order.
 
     One word is one range of ``n:`` terms. Two or more are ranges of ``w:`` pairs, each word
     whole but the last, which may be the start of one ("robin ha" is a single range, however
     many Robins and Hall's are stored), so the words must come from one person's name. Where
     an earlier word is nobody's whole name part ("rob ha"), each word is taken as the start of
-    one instead: the ranges of each word met, as before pairs. The database tests that once per
-    search (an uncorrelated EXISTS, a lookup per word) and reads those ranges only then.
+    one instead: the ranges of each word met, as before pairs. Which of the two is asked first
+    (a lookup per word), as a query holding both would be planned for the larger.
     """
     each = [_ids(_prefix("n:" + w)) for w in parts]
     if len(parts) == 1:
         return each[0]
-    pairs = _all([_ids(_prefix(f"w:{a} {b}")) for a, b in zip(parts, parts[1:], strict=False)])
-    whole = and_(*(exists().where(SearchTerm.term == "n:" + w) for w in parts[:-1]))
-    by_starts = select(_all(each).subquery().c.submission_id).where(~whole)
-    return select(union(pairs, by_starts).subquery().c.submission_id)
+    earlier = {"n:" + w for w in parts[:-1]}
+    if len(session.scalars(select(SearchTerm.term).where(SearchTerm.term.in_(earlier)).distinct()).all()) \
+            < len(earlier):
+        return _all(each)
+    return _all([_ids(_prefix(f"w:{a} {b}")) for a, b in zip(parts, parts[1:], strict=False)])
 
 
 # An outward code matches a growing share of every item ever stored: only the newest this many

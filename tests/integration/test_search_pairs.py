@@ -39,11 +39,11 @@ def test_two_words_find_one_persons_name_in_either_order_and_a_prefix_of_the_las
 
 
 def test_the_pair_term_alone_finds_the_item(db_session):
-    """The search reads the pair's term, not the two words' own terms."""
+    """The search reads the pair's term, not the last word's own term."""
     user = make_user(db_session, access.HELPLINE_ADVISER)
     item = make_item(db_session, subject_name="Robin Hart")
     db_session.execute(delete(SearchTerm).where(SearchTerm.submission_id == item.id,
-                                             SearchTerm.term.in_(["n:robin", "n:hart"])))
+                                             SearchTerm.term == "n:hart"))
     db_session.commit()
     assert _found(db_session, user, "robin hart") == [item.reference]
 
