@@ -76,16 +76,22 @@ CROSS JOIN LATERAL (SELECT now() AT TIME ZONE 'UTC'
 """
 
 # The search terms and call back windows talkzone.search_terms and talkzone.callbacks_due keep,
-# written in bulk: every tail of the reference, name parts, postcode and outward code, phone,
-# email; a two-hour window starting 20 hours after each helpline contact came in.
+# written in bulk: every tail of the reference, name parts, each two parts of a name both ways
+# round, postcode and outward code, phone, email; a two-hour window starting 20 hours after each
+# helpline contact came in.
 TERMS = """
 INSERT INTO search_terms (submission_id, term)
+WITH names AS (
+    SELECT id, lower(subject_name) AS name FROM submissions
+    UNION ALL SELECT id, lower(answers -> 'about-you' ->> 'name') FROM submissions
+)
 SELECT DISTINCT id, term FROM (
     SELECT id, 'r:' || substr(lower(replace(reference, '-', '')), n) AS term
         FROM submissions CROSS JOIN generate_series(1, 10) AS n
-    UNION ALL SELECT id, 'n:' || regexp_split_to_table(lower(subject_name), ' ') FROM submissions
-    UNION ALL SELECT id, 'n:' || regexp_split_to_table(lower(answers -> 'about-you' ->> 'name'), ' ')
-        FROM submissions
+    UNION ALL SELECT id, 'n:' || regexp_split_to_table(name, ' ') FROM names
+    UNION ALL SELECT id, 'w:' || a || ' ' || b FROM names
+        CROSS JOIN LATERAL regexp_split_to_table(name, ' ') AS a
+        CROSS JOIN LATERAL regexp_split_to_table(name, ' ') AS b WHERE a <> b
     UNION ALL SELECT id, 'p:' || lower(replace(postcode, ' ', '')) FROM submissions
     UNION ALL SELECT id, 'p:' || lower(split_part(postcode, ' ', 1)) FROM submissions
     UNION ALL SELECT id, 't:' || phone FROM submissions

@@ -61,9 +61,9 @@ class Page:
         return self.number > 1
 
 
-def search_condition(text: str):
+def search_condition(session: Session, text: str):
     """Reference, email, phone, postcode or name, told apart by their shape (talkzone.search_terms)."""
-    found = search_terms.condition(text)
+    found = search_terms.condition(session, text)
     return false() if found is None else found
 
 
@@ -113,7 +113,7 @@ def inbox(session: Session, user: User, filters: Filters, page: int = 1, today: 
         # A search is selective by design: find and page its matches through the search indexes
         # first, then fetch only that page's rows. Left to itself the planner may walk the whole
         # queue in order instead, hoping to meet matches early: slow when they are old or rare.
-        matches = (query.where(search_condition(filters.search))
+        matches = (query.where(search_condition(session, filters.search))
                    .with_only_columns(Submission.id, Submission.safeguarding, Submission.created_at,
                                       Submission.due_on)
                    .cte("matches").prefix_with("MATERIALIZED"))

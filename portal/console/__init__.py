@@ -15,6 +15,7 @@ from portal.console import (  # noqa: E402,F401
     guard,
     hooks,
     items,
+    logged_answers,
     privacy,
     repeats,
     replies,

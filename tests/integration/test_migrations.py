@@ -148,3 +148,32 @@ def test_the_reports_roll_up_is_filled_for_items_stored_before_it(fresh_url):
         assert values("timely", stored=before) == {}
     finally:
         engine.dispose()
+
+
+def test_name_pairs_are_filled_for_items_stored_before_them_and_go_on_the_way_down(fresh_url):
+    url = fresh_url
+    cfg = alembic_config(url)
+    engine = create_engine(url)
+    try:
+        command.upgrade(cfg, "0014_idempotency")
+        with engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO submissions (reference, kind, status, channel, language, created_at, updated_at,"
+                " destination, answers, contact, subject_name, safeguarding, legal_hold, version) VALUES"
+                " ('TZ-AB23-CD45', 'helpline_contact', 'new', 'phone', 'en', '2026-01-05 10:00:00',"
+                " '2026-01-05 10:00:00', 'x@example.invalid',"
+                """ '{"logged_contact": {"channel": "phone", "name": "Zoë Hart", "summary": "x"}}', '{}',"""
+                " 'Robin Hart', false, false, 1)"))
+            conn.execute(text("INSERT INTO search_terms (submission_id, term)"
+                              " SELECT id, 'n:robin' FROM submissions"))
+        command.upgrade(cfg, "head")
+
+        def terms():
+            with engine.connect() as conn:
+                return set(conn.execute(text("SELECT term FROM search_terms")).scalars())
+
+        assert {"w:robin hart", "w:hart robin", "w:zoe hart", "w:hart zoe", "n:robin"} <= terms()
+        command.downgrade(cfg, "0014_idempotency")
+        assert not any(t.startswith("w:") for t in terms()) and "n:robin" in terms()
+    finally:
+        engine.dispose()

@@ -96,6 +96,20 @@ def test_search_by_reference_name_postcode_phone_and_email_in_a_post_body(app, d
     assert 'method="post"' in page and 'name="q"' in page
 
 
+def test_two_words_find_one_persons_name_in_either_order_through_the_inbox_page(app, db_session):
+    client, _ = _client(app, db_session)
+    hart = make_item(db_session, subject_name="Robin Hart")
+    hall = make_item(db_session, subject_name="Robin Hall")
+    make_item(db_session, subject_name="Robin Smith")
+    pair = make_item(db_session, subject_name="Sam Smith", answers={"logged_contact": {"name": "Robin Hart"}})
+    assert sorted(_references(client.post("/console/", data={"q": "Robin Ha"}))) == \
+        sorted([hart.reference, hall.reference, pair.reference])
+    assert sorted(_references(client.post("/console/", data={"q": "hart  ROBIN"}))) == \
+        sorted([hart.reference, pair.reference])
+    assert _references(client.post("/console/", data={"q": "Robin Hughes"})) == []
+    assert _references(client.post("/console/", data={"q": "sam hart"})) == []
+
+
 def test_the_item_shows_the_contact_panel_first_and_every_answer(app, db_session):
     client, _ = _client(app, db_session)
     item = make_item(db_session, answers={"topic": {"topic": "home"},

@@ -49,3 +49,47 @@ def test_helpline_contacts_and_complaints_read_in_their_journeys_words(make_app,
     assert key in [text_of(k) for k in shown.select(".govuk-summary-list__key")]
     assert not CODES.search(text_of(shown)), CODES.search(text_of(shown))
     assert not ISO_MOMENT.search(text_of(page.select_one("main")))
+
+
+LOGGED = {"kind": "helpline_contact", "channel": "social_media", "name": "Kit Walker",
+          "summary": "Worried about exams", "channels": ["call"], "phone": "07700 900321",
+          "days": ["mon"], "start": "16:00", "end": "18:00", "voicemail": "no", "say_who": "no",
+          "must_not_know": "brother"}
+
+
+def _answers(client, reference, lang="") -> tuple[list[str], str]:
+    shown = client.get(f"/console/items/{reference}{lang}").page.select_one("[data-answers]")
+    return [text_of(k) for k in shown.select(".govuk-summary-list__key")], text_of(shown)
+
+
+def test_a_contact_logged_by_staff_reads_in_the_log_forms_words(app, db_session):
+    client = app.test_client()
+    sign_in_as(client, db_session, make_user(db_session, access.HELPLINE_ADVISER))
+    assert client.post("/console/contacts/new", data=LOGGED).status_code == 302
+    item = db_session.scalars(select(Submission)).one()
+    keys, shown = _answers(client, item.reference)
+    assert keys == ["How did they get in touch?", "Name or nickname", "What did they say?"]
+    assert "Social media" in shown and "Worried about exams" in shown and "Kit Walker" in shown
+    assert not CODES.search(shown), CODES.search(shown)
+    polish, _ = _answers(client, item.reference, "?lang=pl")
+    assert polish[0] != "How did they get in touch?"
+
+
+def test_a_contact_sent_on_from_the_helpline_reads_with_the_contact_it_came_from(app, db_session):
+    from tests.web.test_console_actions import AGREED
+
+    client = app.test_client()
+    sign_in_as(client, db_session, make_user(db_session, access.HELPLINE_ADVISER))
+    client.post("/console/contacts/new", data=LOGGED)
+    contact = db_session.scalars(select(Submission)).one()
+    done = client.post(f"/console/items/{contact.reference}/reroute",
+                       data={"target": "request_for_support", "area": "preston", "version": contact.version,
+                             **AGREED})
+    assert done.status_code == 302
+    new = db_session.scalars(select(Submission).where(Submission.id != contact.id)).one()
+    admin = app.test_client()
+    sign_in_as(admin, db_session, make_user(db_session, access.ADMINISTRATOR))
+    keys, shown = _answers(admin, new.reference)
+    assert keys[0] == "Helpline contact" and contact.reference in shown
+    assert "How did they get in touch?" in keys and "Worried about exams" in shown
+    assert not CODES.search(shown), CODES.search(shown)
