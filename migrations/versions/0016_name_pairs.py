@@ -1,7 +1,7 @@
 """name pairs: a search term for each two parts of a name, both ways round, for the items stored
 
-Revision ID: 0015_name_pairs
-Revises: 0014_idempotency
+Revision ID: 0016_name_pairs
+Revises: 0015_report_timeliness
 Create Date: 2026-12-03 09:00:00
 """
 
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.orm import Session
 
-revision = "0015_name_pairs"
-down_revision = "0014_idempotency"
+revision = "0016_name_pairs"
+down_revision = "0015_report_timeliness"
 branch_labels = None
 depends_on = None
 
