@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.console_inbox import AREAS, FILL, FIRST, LAST, arguments, database, print_table  # noqa: E402
 from portal import create_app  # noqa: E402
-from portal.cli import alembic_config  # noqa: E402
+from portal.db import alembic_config  # noqa: E402
 from talkzone import access, api_clients  # noqa: E402
 from talkzone.models import utcnow  # noqa: E402
 

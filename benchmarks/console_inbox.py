@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from portal.cli import alembic_config  # noqa: E402
+from portal.db import alembic_config  # noqa: E402
 from talkzone import access, callbacks_due, worklist  # noqa: E402
 from talkzone.models import User, utcnow  # noqa: E402
 from testkit.harness import fresh_database  # noqa: E402

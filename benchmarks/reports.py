@@ -26,7 +26,7 @@ from sqlalchemy import create_engine, text
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from portal import create_app  # noqa: E402
-from portal.cli import alembic_config  # noqa: E402
+from portal.db import alembic_config  # noqa: E402
 from talkzone import access, rollup  # noqa: E402
 from testkit.factories import make_user, sign_in_as  # noqa: E402
 

@@ -47,7 +47,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from portal import cli, db, errors, i18n, mail, security, static_files
+    from portal import commands, db, errors, i18n, mail, security, static_files
     from portal.extensions import csrf, limiter, login_manager
 
     static_files.init_app(app)
@@ -61,7 +61,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     i18n.init_app(app)
     mail.init_app(app)
     errors.init_app(app)
-    cli.init_app(app)
+    commands.init_app(app)
     _register_blueprints(app)
     _register_console(app)
     from portal import api
@@ -91,7 +91,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_console(app: Flask) -> None:
-    """The staff console blueprint (its commands are registered with the others, in portal.cli)."""
+    """The staff console blueprint (its commands are registered with the others, in portal.commands)."""
     from portal.console import bp as console_bp
 
     app.register_blueprint(console_bp)

@@ -7,13 +7,25 @@ the response leaves; a server error rolls everything back instead.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
+from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app, g
 from sqlalchemy import create_engine, event
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from talkzone.uow import UnitOfWork
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def alembic_config(url: str) -> AlembicConfig:
+    """Alembic's configuration for the migrations in migrations/, against the database at `url`."""
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
 
 
 def make_engine(url: str):

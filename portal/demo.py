@@ -138,39 +138,35 @@ def seed(uow, app) -> str:
     now = utcnow()
     users = _accounts(session, profile)
     present = set(session.scalars(select(Submission.subject_name)))
-    added = 0
+    added = []
 
-    def fresh(name: str) -> bool:
-        return name not in present
+    def add(name: str, submit, answers: dict):
+        """One demonstration submission, unless there is one for this name already; None then."""
+        if name in present:
+            return None
+        added.append(name)
+        return submit(session, profile=profile, language="en", mailing=send, answers=answers)
 
     for area, postcode, child, details in FAMILIES:
-        if profile.area(area) is not None and fresh(child):
-            submit_request_for_support(session, profile=profile, language="en", mailing=send,
-                                       answers=demo_answers(area, postcode, child, details))
-            added += 1
+        if profile.area(area) is not None:
+            add(child, submit_request_for_support, demo_answers(area, postcode, child, details))
     if profile.complaints is not None:
         for name, about, details, method in (
                 ("Alex Demo", "placement", "My placement was changed without anyone asking me.", "email"),
                 ("Kai Demo", "social_worker", "My social worker has not visited for months.", "call")):
-            if fresh(name):
-                submit_complaint(session, profile=profile, language="en", mailing=send,
-                                 answers=complaint_answers(name, about, details, method))
-                added += 1
+            add(name, submit_complaint, complaint_answers(name, about, details, method))
     if profile.helpline is not None:
         for name, topic, message, method in (
                 ("Jay Demo", "home", "Things at home are hard and I want to talk.", "call"),
                 ("Mo Demo", "bullying", "I am being bullied at school.", "text"),
                 (FLAGGED, "home", "An adult at home hurts me when they are angry.", "call")):
-            if fresh(name):
-                item = submit_helpline_contact(session, profile=profile, language="en", mailing=send,
-                                               answers=helpline_answers(name, topic, message, method, now,
-                                                                        profile.helpline))
-                added += 1
-                if name == FLAGGED:
-                    inbox.flag_safeguarding(session, users[access.HELPLINE_ADVISER], item.reference,
-                                            FLAG_REASON, None, send)
+            item = add(name, submit_helpline_contact,
+                       helpline_answers(name, topic, message, method, now, profile.helpline))
+            if item is not None and name == FLAGGED:
+                inbox.flag_safeguarding(session, users[access.HELPLINE_ADVISER], item.reference,
+                                        FLAG_REASON, None, send)
     uow.commit()
-    return f"demo data: added {added} items"
+    return f"demo data: added {len(added)} items"
 
 
 def sign_in_help(base_url: str) -> str:

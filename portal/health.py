@@ -8,7 +8,7 @@ from alembic.script import ScriptDirectory
 from flask import Blueprint, Flask, current_app, jsonify
 from sqlalchemy import func, inspect, select, text
 
-from portal.cli import alembic_config
+from portal.db import alembic_config
 from portal.extensions import talisman
 from talkzone import outbox
 from talkzone.models import OutboxMessage, utcnow

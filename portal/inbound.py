@@ -1,5 +1,5 @@
 """Mail in: the LMTP listener a council's mail server relays replies to, the IMAP poller of a
-hosted mailbox, and `flask mail-in`.
+hosted mailbox (`flask mail-in`, in portal.commands.mail_in, runs them).
 
 Each message is stored raw and committed before the listener answers 250, so a crash after
 that answer loses nothing; reading it (reply, bounce, new contact) happens after the commit
@@ -11,16 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import signal
-import threading
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses
 
-import click
 from aiosmtpd.controller import Controller
 from aiosmtpd.lmtp import LMTP
-from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask import Flask
 from imapclient import IMAPClient
 
 from portal.emails import mailing
@@ -28,7 +24,6 @@ from talkzone import mail_in
 from talkzone.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
-mail_in_cli = AppGroup("mail-in", help="Replies and new contacts coming in by email.")
 
 
 def receive(app: Flask, raw: bytes, recipients: list[str], via: str) -> str:
@@ -72,24 +67,6 @@ class LMTPListener(Controller):
         return LMTP(self.handler, **self.SMTP_kwargs)
 
 
-@mail_in_cli.command("lmtp")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8024, show_default=True, type=int)
-def lmtp(host, port):
-    """Listen for mail over LMTP until stopped (SIGTERM or Ctrl-C)."""
-    listener = LMTPListener(current_app._get_current_object(), host, port)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    listener.start()
-    click.echo(f"mail in: LMTP on {host}:{port}")
-    try:
-        stop.wait()
-    except KeyboardInterrupt:
-        pass
-    listener.stop()
-    click.echo("mail in: stopped")
-
-
 def _recipients(raw: bytes) -> list[str]:
     headers = BytesHeaderParser().parsebytes(raw, headersonly=True)
     values = [str(v) for name in ("Delivered-To", "X-Original-To", "To", "Cc")
@@ -115,24 +92,3 @@ def poll_imap(app: Flask, *, host: str, port: int, user: str, password: str, ssl
             taken += 1
         client.expunge()
     return taken
-
-
-@mail_in_cli.command("imap")
-@click.option("--once", is_flag=True, help="Poll once and stop.")
-@click.option("--every", default=60, show_default=True, type=int, help="Seconds between polls.")
-def imap(once, every):
-    """Poll the IMAP mailbox set by MAIL_IN_IMAP_* (see docs/operations.md)."""
-    app, config = current_app._get_current_object(), current_app.config
-    settings = {"host": config["MAIL_IN_IMAP_HOST"], "port": config["MAIL_IN_IMAP_PORT"],
-                "user": config["MAIL_IN_IMAP_USER"], "password": config["MAIL_IN_IMAP_PASSWORD"],
-                "ssl": config["MAIL_IN_IMAP_SSL"]}
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    while not stop.is_set():
-        try:
-            click.echo(f"mail in: {poll_imap(app, **settings)} message(s) from IMAP")
-        except Exception as exc:  # the mailbox is away: try again next round
-            log.error("mail in: IMAP poll failed (%s)", type(exc).__name__)
-        if once:
-            break
-        stop.wait(every)

@@ -15,7 +15,7 @@ from jinja2 import BytecodeCache
 from sqlalchemy import text
 
 from portal import create_app
-from portal.cli import alembic_config
+from portal.db import alembic_config
 from talkzone.models import Base
 from testkit.harness import drop_database, free_port, fresh_database
 from testkit.smtp import SMTPServer

@@ -174,24 +174,46 @@ def _conflict(form, exc: inbox.Conflict, title):
     return _action_page(exc.item, form, title, status=409, conflict=exc.changes, names=names)
 
 
-def act(found, form, title, change: Callable[[], object], done, field: str,
-        fields: dict[str, str] | None = None, refusals: dict = REFUSALS):
-    """Take one action on an item and answer as every action does.
+def attempt(change: Callable[[], object], done, to, refused: Callable[[str], object],
+            conflict: Callable[[inbox.Conflict], object] | None = None):
+    """Make one change and answer as every console action does.
 
-    Someone else's change first: the form again with what changed (409). A refusal: its
-    message on the field it concerns (``fields`` maps a refusal's code to that field, else
-    ``field``). Done: ``done`` (a message, or a function of what ``change`` returned) is
-    flashed and the item shown again.
+    Someone else's change first: ``conflict`` of it (where the form carries a version). A
+    refusal: ``refused`` of its code. Done: ``done`` (a message, or a function of what
+    ``change`` returned) is flashed and the browser sent to ``to`` (a URL, or a function of
+    that result).
     """
     try:
         result = change()
     except inbox.Conflict as exc:
-        return _conflict(form, exc, title)
+        if conflict is None:
+            raise
+        return conflict(exc)
     except inbox.Refused as exc:
-        getattr(form, (fields or {}).get(exc.code, field)).errors.append(refusals[exc.code]())
-        return _action_page(found, form, title)
+        return refused(exc.code)
     flash(done(result) if callable(done) else done)
-    return redirect(url_for("console.item", reference=found.reference))
+    return redirect(to(result) if callable(to) else to)
+
+
+def refused_on(field, message: str, page: Callable[[], object]):
+    """A refusal said beside the field it concerns, on the form shown again."""
+    field.errors.append(message)
+    return page()
+
+
+def act(found, form, title, change: Callable[[], object], done, field: str,
+        fields: dict[str, str] | None = None, refusals: dict = REFUSALS):
+    """Take one action on an item through its action page, and answer as every action does.
+
+    Someone else's change: the form again with what changed (409). A refusal: its message
+    on the field it concerns (``fields`` maps a refusal's code to that field, else ``field``).
+    Done: ``done`` is flashed and the item shown again.
+    """
+    return attempt(
+        change, done, url_for("console.item", reference=found.reference),
+        refused=lambda code: refused_on(getattr(form, (fields or {}).get(code, field)), refusals[code](),
+                                        lambda: _action_page(found, form, title)),
+        conflict=lambda exc: _conflict(form, exc, title))
 
 
 @bp.route("/items/<reference>/assign", methods=["GET", "POST"])

@@ -151,11 +151,10 @@ def legal_hold(reference):
     title = (_("Lift the legal hold on %(reference)s", reference=found.reference) if found.legal_hold
              else _("Place a legal hold on %(reference)s", reference=found.reference))
     if form.validate_on_submit():
-        item = retention.set_legal_hold(session, current_staff(), reference, not found.legal_hold,
-                                        form.reason.data)
-        flash(_("Legal hold placed: this item will not be anonymised") if item.legal_hold
-              else _("Legal hold lifted"))
-        return redirect(url_for("console.item", reference=reference))
+        return act(found, form, title, lambda: retention.set_legal_hold(
+            session, current_staff(), reference, not found.legal_hold, form.reason.data),
+            lambda item: _("Legal hold placed: this item will not be anonymised") if item.legal_hold
+            else _("Legal hold lifted"), "reason")
     return _action_page(found, form, title)
 
 

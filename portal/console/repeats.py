@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from portal import clock, db
 from portal.console import bp, forms, words
 from portal.console.guard import current_staff, requires
-from portal.console.items import REFUSALS, _action_page, _conflict, act
+from portal.console.items import REFUSALS, _action_page, _conflict, act, attempt
 from talkzone import access, inbox, person_flags, repeats
 from talkzone.calendar import uk_date
 
@@ -34,13 +34,12 @@ def _posted(reference, change, done):
     """A one-button action: a bad or missing CSRF token changes nothing; a refusal is said on the item."""
     if not FlaskForm().validate():
         return _back(reference)
-    try:
-        change()
-    except inbox.Refused as exc:
-        flash(REFUSALS[exc.code]())
-    else:
-        flash(done)
-    return _back(reference)
+
+    def refused(code):
+        flash(REFUSALS[code]())
+        return _back(reference)
+
+    return attempt(change, done, url_for("console.item", reference=reference), refused)
 
 
 @bp.post("/items/<reference>/links/<other>")
@@ -68,24 +67,25 @@ def merge(reference, other):
     original = access.get_item(session, current_staff(), other, "link_items")
     form = forms.MergeForm(version=str(found.version))
     title = _("Merge %(duplicate)s into %(original)s", duplicate=found.reference, original=original.reference)
-    refused = REFUSALS["same_item"]() if found.id == original.id else None
-    if refused is None and form.validate_on_submit():
-        try:
-            repeats.merge(session, current_staff(), reference, other, int(form.version.data))
-        except inbox.Conflict as exc:
-            return _conflict(form, exc, title)
-        except inbox.Refused as exc:
-            refused = REFUSALS[exc.code]()
-        else:
-            flash(_("Merged into %(reference)s", reference=original.reference))
-            return _back(reference)
-    if request.method == "GET":
-        inbox.viewed_for_action(session, current_staff(), found, "merge")
-    return render_template("console/merge.html", item=found, original=original, form=form, title=title,
-                           words=words, panel=words.contact_panel(found.contact), refused=refused,
-                           already=found.id == original.id
-                           or repeats.related(session, current_staff(), found).merge is not None), \
-        409 if refused and request.method == "POST" else 200
+
+    def page(refused=None):
+        if request.method == "GET":
+            inbox.viewed_for_action(session, current_staff(), found, "merge")
+        return render_template("console/merge.html", item=found, original=original, form=form, title=title,
+                               words=words, panel=words.contact_panel(found.contact), refused=refused,
+                               already=found.id == original.id
+                               or repeats.related(session, current_staff(), found).merge is not None), \
+            409 if refused and request.method == "POST" else 200
+
+    if found.id == original.id:
+        return page(REFUSALS["same_item"]())
+    if form.validate_on_submit():
+        return attempt(
+            lambda: repeats.merge(session, current_staff(), reference, other, int(form.version.data)),
+            _("Merged into %(reference)s", reference=original.reference),
+            url_for("console.item", reference=reference), lambda code: page(REFUSALS[code]()),
+            conflict=lambda exc: _conflict(form, exc, title))
+    return page()
 
 
 @bp.route("/items/<reference>/person-flags/new", methods=["GET", "POST"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -10,7 +10,7 @@ from portal import db
 from portal.clock import now
 from portal.console import bp, forms, words
 from portal.console.guard import current_staff, requires
-from portal.console.items import profile
+from portal.console.items import attempt, profile, refused_on
 from portal.emails import mailing
 from portal.i18n import language_label, time_span
 from talkzone import access, conversations, inbox
@@ -47,30 +47,40 @@ def reply(reference):
     form.canned.choices = [("", _("None"))] + [(key, c.title) for key, c in canned.items()]
     form.canned.validate_choice = False  # only used to fill the text box; an unknown one fills nothing
     title = _("Reply to %(reference)s", reference=found.reference)
-    preview = None
+
+    def page(preview=None):
+        return render_template("console/reply.html", item=found, form=form, title=title, words=words,
+                               panel=words.contact_panel(found.contact), preview=preview,
+                               closed=[(CHANNEL_NAMES[c.name], CLOSED[c.closed_because])
+                                       for c in options if not c.recipient],
+                               sender=profile().sender)
+
+    def refused(code):
+        return refused_on(form.text, str(REFUSED[code]), page)
+
     if request.method == "POST" and request.form.get("action") == "canned":
         # Fill the text box from the chosen canned response; nothing is checked or sent yet.
         if form.canned.data in canned:
             form.text.data = conversations.fill(canned[form.canned.data], found, opening_hours())
     elif form.validate_on_submit():
+        if request.form.get("action") == "send":
+            return attempt(lambda: conversations.send_reply(
+                session, current_staff(), reference, form.channel.data, form.text.data, mailing(), moment),
+                _sent, url_for("console.item", reference=reference), refused)
         try:
-            if request.form.get("action") == "send":
-                message = conversations.send_reply(session, current_staff(), reference, form.channel.data,
-                                                   form.text.data, mailing(), moment)
-                held = message.held_until
-                flash(_("Reply held until %(when)s, the next safe time", when=words.uk_moment(held))
-                      if held else _("Reply sent to the outbox"))
-                return redirect(url_for("console.item", reference=reference))
-            preview = conversations.prepare(found, form.channel.data, form.text.data, mailing(), moment)
+            return page(conversations.prepare(found, form.channel.data, form.text.data, mailing(), moment))
         except inbox.Refused as exc:
-            form.text.errors.append(str(REFUSED[exc.code]))
+            return refused(exc.code)
     elif request.method == "GET":
         inbox.viewed_for_action(session, current_staff(), found, "reply")
-    return render_template("console/reply.html", item=found, form=form, title=title, words=words,
-                           panel=words.contact_panel(found.contact), preview=preview,
-                           closed=[(CHANNEL_NAMES[c.name], CLOSED[c.closed_because])
-                                   for c in options if not c.recipient],
-                           sender=profile().sender)
+    return page()
+
+
+def _sent(message) -> str:
+    """What the member of staff is told once a reply is queued: held until a safe time, or sent."""
+    held = message.held_until
+    return (_("Reply held until %(when)s, the next safe time", when=words.uk_moment(held))
+            if held else _("Reply sent to the outbox"))
 
 
 def opening_hours() -> str:
@@ -86,18 +96,19 @@ def canned_responses():
     session = db.session()
     form = forms.CannedResponseForm()
     form.language.choices = [(code, language_label(code)) for code in current_app.config["LANGUAGES"]]
+
+    def page():
+        responses = [c for code in current_app.config["LANGUAGES"]
+                     for c in conversations.canned_for(session, code)]
+        return render_template("console/canned_responses.html", form=form, responses=responses)
+
     if form.validate_on_submit():
-        try:
-            conversations.add_canned(session, current_staff(), form.title.data, form.language.data,
-                                     form.body.data)
-        except inbox.Refused:
-            form.body.errors.append(_("Use only {first_name}, {reference} and {opening_hours} in braces"))
-        else:
-            flash(_("Canned response saved"))
-            return redirect(url_for("console.canned_responses"))
-    responses = [c for code in current_app.config["LANGUAGES"]
-                 for c in conversations.canned_for(session, code)]
-    return render_template("console/canned_responses.html", form=form, responses=responses)
+        return attempt(lambda: conversations.add_canned(session, current_staff(), form.title.data,
+                                                        form.language.data, form.body.data),
+                       _("Canned response saved"), url_for("console.canned_responses"),
+                       lambda _code: refused_on(form.body, _("Use only {first_name}, {reference} and "
+                                                             "{opening_hours} in braces"), page))
+    return page()
 
 
 @bp.app_template_global()

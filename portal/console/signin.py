@@ -58,24 +58,36 @@ def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("console.inbox"))
     form = SignInForm()
-    if form.validate_on_submit():
+
+    def attempt():
         result = staff.sign_in(db.session(), form.email.data, form.password.data, _client())
-        if result is not None:
-            return set_cookie(redirect(url_for(STEPS[result.stage])), result.token)
-        form.email.errors.append(GENERIC_SIGN_IN_FAILURE)
-    return render_template("console/sign_in.html", form=form, delays=DELAYS)
+        return None if result is None else (url_for(STEPS[result.stage]), result.token)
+
+    return _step(form, form.email, "console/sign_in.html", attempt)
 
 
 @_sign_in_stage("/sign-in/code", staff.PASSWORD)
 def second_factor():
     """The second step: a code from the authenticator app, or a recovery code."""
     form = CodeForm()
-    if form.validate_on_submit():
+
+    def attempt():
         token = staff.second_factor(db.session(), g.staff_token, form.code.data, _client())
-        if token is not None:
-            return set_cookie(redirect(url_for("console.inbox")), token)
-        form.code.errors.append(GENERIC_SIGN_IN_FAILURE)
-    return render_template("console/code.html", form=form, delays=DELAYS)
+        return None if token is None else (url_for("console.inbox"), token)
+
+    return _step(form, form.code, "console/code.html", attempt)
+
+
+def _step(form, field, template: str, attempt):
+    """One checked step of signing in: passed (``attempt`` gives where next and the session's
+    token), the browser moves on with the new cookie; failed, the same message whatever was wrong."""
+    if form.validate_on_submit():
+        done = attempt()
+        if done is not None:
+            where, token = done
+            return set_cookie(redirect(where), token)
+        field.errors.append(GENERIC_SIGN_IN_FAILURE)
+    return render_template(template, form=form, delays=DELAYS)
 
 
 @_sign_in_stage("/sign-in/set-up", staff.ENROL)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 import threading
 from datetime import timedelta
 from pathlib import Path
@@ -18,6 +17,7 @@ from talkzone.calendar import uk_date
 from talkzone.models import OutboxMessage, utcnow
 from talkzone.uow import UnitOfWork
 from tests.journeys import FAMILY_ANY_TIME, submit_request
+from tests.pages import first_strong
 
 
 def _deliver(app, at=None):
@@ -29,8 +29,7 @@ def _submit(app, postcode=None, area=None):
     data = json.loads(json.dumps(FAMILY_ANY_TIME))
     if area:
         data["area"] = {"area": area}
-    page = submit_request(app.test_client(), data).get_data(as_text=True)
-    return re.search(r"RS-[A-Z0-9]{4}-[A-Z0-9]{4}", page)[0]
+    return first_strong(submit_request(app.test_client(), data))
 
 
 def test_each_new_item_is_a_json_file_in_its_areas_folder_and_the_day_a_csv_per_area(

@@ -13,7 +13,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 
-from portal.cli import alembic_config
+from portal.db import alembic_config
 from talkzone import rollup
 from talkzone.models import Base
 from testkit.harness import drop_database, fresh_database

@@ -14,7 +14,7 @@ from alembic import command
 from sqlalchemy import select, update
 
 from portal import create_app
-from portal.cli import alembic_config
+from portal.db import alembic_config
 from portal.logs import JSONFormatter
 from talkzone.models import OutboxMessage, utcnow
 from tests.journeys import FAMILY, answers, submit_request

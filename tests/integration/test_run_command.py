@@ -11,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 from tests.conftest import free_port
+from tests.pages import page_of
 
 ROOT = Path(__file__).resolve().parents[2]
 FLASK = [sys.executable, "-m", "flask", "--app", "portal"]
@@ -41,10 +42,10 @@ def test_fresh_database_to_styled_start_page(tmp_path):
         else:
             raise AssertionError("the portal did not start")
         assert status == 200
-        stylesheet = re.search(r'href="(/static/dist/css/main\.[0-9a-f]+\.css)"', html)
+        stylesheet = page_of(html).find("link", href=re.compile(r"^/static/dist/css/main\.[0-9a-f]+\.css$"))
         assert stylesheet, "the page links the fingerprinted stylesheet"
         assert "GOV.UK" not in html and "crown" not in html.lower() and "govuk-logo" not in html
-        status, css, headers = _get(f"http://127.0.0.1:{port}{stylesheet[1]}")
+        status, css, headers = _get(f"http://127.0.0.1:{port}{stylesheet['href']}")
         assert status == 200 and headers["Content-Type"].startswith("text/css")
         assert ".govuk-generic-header" in css and ".govuk-exit-this-page" in css
         assert "GDS Transport" not in css and "@font-face" not in css

@@ -12,7 +12,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from config import Config
-from portal.translate_cli import TRANSLATIONS, extract_to
+from portal.commands.translate import TRANSLATIONS, extract_to
 
 PORTAL = Path(__file__).resolve().parents[2] / "portal"
 # The app's templates and each journey's own (portal/journeys/**/templates).

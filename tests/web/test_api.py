@@ -12,6 +12,7 @@ from portal.logs import JSONFormatter
 from talkzone import access, api_clients
 from talkzone.models import ApiClient, AuditEvent, Kind, Submission, utcnow
 from testkit.factories import make_api_client, make_item, make_user, sign_in_as
+from tests.pages import text_of
 
 
 def _get(app, token, url, **kw):
@@ -240,8 +241,7 @@ def test_the_console_admin_page_makes_a_client_shows_its_token_once_and_revokes_
     assert 'value="Preston CMS"' in page and db_session.scalar(select(ApiClient.id)) is None
     made = browser.post("/console/api-clients/new",
                         data={"name": "Preston CMS", "role": "district_triage_officer", "areas": ["preston"]})
-    page = made.get_data(as_text=True)
-    token = page.split("data-api-token>")[1].split("<")[0]
+    token = made.page.find(attrs={"data-api-token": True}).get_text()
     assert token.startswith("ehapi_") and made.headers["Cache-Control"].startswith("no-store")
     assert _get(app, token, "/api/v1/items").status_code == 200
     listing = browser.get("/console/api-clients").get_data(as_text=True)
@@ -273,10 +273,10 @@ def test_the_reports_page_counts_items_by_hand_off_status(app, db_session):
     _post(app, token, f"/api/v1/items/{declined.reference}/status", {"status": "declined", "reason": "No"})
     browser = app.test_client()
     sign_in_as(browser, db_session, make_user(db_session, access.DISTRICT_TRIAGE_OFFICER, areas=["preston"]))
-    page = browser.get("/console/reports").get_data(as_text=True)
-    section = page.split('data-section="handoffs"')[1].split("</section>")[0]
-    figures = [cell.split(">")[1].split("<")[0].strip() for cell in section.split("data-figure")[1:]]
-    assert "Not answered yet" in section and "Accepted" in section and figures == ["1", "1", "1"]
+    section = browser.get("/console/reports").page.find(attrs={"data-section": "handoffs"})
+    figures = [cell.get_text(strip=True) for cell in section.find_all(attrs={"data-figure": True})]
+    words = text_of(section)
+    assert "Not answered yet" in words and "Accepted" in words and figures == ["1", "1", "1"]
 
 
 def test_a_nul_character_is_refused_before_the_database(app, db_session):

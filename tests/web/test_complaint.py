@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from talkzone.models import AuditEvent, OutboxMessage, Submission
 from tests.complaint_journey import ON_BEHALF, YOUNG_PERSON, complaint, submit_complaint, walk_complaint
-from tests.pages import assert_answer_refused
+from tests.pages import assert_answer_refused, first_strong
 
 
 def text_of(response) -> str:
@@ -20,6 +20,13 @@ def text_of(response) -> str:
 
 def main_of(response) -> str:
     return unescape(str(response.page.find("main")))
+
+
+def reference_of(response) -> str:
+    """The complaint's reference, as its confirmation page gives it."""
+    reference = first_strong(response)
+    assert re.fullmatch(r"CP-[A-Z0-9]{4}-[A-Z0-9]{4}", reference), reference
+    return reference
 
 
 def stored(app) -> Submission:
@@ -320,8 +327,7 @@ def test_confirmation_gives_the_stage_1_date_in_plain_words(make_app, frozen, wo
 # Mail content -----------------------------------------------------------------------------
 
 def test_feedback_service_notification_has_reference_and_link_but_no_personal_details(app, client):
-    page = main_of(submit_complaint(client, complaint(contact_method={"method": "call"})))
-    reference = re.search(r"CP-[A-Z0-9]{4}-[A-Z0-9]{4}", page).group(0)
+    reference = reference_of(submit_complaint(client, complaint(contact_method={"method": "call"})))
     notification, referral = outbox(app)
     assert notification.recipient == "cyp-customer-feedback@lancashire.example"
     assert reference in notification.subject
@@ -340,8 +346,9 @@ def test_every_page_renders_in_other_languages(client, language):
         response = client.get(f"{path}?lang={language}")
         assert response.status_code == 200, path
         assert f'lang="{language}"' in text_of(response)
-    page = text_of(client.post("/complaint/check-answers", follow_redirects=True))
-    assert re.search(r"CP-[A-Z0-9]{4}-[A-Z0-9]{4}", page)
+    sent = client.post("/complaint/check-answers", follow_redirects=True)
+    reference_of(sent)
+    page = text_of(sent)
     direction = "rtl" if language == "ur" else "ltr"
     assert f'<html lang="{language}" dir="{direction}"' in page
 
@@ -360,8 +367,7 @@ def test_a_young_person_may_complain_without_a_name(app, client, db_session):
     walk_complaint(client, complaint(your_name={"name": ""}))
     check = main_of(client.get("/complaint/check-answers"))
     assert "Not given. We may not be able to look into your complaint or reply to you." in check
-    page = main_of(client.post("/complaint/check-answers", follow_redirects=True))
-    reference = re.search(r"CP-[A-Z0-9]{4}-[A-Z0-9]{4}", page).group(0)
+    reference = reference_of(client.post("/complaint/check-answers", follow_redirects=True))
     submission = stored(app)
     assert submission.subject_name is None and submission.answers["your-name"] == {"name": ""}
     notification, referral, acknowledgement = outbox(app)

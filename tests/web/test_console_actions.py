@@ -146,13 +146,14 @@ def test_two_people_saving_one_item_the_second_is_refused_with_what_changed(app,
     second, _ = _client(app, db_session, access.DISTRICT_TRIAGE_OFFICER, areas=["preston"])
     item = make_item(db_session, Kind.REQUEST_FOR_SUPPORT, "preston")
     url = f"/console/items/{item.reference}/status"
-    version = re.compile(r'name="version" type="hidden" value="(\d+)"')
-    seen_first = version.search(first.get(url).get_data(as_text=True))
-    seen_second = version.search(second.get(url).get_data(as_text=True))
-    assert seen_first[1] == seen_second[1] == "1"
-    assert first.post(url, data={"status": "acknowledged", "version": seen_first[1]}).status_code == 302
+    def version(client):
+        return client.get(url).page.find("input", attrs={"name": "version", "type": "hidden"})["value"]
+
+    seen_first, seen_second = version(first), version(second)
+    assert seen_first == seen_second == "1"
+    assert first.post(url, data={"status": "acknowledged", "version": seen_first}).status_code == 302
     clash = second.post(url, data={"status": "closed", "outcome": "no_further_action", "con_level": "1",
-                                   "version": seen_second[1]})
+                                   "version": seen_second})
     assert clash.status_code == 409
     html = clash.get_data(as_text=True)
     assert "Someone else changed this item while you were working on it" in html
@@ -215,7 +216,7 @@ def test_re_routing_a_helpline_contact_to_a_district_sends_it_over_smtp(app, db_
     done = client.post(url, data={"target": "request_for_support", "area": "preston",
                                   "iyss_number": "IYSS-12345", "version": 1, **AGREED},
                        follow_redirects=True)
-    new_reference = re.search(r"Sent on as (RS-[A-Z0-9-]+)", done.get_data(as_text=True))[1]
+    new_reference = re.search(r"Sent on as (RS-[A-Z0-9-]+)", text_of(done.page))[1]
     request = db_session.scalar(select(Submission).where(Submission.reference == new_reference))
     assert (request.kind, request.area_code, request.iyss_number) == (Kind.REQUEST_FOR_SUPPORT, "preston",
                                                                        "IYSS-12345")
@@ -235,7 +236,7 @@ def test_re_routing_a_helpline_contact_as_a_complaint(app, db_session, smtp_serv
     contact = make_item(db_session)
     done = client.post(f"/console/items/{contact.reference}/reroute",
                        data={"target": "complaint", "version": 1, **AGREED}, follow_redirects=True)
-    new_reference = re.search(r"Sent on as (CP-[A-Z0-9-]+)", done.get_data(as_text=True))[1]
+    new_reference = re.search(r"Sent on as (CP-[A-Z0-9-]+)", text_of(done.page))[1]
     _deliver(app, db_session)
     [mail] = smtp_server.to("cyp-customer-feedback@lancashire.example")
     assert new_reference in mail["Subject"]

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from talkzone import access
 from talkzone.models import AuditEvent, Kind, Submission
 from testkit.factories import make_item
+from tests.pages import text_of
 from tests.web.test_console_actions import AGREED, _actions, _client, _deliver, _fresh
 
 OVERRIDE = {"basis": "override", "override_reason": "Disclosed that a younger sibling is being hurt"}
@@ -43,7 +44,7 @@ def _event_id(db_session, item, action) -> int:
 
 
 def _new(done) -> str:
-    return re.search(r"Sent on as ((?:RS|CP)-[A-Z0-9-]+)", done.get_data(as_text=True))[1]
+    return re.search(r"Sent on as ((?:RS|CP)-[A-Z0-9-]+)", text_of(done.page))[1]
 
 
 def _page(client, reference) -> str:

@@ -1,50 +1,32 @@
-"""Command line: flask db ..., flask outbox ..., flask drafts purge, flask seed-demo; and every other
-command group (users, deadlines, retention, translate, mail-in) is registered here, in init_app."""
+"""flask db ..., flask outbox ..., flask drafts purge, flask seed-demo and flask demo-code."""
 
 from __future__ import annotations
 
 import signal
 import threading
 from datetime import timedelta
-from pathlib import Path
 
 import click
 from alembic import command
-from alembic.config import Config as AlembicConfig
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
 from portal import db
-from portal.api.cli import api_clients_cli
 from portal.clock import clock
-from portal.console.cli import users_cli
-from portal.console.ops_cli import deadlines_cli, retention_cli
-from portal.hooks_cli import file_drop_cli, webhooks_cli
-from portal.inbound import mail_in_cli
 from portal.mail import transport_for
-from portal.translate_cli import translate_cli
 from talkzone import drafts, outbox
 from talkzone.models import utcnow
-
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 db_cli = AppGroup("db", help="Database schema migrations (Alembic).")
 outbox_cli = AppGroup("outbox", help="The mail outbox.")
 drafts_cli = AppGroup("drafts", help="Answers in progress.")
 
 
-def alembic_config(url: str) -> AlembicConfig:
-    cfg = AlembicConfig()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    return cfg
-
-
 @db_cli.command("upgrade")
 @click.argument("revision", default="head")
 def db_upgrade(revision):
     """Bring the database up to REVISION (default: head)."""
-    command.upgrade(alembic_config(current_app.config["DATABASE_URL"]), revision)
+    command.upgrade(db.alembic_config(current_app.config["DATABASE_URL"]), revision)
     click.echo(f"database at {revision}")
 
 
@@ -52,7 +34,7 @@ def db_upgrade(revision):
 @click.argument("revision", default="-1")
 def db_downgrade(revision):
     """Take the database down to REVISION (default: one step; "base" for empty)."""
-    command.downgrade(alembic_config(current_app.config["DATABASE_URL"]), revision)
+    command.downgrade(db.alembic_config(current_app.config["DATABASE_URL"]), revision)
     click.echo(f"database at {revision}")
 
 
@@ -117,9 +99,3 @@ def demo_code():
         raise click.ClickException("demo-code is for development only")
     click.echo(demo.current_code())
 
-
-def init_app(app: Flask) -> None:
-    """Add every `flask` command of the portal."""
-    for group in (db_cli, outbox_cli, drafts_cli, seed_demo, demo_code, users_cli, deadlines_cli,
-                  retention_cli, translate_cli, mail_in_cli, webhooks_cli, file_drop_cli, api_clients_cli):
-        app.cli.add_command(group)

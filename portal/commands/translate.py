@@ -9,7 +9,7 @@ import click
 from babel.messages.frontend import CommandLineInterface
 from flask.cli import AppGroup
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "babel.cfg"
 TRANSLATIONS = ROOT / "portal" / "translations"
 # The template (.pot) is generated, never edited, so it is kept out of git: `extract` rebuilds it.
