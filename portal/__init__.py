@@ -47,9 +47,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from portal import commands, db, errors, i18n, mail, security, static_files
+    from portal import commands, db, errors, i18n, mail, security, static_files, templating
     from portal.extensions import csrf, limiter, login_manager
 
+    templating.init_app(app)
     static_files.init_app(app)
     db.init_app(app)
     # Security first: the CSP nonce must exist before CSRF or the limiter refuse a request,

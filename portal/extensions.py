@@ -34,6 +34,30 @@ login_manager = StaffLoginManager()
 mail = Mail()
 
 
+class FixedTalisman(Talisman):
+    """Talisman that works out each view's options and each policy's text once, not on every
+    request (they change only with init_app); the CSP nonce is still new in every response."""
+
+    _NONCE = "\0nonce\0"  # stands for this response's nonce in a kept policy
+
+    def init_app(self, app, **kwargs):
+        self._options, self._policies = {}, {}
+        super().init_app(app, **kwargs)
+
+    def _get_local_options(self):
+        if request.endpoint not in self._options:
+            self._options[request.endpoint] = super()._get_local_options()
+        return self._options[request.endpoint]
+
+    def _parse_policy(self, policy):
+        nonce = getattr(request, "csp_nonce", None)
+        key = (id(policy), nonce is None)
+        if key not in self._policies:
+            text = super()._parse_policy(policy)
+            self._policies[key] = text.replace(f"'nonce-{nonce}'", self._NONCE) if nonce else text
+        return self._policies[key].replace(self._NONCE, f"'nonce-{nonce}'") if nonce else self._policies[key]
+
+
 def _public_form_limit() -> str:
     return current_app.config["PUBLIC_FORM_LIMIT"]
 
@@ -41,4 +65,4 @@ def _public_form_limit() -> str:
 # One count per client across every public journey's question pages (one object, so a view
 # decorated for several journeys is still counted once per request).
 public_form_limit = limiter.shared_limit(_public_form_limit, scope="public-form", methods=["POST"])
-talisman = Talisman()
+talisman = FixedTalisman()

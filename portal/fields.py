@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from copy import deepcopy
 from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
@@ -24,6 +26,7 @@ from wtforms import Field, RadioField, SelectField, SelectMultipleField, StringF
 from wtforms.validators import InputRequired, Length, StopValidation, ValidationError
 
 from portal.clock import uk_today
+from portal.i18n import current_language, in_console
 from portal.journeys.questions.character_count import TranslatedCharacterCount
 
 # Characters that never belong in a typed answer: C0 and C1 controls except tab and newline.
@@ -252,8 +255,18 @@ def _is_heading(params: dict, key: str, size: str) -> None:
     target["classes"] = f"govuk-{'fieldset__legend' if key == 'legend' else 'label'}--{size}"
 
 
+# Set while a field that shows nothing of the person is rendered: its HTML may then be kept.
+_KEEPING = ContextVar("keeping_field_html", default=False)
+KEPT_MAX = 2000
+
+
 def render(field, heading: bool = False, **extra) -> Markup:
-    """Render a field with its declared params, optionally as the page's heading."""
+    """Render a field with its declared params, optionally as the page's heading.
+
+    A field with no answer and no error, given nothing by the page but translatable text and
+    class names, looks the same to everyone who reads the page in that language: its HTML is
+    rendered once and kept (the GOV.UK macros cost more than the rest of a question page).
+    """
     params = deepcopy((field.render_kw or {}).get("params", {}))
     if heading:
         if isinstance(field.widget, (GovRadioInput, GovCheckboxesInput, GovDateInput)):
@@ -266,7 +279,53 @@ def render(field, heading: bool = False, **extra) -> Markup:
         params[key] = value
     if isinstance(field, DateParts):
         params.setdefault("id", field.id)
-    return field(params=params)
+    if not (_blank(field) and _from_code(extra)) or in_console() or current_app.jinja_env.auto_reload:
+        return field(params=params)
+    keeping = _KEEPING.set(True)
+    try:
+        return field(params=params)
+    finally:
+        _KEEPING.reset(keeping)
+
+
+def render_widget(widget, params: dict) -> Markup:
+    """A GOV.UK widget's HTML (in place of GovFormBase.render): its template uses only ``params``,
+    so Flask's render_template, which runs every context processor again, is not needed."""
+    if not _KEEPING.get():
+        return Markup(current_app.jinja_env.get_template(widget.template).render(params=params))  # noqa: S704
+    kept = current_app.extensions.setdefault("kept_fields", {})
+    key = (widget.template, current_language(), _frozen(params))
+    if key not in kept:
+        if len(kept) >= KEPT_MAX:  # a bound, though the forms' fields and languages are few
+            kept.clear()
+        kept[key] = Markup(current_app.jinja_env.get_template(widget.template).render(params=params))  # noqa: S704
+    return kept[key]
+
+
+def _blank(field) -> bool:
+    """No answer in the field (given or saved) and no error on it."""
+    parts = getattr(field, "parts", ())
+    return not field.errors and field.data in (None, "", [], ()) and not any(parts)
+
+
+def _from_code(value, key: str | None = None) -> bool:
+    """Whether params a page passes hold only translatable text and class names: nothing typed,
+    chosen or saved (a postcode in a hint, a child's name) that must not be kept."""
+    if isinstance(value, dict):
+        return all(_from_code(item, name) for name, item in value.items())
+    if isinstance(value, list | tuple):
+        return all(_from_code(item, key) for item in value)
+    return (isinstance(value, LazyString | bool) or value is None
+            or (key == "classes" and type(value) is str))
+
+
+def _frozen(value):
+    """``params`` as a key: every value with its type, text in the page's language."""
+    if isinstance(value, dict):
+        return tuple((name, _frozen(item)) for name, item in value.items())
+    if isinstance(value, list | tuple):
+        return (type(value), *map(_frozen, value))
+    return type(value), str(value)
 
 
 def error_summary(form) -> list[dict]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import time
+from functools import cache
 from urllib.parse import urlencode
 
 from babel import Locale
@@ -18,6 +19,7 @@ LANGUAGE_NAMES = {"en": "English", "pl": "Polski", "ur": "اردو"}
 RTL = {"ur"}
 
 
+@cache  # CLDR's names and scripts do not change while the app runs
 def language_name(code: str) -> str:
     """The language's own name for itself; a language added by config alone gets CLDR's."""
     if code in LANGUAGE_NAMES:
@@ -26,6 +28,7 @@ def language_name(code: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+@cache
 def is_rtl(code: str) -> bool:
     """Whether the language is written right to left (from CLDR for languages not listed)."""
     return code in RTL or Locale.parse(code).character_order == "right-to-left"
@@ -35,7 +38,7 @@ COOKIE = "lang"
 CONSOLE_COOKIE, CONSOLE_PATH = "console_lang", "/console"
 
 
-def _in_console() -> bool:
+def in_console() -> bool:
     return request.path == CONSOLE_PATH or request.path.startswith(CONSOLE_PATH + "/")
 
 
@@ -43,7 +46,7 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
         return "en"
-    if _in_console():
+    if in_console():
         chosen = request.args.get("lang") or request.cookies.get(CONSOLE_COOKIE)
         return chosen if chosen in languages else "en"
     chosen = request.args.get("lang") or request.cookies.get(COOKIE)
@@ -59,7 +62,7 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _remember_language(response):
         chosen = request.args.get("lang")
-        name, path = (CONSOLE_COOKIE, CONSOLE_PATH) if _in_console() else (COOKIE, "/")
+        name, path = (CONSOLE_COOKIE, CONSOLE_PATH) if in_console() else (COOKIE, "/")
         if chosen in app.config["LANGUAGES"] and request.cookies.get(name) != chosen:
             response.set_cookie(name, chosen, max_age=365 * 24 * 3600, samesite="Lax", path=path,
                                 secure=app.config["SESSION_COOKIE_SECURE"], httponly=True)
