@@ -55,6 +55,8 @@ def main() -> None:
                 for _ in range(12):
                     if "/check-answers" in page.url:
                         break
+                    # Open the optional parts (the second and third callback times) to fill them.
+                    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
                     fill_by_name(page, answers[page.url.split("/helpline/")[1].split("?")[0]])
                     page.locator(SUBMIT).last.click()
                     page.wait_for_load_state()
