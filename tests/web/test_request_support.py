@@ -83,10 +83,13 @@ def mail_count(app, smtp_server) -> int:
     return len(smtp_server.messages)
 
 
-def _failing_draft_deletes(app, times: int):
-    """Make the next ``times`` deletions of a draft fail as a lost connection would."""
+def _send_while_draft_deletes_fail(app, client, times: int):
+    """Walk a request and send it while the next ``times`` deletions of a draft fail as a lost
+    connection would; returns the draft's send key, the failed statements and the answer."""
     from sqlalchemy import event
 
+    walk_request(client, copy.deepcopy(FAMILY))
+    key = send_key_of(client)
     failures = []
 
     def fail_draft_delete(conn, cursor, statement, *args):
@@ -95,20 +98,17 @@ def _failing_draft_deletes(app, times: int):
             raise OperationalError(statement, {}, Exception("database went away"))
 
     event.listen(app.extensions["db_engine"], "before_cursor_execute", fail_draft_delete)
-    return failures, lambda: event.remove(app.extensions["db_engine"], "before_cursor_execute",
-                                          fail_draft_delete)
+    try:
+        response = client.post("/request-support/check-answers", data={"send_key": key})
+    finally:
+        event.remove(app.extensions["db_engine"], "before_cursor_execute", fail_draft_delete)
+    return key, failures, response
 
 
 def test_a_draft_deletion_killed_mid_send_stores_one_request_shows_the_confirmation_and_mails_once(
         app, client, db_session, smtp_server):
     """The request, its mail and the draft's deletion commit together; a failure is tried once more."""
-    walk_request(client, copy.deepcopy(FAMILY))
-    key = send_key_of(client)
-    failures, stop = _failing_draft_deletes(app, times=1)
-    try:
-        response = client.post("/request-support/check-answers", data={"send_key": key})
-    finally:
-        stop()
+    key, failures, response = _send_while_draft_deletes_fail(app, client, times=1)
     assert failures, "the draft deletion was never attempted"
     assert response.status_code == 302 and response.headers["Location"].endswith("/confirmation")
     reference = first_strong(client.get(response.headers["Location"]))
@@ -125,13 +125,7 @@ def test_a_draft_deletion_killed_mid_send_stores_one_request_shows_the_confirmat
 
 def test_a_send_that_keeps_failing_stores_nothing_keeps_the_answers_and_sends_once_later(
         app, client, db_session, smtp_server):
-    walk_request(client, copy.deepcopy(FAMILY))
-    key = send_key_of(client)
-    failures, stop = _failing_draft_deletes(app, times=2)
-    try:
-        response = client.post("/request-support/check-answers", data={"send_key": key})
-    finally:
-        stop()
+    key, failures, response = _send_while_draft_deletes_fail(app, client, times=2)
     assert len(failures) == 2
     assert response.status_code == 503 and "Nothing has been sent" in response.get_data(as_text=True)
     assert count(db_session, Submission) == 0 and count(db_session, OutboxMessage) == 0
