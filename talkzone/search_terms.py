@@ -179,12 +179,11 @@ def _names(session: Session, parts: list[str]):
     one instead: the ranges of each word met, as before pairs. Which of the two is asked first
     (a lookup per word), as a query holding both would be planned for the larger.
     """
-    each = [_ids(_prefix("n:" + w)) for w in parts]
     if len(parts) == 1:
-        return each[0]
+        return _ids(_prefix("n:" + parts[0]))
     whole = and_(*(exists().where(SearchTerm.term == "n:" + w) for w in parts[:-1]))
     if not session.scalar(select(whole)):
-        return _all(each)
+        return _all([_ids(_prefix("n:" + w)) for w in parts])
     return _all([_ids(_prefix(f"w:{a} {b}")) for a, b in zip(parts, parts[1:], strict=False)])
 
 
