@@ -48,7 +48,7 @@ def fill(url: str, count: int) -> float:
     engine = create_engine(url)
     started = time.perf_counter()
     with engine.begin() as conn:
-        conn.execute(text(FILL), {"n": count, "areas": AREAS, "first": FIRST, "last": LAST})
+        conn.execute(text(FILL), {"start": 1, "n": count, "areas": AREAS, "first": FIRST, "last": LAST})
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE submissions"))
     engine.dispose()

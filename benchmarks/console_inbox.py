@@ -5,11 +5,12 @@ Usage:
                                                [--count 10000 --count 1000000] [--runs 200] [--reuse]
 
 For each count, makes a fresh database ``eh_bench_console_<count>`` on that server, brings it
-to the head migration (so the indexes measured are the real ones), fills it in one multi-row
-INSERT ... SELECT over generate_series (a third each of requests for support across the 12
-districts, complaints and helpline contacts, over three years, 0.5% flagged for safeguarding,
-with names, postcodes, phones and emails to search; names are 20 first names and 20 surnames
-with two generated letters, about 270,000 distinct), runs ANALYZE, then times
+to the head migration (so the indexes measured are the real ones), fills it a million items at a
+time with INSERT ... SELECT over generate_series, printing each step (a third each of requests
+for support across the 12 districts, complaints and helpline contacts, over three years, 0.5%
+flagged for safeguarding, with names, postcodes, phones and emails to search; names are 20 first
+names and 20 surnames with two generated letters, about 270,000 distinct), builds the indexes it
+dropped for the load, runs ANALYZE, then times
 talkzone.worklist.inbox (the function behind the inbox page, with each role's scope) for:
 the first page per role, every kind of search (reference and a part of it, postcode and outward
 code, phone as stored and spaced, email, name, name parts reversed, requester's surname) and the
@@ -66,7 +67,7 @@ SELECT k.prefix || '-' || substr(h.hex, 1, 4) || '-' || substr(h.hex, 5, 4),
        random() < 0.005,
        CASE WHEN k.kind <> 'helpline_contact' THEN t.at::date + 7 END,
        false, 1
-FROM generate_series(1, :n) AS i
+FROM generate_series(CAST(:start AS integer), CAST(:n AS integer)) AS i
 CROSS JOIN LATERAL (SELECT upper(lpad(to_hex(i), 8, '0')) AS hex) AS h
 CROSS JOIN LATERAL (SELECT (ARRAY['request_for_support', 'complaint',
                                   'helpline_contact'])[1 + i % 3] AS kind,
@@ -78,45 +79,75 @@ CROSS JOIN LATERAL (SELECT now() AT TIME ZONE 'UTC'
 # The search terms and call back windows talkzone.search_terms and talkzone.callbacks_due keep,
 # written in bulk: every tail of the reference, name parts, each two parts of a name both ways
 # round, postcode and outward code, phone, email; a two-hour window starting 20 hours after each
-# helpline contact came in.
+# helpline contact came in. Each item's terms are made distinct on their own (a handful of rows)
+# rather than in one sort over the whole table, and the items are filled a block of ids at a time.
 TERMS = """
 INSERT INTO search_terms (submission_id, term)
-WITH names AS (
-    SELECT id, lower(subject_name) AS name FROM submissions
-    UNION ALL SELECT id, lower(answers -> 'about-you' ->> 'name') FROM submissions
-)
-SELECT DISTINCT id, term FROM (
-    SELECT id, 'r:' || substr(lower(replace(reference, '-', '')), n) AS term
-        FROM submissions CROSS JOIN generate_series(1, 10) AS n
-    UNION ALL SELECT id, 'n:' || regexp_split_to_table(name, ' ') FROM names
-    UNION ALL SELECT id, 'w:' || a || ' ' || b FROM names
-        CROSS JOIN LATERAL regexp_split_to_table(name, ' ') AS a
-        CROSS JOIN LATERAL regexp_split_to_table(name, ' ') AS b WHERE a <> b
-    UNION ALL SELECT id, 'p:' || lower(replace(postcode, ' ', '')) FROM submissions
-    UNION ALL SELECT id, 'p:' || lower(split_part(postcode, ' ', 1)) FROM submissions
-    UNION ALL SELECT id, 't:' || phone FROM submissions
-    UNION ALL SELECT id, 'e:' || lower(email) FROM submissions
-) AS terms
+SELECT s.id, t.term
+FROM submissions AS s
+CROSS JOIN LATERAL (SELECT lower(replace(s.reference, '-', '')) AS compact,
+                           string_to_array(lower(s.subject_name), ' ') AS subject,
+                           string_to_array(lower(s.answers -> 'about-you' ->> 'name'), ' ') AS requester) AS c
+CROSS JOIN LATERAL (
+    SELECT DISTINCT term FROM (
+        SELECT 'r:' || substr(c.compact, n) FROM generate_series(1, length(c.compact)) AS n
+        UNION ALL SELECT 'n:' || part FROM unnest(c.subject || c.requester) AS part
+        UNION ALL SELECT 'w:' || a || ' ' || b FROM unnest(c.subject) AS a, unnest(c.subject) AS b
+            WHERE a <> b
+        UNION ALL SELECT 'w:' || a || ' ' || b FROM unnest(c.requester) AS a, unnest(c.requester) AS b
+            WHERE a <> b
+        UNION ALL VALUES ('p:' || lower(replace(s.postcode, ' ', ''))),
+                         ('p:' || lower(split_part(s.postcode, ' ', 1))),
+                         ('t:' || s.phone), ('e:' || lower(s.email))
+    ) AS every_term (term)
+) AS t
+WHERE s.id BETWEEN CAST(:low AS bigint) AND CAST(:high AS bigint)
 """
 WINDOWS = """
 INSERT INTO callback_windows (submission_id, starts_at, ends_at)
 SELECT id, created_at + interval '20 hours', created_at + interval '22 hours'
 FROM submissions WHERE kind = 'helpline_contact'
 """
-# Indexes are built once after the bulk load rather than row by row.
-DROP = ["ALTER TABLE search_terms DROP CONSTRAINT pk_search_terms", "DROP INDEX ix_search_terms_term"]
-BUILD = ["ALTER TABLE search_terms ADD CONSTRAINT pk_search_terms PRIMARY KEY (submission_id, term)",
-         "CREATE INDEX ix_search_terms_term ON search_terms (term, submission_id)"]
+# The bulk load goes in with the search terms' keys and the items' non-unique indexes dropped;
+# they are then built again from their own definitions, once each, with memory to sort in.
+REBUILT = """
+SELECT 'ALTER TABLE ' || conrelid::regclass || ' ADD CONSTRAINT ' || conname || ' '
+           || pg_get_constraintdef(oid),
+       'ALTER TABLE ' || conrelid::regclass || ' DROP CONSTRAINT ' || conname
+FROM pg_constraint WHERE conrelid = 'search_terms'::regclass
+UNION ALL
+SELECT indexdef, 'DROP INDEX ' || indexname FROM pg_indexes AS i
+WHERE tablename IN ('submissions', 'search_terms') AND indexdef NOT LIKE 'CREATE UNIQUE%'
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint AS c WHERE c.conname = i.indexname)
+"""
+BLOCK = 1_000_000
 
 
 def seed(url: str, count: int) -> float:
     command.upgrade(alembic_config(url), "head")
     engine = create_engine(url)
     started = time.perf_counter()
-    with engine.begin() as conn:
-        conn.execute(text(FILL), {"n": count, "areas": AREAS, "first": FIRST, "last": LAST})
-        for statement in [*DROP, TERMS, *BUILD, WINDOWS]:
-            conn.execute(text(statement))
+
+    def step(what: str, *statements, **values) -> None:
+        with engine.begin() as conn:
+            for statement in statements:
+                conn.execute(text(statement), values)
+        print(f"  {what} ({time.perf_counter() - started:.0f}s)", flush=True)
+
+    with engine.connect() as conn:
+        rebuilt = conn.execute(text(REBUILT)).all()
+    step(f"dropped {len(rebuilt)} indexes and keys", *[drop for _, drop in rebuilt])
+    for low in range(1, count + 1, BLOCK):
+        high = min(count, low + BLOCK - 1)
+        step(f"items {low:,} to {high:,}", FILL, n=high, start=low, areas=AREAS, first=FIRST, last=LAST)
+    with engine.connect() as conn:
+        first_id, last_id = conn.execute(text("SELECT min(id), max(id) FROM submissions")).one()
+    for low in range(first_id, last_id + 1, BLOCK):
+        step(f"search terms of ids {low:,} to {min(last_id, low + BLOCK - 1):,}", TERMS,
+             low=low, high=low + BLOCK - 1)
+    for build, _ in rebuilt:
+        step(build.split(" ON ")[0].split(" (")[0], "SET maintenance_work_mem = '2GB'", build)
+    step("callback windows", WINDOWS)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         for table in ("submissions", "search_terms", "callback_windows"):
             conn.execute(text(f"VACUUM ANALYZE {table}"))

@@ -1,8 +1,9 @@
-"""Answers written in the console, read in the words of the form staff wrote them with.
+"""Answers not given on a public form, read in the words of the console's log form.
 
 A contact logged by staff keeps what the log form asked; one sent on from the helpline keeps
-the contact it came from. Both register with portal.answer_words, so the item page shows them
-as rows of words, like an item sent online, instead of their stored keys and codes.
+the contact it came from; one that came in by email or text keeps what it said. Each registers
+with portal.answer_words, so the item page shows them as rows of words, like an item sent
+online, instead of their stored keys and codes.
 """
 
 from __future__ import annotations
@@ -35,5 +36,19 @@ def sent_on(answers: dict) -> list[dict]:
              "rows": [row(_l("Helpline contact"), answers["referred_from"], "", "")]}, *contact]
 
 
+def came_in(answers: dict) -> list[dict]:
+    """A contact that came in by email or text to the helpline: how, and what it said."""
+    mail = answers.get("email_in")
+    said = mail or answers["text_in"]
+    how = choice(LogContactForm, "channel", "email" if mail else "text")
+    rows = [row(_l("How did they get in touch?"), how, "", "")]
+    if mail:
+        rows.append(row(_l("Subject"), mail.get("subject"), "", ""))
+    rows.append(row(_l("What did they say?"), said.get("message"), "", ""))
+    return [{"title": _("Sent to the helpline"), "rows": rows}]
+
+
 answer_words.register_staff_summary("logged_contact", logged_contact)
 answer_words.register_staff_summary("referred_from", sent_on)
+answer_words.register_staff_summary("email_in", came_in)
+answer_words.register_staff_summary("text_in", came_in)

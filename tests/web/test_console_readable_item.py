@@ -93,3 +93,32 @@ def test_a_contact_sent_on_from_the_helpline_reads_with_the_contact_it_came_from
     assert keys[0] == "Helpline contact" and contact.reference in shown
     assert "How did they get in touch?" in keys and "Worried about exams" in shown
     assert not CODES.search(shown), CODES.search(shown)
+
+
+def test_a_contact_that_came_in_by_email_or_text_reads_in_words(make_app, db_session):
+    from email.message import EmailMessage
+
+    from portal.inbound import receive
+
+    app = make_app(NOTIFY_INBOUND_TOKEN="inbound-secret-token")
+    mail = EmailMessage()
+    mail["From"], mail["To"], mail["Subject"] = "sam@example.com", "talkzone@lancashire.example", "Need help"
+    mail.set_content("Things at home are bad")
+    assert receive(app, mail.as_bytes(), ["talkzone@lancashire.example"], "lmtp").startswith("250")
+    text = {"id": "t1", "source_number": "447700900999", "destination_number": "07900000000",
+            "content": "can someone ring me", "date_received": "2026-12-02T09:00:00Z"}
+    assert app.test_client().post("/notify/inbound-sms", json=text,
+                                  headers={"Authorization": "Bearer inbound-secret-token"}).status_code == 200
+    by_email, by_text = db_session.scalars(select(Submission).order_by(Submission.id)).all()
+    client = app.test_client()
+    sign_in_as(client, db_session, make_user(db_session, access.HELPLINE_ADVISER))
+    keys, shown = _answers(client, by_email.reference)
+    assert keys == ["How did they get in touch?", "Subject", "What did they say?"]
+    assert "Email" in shown and "Need help" in shown and "Things at home are bad" in shown
+    keys, shown = _answers(client, by_text.reference)
+    assert keys == ["How did they get in touch?", "What did they say?"]
+    assert "Text message" in shown and "can someone ring me" in shown
+    for reference in (by_email.reference, by_text.reference):
+        assert not CODES.search(_answers(client, reference)[1])
+        polish, _ = _answers(client, reference, "?lang=pl")
+        assert polish[0] != "How did they get in touch?"
