@@ -55,7 +55,10 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", True)
-    RATELIMIT_HEADERS_ENABLED = True
+    # Off here: the headers cost the limit store two more round trips on every limited request.
+    # portal.extensions.limit_headers sends them where a client reads them (the API) and
+    # Retry-After on every 429.
+    RATELIMIT_HEADERS_ENABLED = False
     PUBLIC_SUBMIT_LIMIT = os.environ.get("PUBLIC_SUBMIT_LIMIT", "10 per hour")
     PUBLIC_FORM_LIMIT = os.environ.get("PUBLIC_FORM_LIMIT", "300 per hour")
     # Per API client (its token), across every /api/v1 endpoint.

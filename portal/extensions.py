@@ -1,5 +1,8 @@
 """Bare extension instances, bound to the app in create_app()."""
 
+import logging
+import time
+
 from flask import current_app, request
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -12,6 +15,29 @@ from flask_wtf.csrf import CSRFProtect
 babel = Babel()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+log = logging.getLogger(__name__)
+
+
+def limit_headers(response):
+    """X-RateLimit-* on the API's answers (its clients pace themselves by them) and Retry-After
+    on every 429; other answers go without, sparing the limit store the round trips."""
+    if response.status_code != 429 and request.blueprint != "items":
+        return response
+    try:
+        limit = limiter.current_limit
+        if limit is None:
+            return response
+        reset_at = limit.reset_at
+        if request.blueprint == "items":
+            response.headers.update({"X-RateLimit-Limit": str(limit.limit.amount),
+                                     "X-RateLimit-Remaining": str(limit.remaining),
+                                     "X-RateLimit-Reset": str(reset_at)})
+    except Exception:  # noqa: BLE001 - the limit store unreachable: the answer goes without
+        log.warning("rate limit store unreachable: no rate limit headers")
+        return response
+    if response.status_code == 429:
+        response.headers["Retry-After"] = str(max(1, int(reset_at - time.time())))
+    return response
 
 
 class StaffLoginManager(LoginManager):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, delete, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from talkzone.models import Draft
@@ -24,21 +24,22 @@ def load(session: Session, token: str | None, journey: str, now: datetime, idle:
     """The answers saved under ``token`` for ``journey``; empty if none or expired."""
     if not token:
         return {}
-    draft = session.get(Draft, (token, journey))
-    if draft is None:
+    found = session.execute(_SELECT, {"t": token, "j": journey}).first()
+    if found is None:
         return {}
-    if draft.updated_at + idle < now:
-        session.delete(draft)
+    if found.updated_at + idle < now:
+        discard(session, token, journey)
         return {}
-    return dict(draft.answers)
+    return dict(found.answers)
 
 
-# Built once: an ORM UPDATE of the entity, built afresh and kept in step with the identity map,
-# costs ten times more Python than the statement's round trip. Nothing reads the draft again in
-# the request that saves it (the page redirects), so no loaded Draft needs updating in place.
+# Built once, in Core: an ORM load or UPDATE of the entity, built afresh and kept in step with the
+# identity map, costs more Python than the statement's round trip. Each step reads the answers
+# and writes them back whole, so nothing needs a loaded Draft.
 _table = Draft.__table__
-_UPDATE = (update(_table).where(_table.c.token == bindparam("t"), _table.c.journey == bindparam("j"))
-           .values(answers=bindparam("new_answers"), updated_at=bindparam("now")))
+_ONE = (_table.c.token == bindparam("t"), _table.c.journey == bindparam("j"))
+_SELECT = select(_table.c.answers, _table.c.updated_at).where(*_ONE)
+_UPDATE = update(_table).where(*_ONE).values(answers=bindparam("new_answers"), updated_at=bindparam("now"))
 
 
 def save(session: Session, token: str | None, journey: str, answers: dict, now: datetime) -> str:

@@ -31,7 +31,20 @@ from contextlib import contextmanager
 from datetime import date
 from functools import cache
 
-from sqlalchemy import Date, String, and_, case, cast, event, func, insert, literal_column, select, union_all
+from sqlalchemy import (
+    Date,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    event,
+    func,
+    insert,
+    literal_column,
+    select,
+    union_all,
+)
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
@@ -163,9 +176,10 @@ def timeliness(kind: str, received: date, reached: str) -> str:
     return "met" if date.fromisoformat(reached) <= due(kind, received) else "late"
 
 
-def keys(ids: Iterable[int] | None = None, levels: Iterable[str] = LEVELS):
-    """The rows (KEY columns and ``n``) these items (or all items) make in these dimensions, the
-    "reached" rows (value: the UK day reached) standing for the "timely" ones (see ``as_stored``)."""
+def keys(levels: Iterable[str] = LEVELS, by_ids: bool = False):
+    """The rows (KEY columns and ``n``) all items (or, ``by_ids``, the items whose ids are given
+    as the ``ids`` parameter) make in these dimensions, the "reached" rows (value: the UK day
+    reached) standing for the "timely" ones (see ``as_stored``)."""
     status = AuditEvent.detail["status"].as_string()
     first = (select(AuditEvent.submission_id.label("sid"), status.label("status"),
                     func.min(AuditEvent.at).label("at"))
@@ -174,8 +188,8 @@ def keys(ids: Iterable[int] | None = None, levels: Iterable[str] = LEVELS):
     inside = case((CallbackAttempt.outside_safe_window.is_(False), 1), else_=0)
     called = (select(CallbackAttempt.submission_id.label("sid"), func.max(inside).label("inside"))
               .group_by(CallbackAttempt.submission_id))
-    if ids is not None:
-        ids = list(ids)
+    if by_ids:
+        ids = bindparam("ids", expanding=True)
         first = first.where(AuditEvent.submission_id.in_(ids))
         called = called.where(CallbackAttempt.submission_id.in_(ids))
     first, called = first.subquery(), called.subquery()
@@ -195,7 +209,7 @@ def keys(ids: Iterable[int] | None = None, levels: Iterable[str] = LEVELS):
         .outerjoin(first, and_(first.c.sid == Submission.id, first.c.status == reached_status))
         .outerjoin(called, called.c.sid == Submission.id)
         .outerjoin(Handoff, Handoff.submission_id == Submission.id))
-    if ids is not None:
+    if by_ids:
         items = items.where(Submission.id.in_(ids))
     c = items.cte("items").c
     helpline = c.kind == Kind.HELPLINE_CONTACT
@@ -271,12 +285,18 @@ def rebuild(connection) -> None:
     _insert(connection, as_stored(connection.execute(keys(levels=["reached"]))))
 
 
+@cache
+def _keys_by_ids():
+    # Built once: the statement is large, and every flush that changes an item runs it.
+    return keys(by_ids=True)
+
+
 def contribution(connection, ids: Iterable[int] | None = None) -> Counter:
     """The roll-up rows these items (or all items) make, as {key: count}."""
-    ids = None if ids is None else list(ids)
-    if ids == []:
-        return Counter()
-    return as_stored(connection.execute(keys(ids)))
+    if ids is None:
+        return as_stored(connection.execute(keys()))
+    ids = list(ids)
+    return as_stored(connection.execute(_keys_by_ids(), {"ids": ids})) if ids else Counter()
 
 
 def stored(connection) -> Counter:

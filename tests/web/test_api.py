@@ -4,6 +4,7 @@ bad input, revoked tokens, the rate limit, the audit trail and logs free of toke
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -296,3 +297,19 @@ def test_unknown_api_paths_and_methods_answer_in_json(app, db_session):
     wrong = app.test_client().delete("/api/v1/items", headers={"Authorization": f"Bearer {token}"})
     assert (wrong.status_code, wrong.json["code"]) == (405, 405)
     assert app.test_client().get("/no-such-page").mimetype == "text/html"  # the site keeps its pages
+
+
+def test_api_answers_say_where_the_client_stands_and_public_pages_do_not(make_app, db_session):
+    app = make_app(RATELIMIT_ENABLED=True, API_RATE_LIMIT="2 per minute", PUBLIC_FORM_LIMIT="1 per hour")
+    _, token = make_api_client(db_session)
+    first, second, refused = (_get(app, token, "/api/v1/items") for _ in range(3))
+    assert (first.headers["X-RateLimit-Limit"], first.headers["X-RateLimit-Remaining"]) == ("2", "1")
+    assert second.headers["X-RateLimit-Remaining"] == "0"
+    assert refused.status_code == 429 and 0 < int(refused.headers["Retry-After"]) <= 60
+    assert int(refused.headers["X-RateLimit-Reset"]) > time.time()
+    public = app.test_client()
+    assert public.post("/request-support/who", data={"role": "parent"}).status_code == 302
+    too_many = public.post("/request-support/who", data={"role": "parent"})
+    assert too_many.status_code == 429 and 0 < int(too_many.headers["Retry-After"]) <= 3600
+    assert "X-RateLimit-Limit" not in public.get("/request-support/who").headers
+    assert "X-RateLimit-Limit" not in too_many.headers
