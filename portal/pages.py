@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import secrets
-
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 
 from portal import db
-from portal.i18n import current_language
 from portal.journeys.engine import SESSION_KEY
 from portal.profile import current_profile
+from portal.templating import kept
 from talkzone import drafts
 from talkzone.models import utcnow
 
@@ -30,23 +28,9 @@ OTHER_JOURNEYS = [
 ]
 
 
-# Stands for the CSP nonce in a kept page; each response gets its own nonce in its place.
-_NONCE_MARK = secrets.token_hex(16)
-
-
 def kept_page(template: str, **context) -> str:
-    """A page that depends only on the language, its address and whether answers are in
-    progress: rendered once per app and kept, with this response's own CSP nonce put in.
-    Pages asked for with any other query (or with auto-reload on) are rendered afresh."""
-    chosen = request.args.get("lang")
-    if set(request.args) - {"lang"} or current_app.jinja_env.auto_reload or (
-            chosen and chosen not in current_app.config["LANGUAGES"]):
-        return render_template(template, **context)
-    kept = current_app.extensions.setdefault("kept_pages", {})
-    key = (current_language(), request.path, chosen, bool(session.get(SESSION_KEY)))
-    if key not in kept:
-        kept[key] = render_template(template, csp_nonce=lambda: _NONCE_MARK, **context)
-    return kept[key].replace(_NONCE_MARK, current_app.jinja_env.globals["csp_nonce"]())
+    """An information page, rendered once per language and kept (portal.templating.kept)."""
+    return kept(lambda: render_template(template, **context))
 
 
 @bp.get("/")

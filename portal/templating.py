@@ -5,11 +5,19 @@ Each leaves the HTML as it was: a page renders to the same bytes, with less work
 
 from __future__ import annotations
 
-from flask import Flask
+import secrets
+from collections.abc import Callable
+
+from flask import Flask, current_app, g, request, session
+from flask_wtf.csrf import generate_csrf
 from govuk_frontend_wtf.gov_form_base import GovFormBase
 from jinja2 import Template
 
 from portal.fields import render_widget
+from portal.i18n import current_language
+
+# Stand for this response's CSP nonce and CSRF token in a kept page.
+_NONCE_MARK, _CSRF_MARK = secrets.token_hex(16), secrets.token_hex(16)
 
 
 class _Template(Template):
@@ -26,6 +34,29 @@ class _Template(Template):
         if ctx is not None and ctx.globals_keys.difference(self.globals):
             return super()._get_default_module(ctx)  # new globals: Jinja builds a module for them
         return super()._get_default_module()
+
+
+def kept(render: Callable[[], str], *vary) -> str:
+    """A page that depends only on the language, its address, whether answers are in progress
+    (the timeout warning) and ``vary``: rendered by ``render`` once per app and kept, with this
+    response's own CSP nonce and CSRF token put in. Pages asked for with any other query (or with
+    auto-reload on) are rendered afresh."""
+    args, languages = request.args, current_app.config["LANGUAGES"]
+    chosen, change = args.get("lang"), args.get("change")
+    if (set(args) - {"lang", "change"} or change not in (None, "1") or (chosen and chosen not in languages)
+            or current_app.jinja_env.auto_reload):
+        return render()
+    pages = current_app.extensions.setdefault("kept_pages", {})
+    key = (current_language(), request.path, chosen, change, bool(session.get("draft")), *vary)
+    nonce = current_app.jinja_env.globals["csp_nonce"]()
+    if key in pages:
+        page = pages[key].replace(_NONCE_MARK, nonce)
+        return page.replace(_CSRF_MARK, generate_csrf()) if _CSRF_MARK in page else page
+    page = render()
+    stored = page.replace(nonce, _NONCE_MARK)
+    token = g.get("csrf_token")  # Flask-WTF keeps the request's token here once a page asks for it
+    pages[key] = stored.replace(token, _CSRF_MARK) if token else stored
+    return page
 
 
 def init_app(app: Flask) -> None:

@@ -30,6 +30,7 @@ from wtforms import DateField, HiddenField
 from portal import db
 from portal.extensions import public_form_limit
 from portal.fields import DateParts, JourneyForm
+from portal.templating import kept
 from talkzone import drafts
 from talkzone.models import utcnow
 from talkzone.submissions import sent_with
@@ -61,6 +62,9 @@ class Step:
     after: Callable | None = None  # (answers) -> url or None: leave the journey early
     before: Callable | None = None  # (answers) -> url or None: somewhere to go first
     context: Callable[[dict], dict] = field(default=lambda answers: {})
+    # The page shows nothing of the person's answers (no ``prepare``, no ``context``, and a
+    # template that reads no answers): unanswered, it is rendered once and kept.
+    kept: bool = False
 
 
 class SendForm(JourneyForm):
@@ -232,6 +236,14 @@ class Journey:
             return redirect(self.next_url(step, answers, changing))
         if step.before and (elsewhere := step.before(answers)):
             return redirect(elsewhere)
+        back_url = self.back_url(step, answers, changing)
+
+        def page(form):
+            return render_template(step.template, form=form, step=step, answers=answers, journey=self,
+                                   back_url=back_url, **step.context(answers))
+
+        if request.method == "GET" and step.kept and step.name not in answers:
+            return kept(lambda: page(step.form()), back_url)
         form = step.form() if request.method == "POST" else step.form(
             data=form_data(step.form, answers.get(step.name)))
         if step.prepare:
@@ -241,7 +253,4 @@ class Journey:
             early_exit = step.after(answers) if step.after else None
             self.save(answers)
             return redirect(early_exit or self.next_url(step, answers, changing))
-        return render_template(
-            step.template, form=form, step=step, answers=answers, journey=self,
-            back_url=self.back_url(step, answers, changing), **step.context(answers),
-        )
+        return page(form)

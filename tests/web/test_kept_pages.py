@@ -1,14 +1,32 @@
 """Pages that depend only on the language and their address are rendered once and kept
-(portal/pages.py, kept_page); every response still gets its own CSP nonce."""
+(portal/templating.py, kept): the start and information pages, and the question pages that show
+nothing of the person. Every response still gets its own CSP nonce and CSRF token, and a kept
+copy is what a fresh render would give that visitor."""
 
 from __future__ import annotations
 
 import copy
+import re
 
+import pytest
 from flask import template_rendered
 
+from portal.journeys.complaint.views import journey as complaint
+from portal.journeys.helpline.views import journey as helpline
+from portal.journeys.request_support.views import journey as request_support
+from testkit.answers import PROFESSIONAL, answers
 from tests.journeys import FAMILY, walk_request
 from tests.pages import inline_scripts, page_of
+
+TOKENS = re.compile(r'(nonce|name="csrf_token" type="hidden" value|name="csrf_token" value)="[^"]+"')
+OTHER_FAMILY = answers(
+    about_you={"name": "Zoë Quartz", "relationship": "Dad"},
+    child=[{"name": "Kit Quartz", "dob": ["9", "1", "2012"], "school": "Vale High", "send": "yes"}],
+    address={"line_1": "9 Mill Lane", "town": "Burnley", "postcode": "BB11 1AA"}, area={"area": "burnley"},
+    needs={"needs": ["housing"], "details": "Damp flat"},
+    contact={"channels": ["text"], "phone": "07700 900999", "email": ""},
+)
+KEPT = [step.name for step in request_support.steps if step.kept]
 
 
 def renders(app):
@@ -59,3 +77,53 @@ def test_other_queries_are_rendered_afresh_and_not_kept(app, client):
     assert client.get("/?lang=xx").status_code == 200
     assert seen.count("pages/start.html") == 6
     assert app.extensions.get("kept_pages", {}) == {}
+
+
+def _page(client, url) -> str:
+    return TOKENS.sub(r'\1="…"', client.get(url).get_data(as_text=True))
+
+
+def test_the_kept_steps_are_the_ones_that_show_nothing_of_the_person():
+    assert {"who", "needs", "risk", "consent"} <= set(KEPT)
+    # A page whose template or preparation reads the answers is never kept.
+    for journey in (request_support, complaint, helpline):
+        for step in journey.steps:
+            if step.kept:
+                assert step.prepare is None and step.context(FAMILY) == {}, step.name
+
+
+@pytest.mark.parametrize("step", KEPT)
+def test_a_kept_page_is_what_a_fresh_render_gives_another_visitor(make_app, step):
+    app, fresh = make_app(), make_app(TEMPLATES_AUTO_RELOAD=True)
+    url = f"/request-support/{step}"
+    first, second = app.test_client(), app.test_client()
+    base, other = (PROFESSIONAL, answers(PROFESSIONAL, professional={"name": "Ash Vale"})) \
+        if step in ("professional", "family-consent") else (FAMILY, OTHER_FAMILY)
+    walk_request(first, answers(base), until=url)
+    first.get(url)
+    assert any(key[1] == url for key in app.extensions["kept_pages"]), "the page was not kept"
+    walk_request(second, answers(other), until=url)
+    kept = _page(second, url)
+    again = fresh.test_client()
+    if cookie := second.get_cookie("eh_session"):  # none yet on the first page
+        again.set_cookie("eh_session", cookie.value)
+    assert kept == _page(again, url)
+    # Asked to change an answer, the page is kept apart (its back link goes to check answers).
+    assert _page(second, f"{url}?change=1") == _page(again, f"{url}?change=1")
+
+
+def test_each_visitor_of_a_kept_page_gets_their_own_csrf_token(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    token = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+    first, second = app.test_client(), app.test_client()
+    first_token = token.search(first.get("/request-support/who").get_data(as_text=True))[1]
+    page = second.get("/request-support/who").get_data(as_text=True)
+    second_token = token.search(page)[1]
+    assert second_token != first_token
+    assert second.post("/request-support/who", data={"role": "parent", "csrf_token": first_token}) \
+        .status_code == 400
+    assert second.post("/request-support/who", data={"role": "parent", "csrf_token": second_token}) \
+        .status_code == 302
+    # With answers in progress the page carries the timeout warning, whose form has the token too.
+    warned = second.get("/request-support/who?change=1").get_data(as_text=True)
+    assert "csrf_token" in warned and first_token not in warned

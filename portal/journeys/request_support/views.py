@@ -152,9 +152,9 @@ def _after_consent(answers):
 
 
 STEPS = [
-    Step("who", forms.WhoForm, _l("Who is asking for support?")),
+    Step("who", forms.WhoForm, _l("Who is asking for support?"), kept=True),
     Step("about-you", forms.AboutYouForm, _l("About you"),
-         applies=lambda a: _role(a) in ("parent", "young_person")),
+         applies=lambda a: _role(a) in ("parent", "young_person"), kept=True),
     Step("professional", forms.ProfessionalForm, _l("About you and your organisation"),
          template="request_support/professional.html", applies=_is_professional),
     Step("family-consent", forms.FamilyConsentForm, _l("The family's consent"),
@@ -162,21 +162,21 @@ STEPS = [
     Step("children", forms.AddAnotherForm, _l("Children"),
          template="request_support/children.html", before=_children_first,
          after=_after_add_another),
-    Step("address", forms.AddressForm, _l("Where does the family live?"), after=_after_address),
+    Step("address", forms.AddressForm, _l("Where does the family live?"), after=_after_address, kept=True),
     Step("area", forms.AreaForm, _l("Which area does the family live in?"),
          template="request_support/area.html", before=_neighbours_postcode,
          prepare=_prepare_area, after=_after_area, context=_area_context),
-    Step("needs", forms.NeedsForm, _l("What is happening"), template="request_support/needs.html"),
-    Step("risk", forms.RiskForm, _l("Is a child at risk?"), after=_after_risk),
-    Step("involved", forms.InvolvedForm, _l("Who is already involved")),
-    Step("language", forms.LanguageForm, _l("Language and access needs")),
+    Step("needs", forms.NeedsForm, _l("What is happening"), template="request_support/needs.html", kept=True),
+    Step("risk", forms.RiskForm, _l("Is a child at risk?"), after=_after_risk, kept=True),
+    Step("involved", forms.InvolvedForm, _l("Who is already involved"), kept=True),
+    Step("language", forms.LanguageForm, _l("Language and access needs"), kept=True),
     Step("contact", forms.ContactForm, _l("How to contact you"),
          template="request_support/contact.html", prepare=_prepare_contact, after=_after_contact),
     Step("safety", SafeContactForm, _l("When it is safe to contact you"),
          template="journeys/safe_contact.html", prepare=_prepare_safety, context=_safety_context),
     Step("consent", forms.ConsentForm, _l("Sharing your information"),
          template="request_support/consent.html",
-         applies=lambda a: not _is_professional(a), after=_after_consent),
+         applies=lambda a: not _is_professional(a), after=_after_consent, kept=True),
 ]
 
 journey = Journey("request_support", bp, STEPS)
