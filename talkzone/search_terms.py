@@ -153,9 +153,9 @@ def condition(session: Session, text: str):
         options.append(_ids(SearchTerm.term == "p:" + full.replace(" ", "").lower()))
     parts = list(dict.fromkeys(words(query))) if not full else []
     if parts:
-        options.append(_names(session, parts))
+        options.append(select(_newest(_names(session, parts)).c.submission_id))
     if _OUTWARD.match(upper) and not full:
-        options.append(select(_newest("p:" + upper.lower()).c.submission_id))
+        options.append(select(_newest(_outward(upper)).c.submission_id))
     if _REFERENCE_PART.match(upper):
         options.append(_ids(_prefix("r:" + upper.lower())))
     if not options:
@@ -187,38 +187,55 @@ def _names(session: Session, parts: list[str]):
     return _all([_ids(_prefix(f"w:{a} {b}")) for a, b in zip(parts, parts[1:], strict=False)])
 
 
-# An outward code matches a growing share of every item ever stored: only the newest this many
-# (by the time they were received) are looked at, and the page says more words would narrow it.
-OUTWARD_CAP = 500
+# A name's first letters or an outward code can match a growing share of every item ever stored:
+# only the newest this many (by the time they were received) are looked at, and the page says
+# more words would narrow it.
+SEARCH_CAP = 500
 # How far ids may run out of received order (see _newest), with room to spare.
-OUTWARD_SLACK = 100
+SEARCH_SLACK = 100
 
 
-def _newest(term: str):
-    """The OUTWARD_CAP items with the term received most recently.
+def _outward(upper: str):
+    return _ids(SearchTerm.term == "p:" + upper.lower())
+
+
+def _newest(ids):
+    """The SEARCH_CAP items of ``ids`` (a select of submission ids) received most recently.
 
     By received time, not arrival id, though ids nearly follow it: every use case that stores
     an item takes its ``created_at`` moments before the insert gives it an id, so only items
     stored at the same moment by different workers (or a web form and the mail poller) can be
-    numbered the other way round, a few at most. So the newest OUTWARD_CAP + OUTWARD_SLACK by
-    id (a backward walk of the term's index range, no sort of every match) are read and the
-    newest OUTWARD_CAP of those by received time kept. Walking every item by received time
-    instead, testing each for the term, took 300 ms and more at 1,000,000 items.
+    numbered the other way round, a few at most. So the newest SEARCH_CAP + SEARCH_SLACK by
+    id (for one term, a backward walk of its index range; for a range of terms, the top of its
+    ids, not a sort of every match's items) are read and the newest SEARCH_CAP of those by
+    received time kept. Walking every item by received time instead, testing each for the term,
+    took 300 ms and more at 1,000,000 items; sorting every match of a broad name, 700 ms at
+    10,000,000.
     """
-    stored = (select(SearchTerm.submission_id).where(SearchTerm.term == term)
-              .order_by(SearchTerm.submission_id.desc()).limit(OUTWARD_CAP + OUTWARD_SLACK).subquery())
+    found = ids.subquery()
+    stored = (select(found.c.submission_id).order_by(found.c.submission_id.desc())
+              .limit(SEARCH_CAP + SEARCH_SLACK).subquery())
     return (select(Submission.id.label("submission_id")).join(stored, Submission.id == stored.c.submission_id)
-            .order_by(Submission.created_at.desc()).limit(OUTWARD_CAP).subquery())
+            .order_by(Submission.created_at.desc()).limit(SEARCH_CAP).subquery())
 
 
-def capped(session: Session, text: str) -> bool:
-    """Whether a search's outward code matches more items than are looked at."""
-    upper = " ".join((text or "").split()).upper().replace(" ", "").replace("-", "")
-    if "@" in text or normalise_postcode(text or "") or not _OUTWARD.match(upper):
-        return False
-    over = (select(SearchTerm.submission_id).where(SearchTerm.term == "p:" + upper.lower())
-            .limit(OUTWARD_CAP + 1))
-    return len(session.scalars(over).all()) > OUTWARD_CAP
+def capped(session: Session, text: str) -> str:
+    """What a search matched more items by than it looks at: "postcode" (an outward code),
+    "name" (a name's first letters), or ""."""
+    query = " ".join((text or "").split())
+    upper = query.upper().replace(" ", "").replace("-", "")
+    if "@" in query or normalise_postcode(query) or (_PHONE.match(query) and len(digits(query)) >= 10):
+        return ""
+    if _OUTWARD.match(upper) and _more_than_cap(session, _outward(upper)):
+        return "postcode"
+    parts = list(dict.fromkeys(words(query)))
+    return "name" if parts and _more_than_cap(session, _names(session, parts)) else ""
+
+
+def _more_than_cap(session: Session, ids) -> bool:
+    found = ids.subquery()
+    first = select(found.c.submission_id).distinct().limit(SEARCH_CAP + 1)
+    return len(session.scalars(first).all()) > SEARCH_CAP
 
 
 def _matching(ids):

@@ -53,8 +53,9 @@ class Page:
     items: list[Submission]
     number: int
     has_next: bool
-    # The search matched more than it looks at (talkzone.search_terms.OUTWARD_CAP): only the newest.
-    capped: bool = False
+    # What the search matched more items by than it looks at (talkzone.search_terms.capped):
+    # "postcode" or "name", only the newest SEARCH_CAP of them shown; "" when none.
+    capped: str = ""
 
     @property
     def has_previous(self) -> bool:
@@ -124,7 +125,7 @@ def inbox(session: Session, user: User, filters: Filters, page: int = 1, today: 
     else:
         query = query.order_by(*order).offset((page - 1) * page_size).limit(page_size + 1)
     rows = list(session.scalars(query))
-    capped = bool(filters.search) and search_terms.capped(session, filters.search)
+    capped = search_terms.capped(session, filters.search) if filters.search else ""
     return Page(items=rows[:page_size], number=page, has_next=len(rows) > page_size, capped=capped)
 
 

@@ -110,7 +110,7 @@ def inbox_page():
                            counts=worklist.counts(session, current_staff(), filters, today),
                            since=since, arrived=arrived, loaded=int(moment.timestamp()),
                            topic=answer_words.topic, cap=worklist.COUNT_CAP,
-                           cap_outward=search_terms.OUTWARD_CAP,
+                           search_cap=search_terms.SEARCH_CAP,
                            overdue=worklist.overdue, due_soon=worklist.due_soon,
                            areas=access.districts_for(current_staff(), profile().areas),
                            statuses=sorted({s for k in kinds for s in inbox.STATUSES[k]}))

@@ -121,7 +121,8 @@ class Journey:
 
     def save(self, answers: dict) -> None:
         token = drafts.save(db.session(), session.get(SESSION_KEY), self.name, answers, utcnow())
-        session[SESSION_KEY] = token
+        if session.get(SESSION_KEY) != token:  # the cookie is signed and sent again only when it changes
+            session[SESSION_KEY] = token
         self._in_progress(True)
 
     def discard(self) -> None:

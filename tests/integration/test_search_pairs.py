@@ -66,7 +66,7 @@ def test_a_first_word_that_is_nobodys_whole_name_is_taken_as_the_start_of_one(db
 
 def test_an_outward_code_looks_at_the_newest_items_by_when_they_were_received(db_session, monkeypatch):
     """An item can be stored (get its id) after one received later: two workers storing at once."""
-    monkeypatch.setattr(search_terms, "OUTWARD_CAP", 2)
+    monkeypatch.setattr(search_terms, "SEARCH_CAP", 2)
     user = make_user(db_session, access.HELPLINE_ADVISER)
     now = utcnow()
     newest = make_item(db_session, postcode="PR1 1AB", created_at=now)

@@ -106,7 +106,7 @@ def test_an_outward_code_search_looks_at_the_newest_items_only_and_says_so(make_
                                                                          monkeypatch):
     from talkzone import search_terms
 
-    monkeypatch.setattr(search_terms, "OUTWARD_CAP", 3)
+    monkeypatch.setattr(search_terms, "SEARCH_CAP", 3)
     app = make_app(CLOCK=lambda: AT)
     client, _ = _signed_in(app, db_session)
     stored = [make_item(db_session, subject_name="Alex", postcode=f"PR1 {n}AB") for n in range(5)]
@@ -119,3 +119,22 @@ def test_an_outward_code_search_looks_at_the_newest_items_only_and_says_so(make_
     assert narrow.select_one("[data-capped]") is None
     assert [r.select_one("a").get_text(strip=True) for r in narrow.select("[data-inbox] tbody tr")] == [
         stored[0].reference]
+
+
+def test_a_broad_name_search_looks_at_the_newest_items_only_and_says_so(make_app, db_session, monkeypatch):
+    from talkzone import search_terms
+
+    monkeypatch.setattr(search_terms, "SEARCH_CAP", 3)
+    app = make_app(CLOCK=lambda: AT)
+    client, _ = _signed_in(app, db_session)
+    stored = [make_item(db_session, subject_name=f"Robin {name}", created_at=AT - timedelta(hours=5 - n))
+              for n, name in enumerate(["Hall", "Hart", "Hay", "Hale", "Hand"])]
+    page = client.post("/console/", data={"q": "robin ha"}).page
+    found = [r.select_one("a").get_text(strip=True) for r in page.select("[data-inbox] tbody tr")]
+    assert sorted(found) == sorted(i.reference for i in stored[2:])
+    assert "Showing only the newest 3 items with a name starting that way" in text_of(
+        page.select_one("[data-capped]"))
+    narrow = client.post("/console/", data={"q": "Robin Hart"}).page
+    assert narrow.select_one("[data-capped]") is None
+    assert [r.select_one("a").get_text(strip=True) for r in narrow.select("[data-inbox] tbody tr")] == [
+        stored[1].reference]
