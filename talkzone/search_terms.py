@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from sqlalchemy import and_, delete, event, exists, insert, inspect, intersect, select, union
 from sqlalchemy.orm import Session
@@ -133,34 +134,48 @@ def _ids(condition):
     return select(SearchTerm.submission_id).where(condition)
 
 
-def condition(session: Session, text: str):
-    """The items a search finds, told apart by the search's shape; None when it has nothing to look for.
+@dataclass(frozen=True)
+class Search:
+    """The items a search finds (a condition on Submission), and the broad parts of it (an
+    outward code, a name's first letters) that look only at their newest SEARCH_CAP matches."""
+
+    condition: object
+    broad: tuple = ()  # ("postcode" or "name", a select of submission ids)
+
+    def capped(self, session: Session) -> str:
+        """What the search matched more items by than it looks at: "postcode", "name", or ""."""
+        return next((kind for kind, ids in self.broad if _more_than_cap(session, ids)), "")
+
+
+def condition(session: Session, text: str) -> Search | None:
+    """What a search finds, told apart by the search's shape; None when it has nothing to look for.
 
     An email address or a phone number find only that. A full postcode finds that postcode and,
     where the same letters could be one ("W87VZ"), a part of a reference. Anything else finds
-    items with a name whose parts start with the words typed (in any order, see _names), and,
-    where it could be one, an outward code or a part of a reference.
+    items with a name whose parts start with the words typed (in any order, see _names; not
+    when a digit is typed), and, where it could be one, an outward code or a part of a reference.
     """
     query = " ".join((text or "").split())
     upper = query.upper().replace(" ", "").replace("-", "")
     if "@" in query:
-        return _matching(_ids(SearchTerm.term == "e:" + query.lower()))
+        return Search(_matching(_ids(SearchTerm.term == "e:" + query.lower())))
     if _PHONE.match(query) and len(digits(query)) >= 10:
-        return _matching(_ids(SearchTerm.term == "t:" + digits(query)))
-    options = []
+        return Search(_matching(_ids(SearchTerm.term == "t:" + digits(query))))
+    options, broad = [], []
     full = normalise_postcode(query)
     if full:
         options.append(_ids(SearchTerm.term == "p:" + full.replace(" ", "").lower()))
-    parts = list(dict.fromkeys(words(query))) if not full else []
-    if parts:
-        options.append(select(_newest(_names(session, parts)).c.submission_id))
     if _OUTWARD.match(upper) and not full:
-        options.append(select(_newest(_outward(upper)).c.submission_id))
+        broad.append(("postcode", _ids(SearchTerm.term == "p:" + upper.lower())))
+    parts = list(dict.fromkeys(words(query))) if not full else []
+    if parts and not any(c.isdigit() for c in query):  # a reference or a number is nobody's name
+        broad.append(("name", _names(session, parts)))
+    options += [select(_newest(ids).c.submission_id) for _kind, ids in broad]
     if _REFERENCE_PART.match(upper):
         options.append(_ids(_prefix("r:" + upper.lower())))
     if not options:
         return None
-    return _matching(union(*options) if len(options) > 1 else options[0])
+    return Search(_matching(union(*options) if len(options) > 1 else options[0]), tuple(broad))
 
 
 def _all(selects):
@@ -195,10 +210,6 @@ SEARCH_CAP = 500
 SEARCH_SLACK = 100
 
 
-def _outward(upper: str):
-    return _ids(SearchTerm.term == "p:" + upper.lower())
-
-
 def _newest(ids):
     """The SEARCH_CAP items of ``ids`` (a select of submission ids) received most recently.
 
@@ -219,23 +230,13 @@ def _newest(ids):
             .order_by(Submission.created_at.desc()).limit(SEARCH_CAP).subquery())
 
 
-def capped(session: Session, text: str) -> str:
-    """What a search matched more items by than it looks at: "postcode" (an outward code),
-    "name" (a name's first letters), or ""."""
-    query = " ".join((text or "").split())
-    upper = query.upper().replace(" ", "").replace("-", "")
-    if "@" in query or normalise_postcode(query) or (_PHONE.match(query) and len(digits(query)) >= 10):
-        return ""
-    if _OUTWARD.match(upper) and _more_than_cap(session, _outward(upper)):
-        return "postcode"
-    parts = list(dict.fromkeys(words(query)))
-    return "name" if parts and _more_than_cap(session, _names(session, parts)) else ""
-
-
 def _more_than_cap(session: Session, ids) -> bool:
+    # The first rows of the range, not its distinct ids: DISTINCT would sort every match. An item
+    # holds a few terms in one range at most, so 4 x SEARCH_CAP rows of no more than SEARCH_CAP
+    # items say it is not capped; rows beyond those are taken to be more items.
     found = ids.subquery()
-    first = select(found.c.submission_id).distinct().limit(SEARCH_CAP + 1)
-    return len(session.scalars(first).all()) > SEARCH_CAP
+    rows = session.scalars(select(found.c.submission_id).limit(4 * SEARCH_CAP + 1)).all()
+    return len(set(rows)) > SEARCH_CAP or len(rows) > 4 * SEARCH_CAP
 
 
 def _matching(ids):

@@ -53,19 +53,13 @@ class Page:
     items: list[Submission]
     number: int
     has_next: bool
-    # What the search matched more items by than it looks at (talkzone.search_terms.capped):
+    # What the search matched more items by than it looks at (talkzone.search_terms.Search):
     # "postcode" or "name", only the newest SEARCH_CAP of them shown; "" when none.
     capped: str = ""
 
     @property
     def has_previous(self) -> bool:
         return self.number > 1
-
-
-def search_condition(session: Session, text: str):
-    """Reference, email, phone, postcode or name, told apart by their shape (talkzone.search_terms)."""
-    found = search_terms.condition(session, text)
-    return false() if found is None else found
 
 
 def _narrowed(user: User, filters: Filters, today: date):
@@ -110,11 +104,13 @@ def inbox(session: Session, user: User, filters: Filters, page: int = 1, today: 
     query = _narrowed(user, filters, today)
     page = min(max(1, page), MAX_PAGE)
     order = _order(Submission, filters.sort)
+    # Reference, email, phone, postcode or name, told apart by their shape (talkzone.search_terms).
+    found = search_terms.condition(session, filters.search) if filters.search else None
     if filters.search:
         # A search is selective by design: find and page its matches through the search indexes
         # first, then fetch only that page's rows. Left to itself the planner may walk the whole
         # queue in order instead, hoping to meet matches early: slow when they are old or rare.
-        matches = (query.where(search_condition(session, filters.search))
+        matches = (query.where(false() if found is None else found.condition)
                    .with_only_columns(Submission.id, Submission.safeguarding, Submission.created_at,
                                       Submission.due_on)
                    .cte("matches").prefix_with("MATERIALIZED"))
@@ -125,7 +121,7 @@ def inbox(session: Session, user: User, filters: Filters, page: int = 1, today: 
     else:
         query = query.order_by(*order).offset((page - 1) * page_size).limit(page_size + 1)
     rows = list(session.scalars(query))
-    capped = search_terms.capped(session, filters.search) if filters.search else ""
+    capped = found.capped(session) if found else ""
     return Page(items=rows[:page_size], number=page, has_next=len(rows) > page_size, capped=capped)
 
 
