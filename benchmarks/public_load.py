@@ -71,6 +71,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--users", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()
 
     postgres = PrivatePostgres().start()
@@ -78,16 +79,17 @@ def main() -> None:
         migrate(postgres.url)
         env = production_env(postgres.url)
         hello = Gunicorn({**env, "PYTHONPATH": str(Path(__file__).parent)}, workers=args.workers,
-                         app="hello:app").start()
+                         threads=args.threads, app="hello:app").start()
         try:
             hammer(hello.port, "/", args.users, 2)  # warm up
             hello_rps, hello_lat = hammer(hello.port, "/", args.users, args.seconds)
         finally:
             hello.stop()
-        portal = Gunicorn(env, workers=args.workers).start()
+        portal = Gunicorn(env, workers=args.workers, threads=args.threads).start()
         try:
             hammer(portal.port, "/", args.users, 2)
             start_rps, start_lat = hammer(portal.port, "/", args.users, args.seconds)
+            run_submitters(portal.port, args.users, 2)  # warm up, as for the pages above
             began = time.monotonic()
             result = run_submitters(portal.port, args.users, args.seconds)
             elapsed = time.monotonic() - began
@@ -121,7 +123,7 @@ def main() -> None:
         "### Start page and Request for Support under gunicorn on PostgreSQL (`benchmarks/public_load.py`)",
         "",
         f"Measured {date.today():%d %B %Y} on {os.cpu_count()} CPUs ({platform.python_implementation()} "
-        f"{platform.python_version()}), gunicorn gthread {args.workers} workers x 4 threads, "
+        f"{platform.python_version()}), gunicorn gthread {args.workers} workers x {args.threads} threads, "
         f"{args.users} concurrent users, {args.seconds:.0f} s each, load average {load:.1f} at the end "
         "(other work was sharing the machine).",
         "",

@@ -18,6 +18,13 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 log = logging.getLogger(__name__)
 
 
+@limiter.request_filter
+def _reading_a_page() -> bool:
+    """Reading a page is never limited (only the API's reads are): the limiter's checks are
+    skipped for it altogether."""
+    return request.method in ("GET", "HEAD") and request.blueprint != "items"
+
+
 def limit_headers(response):
     """X-RateLimit-* on the API's answers (its clients pace themselves by them) and Retry-After
     on every 429; other answers go without, sparing the limit store the round trips."""
