@@ -125,7 +125,7 @@ def main() -> None:
         f"Measured {date.today():%d %B %Y} on {os.cpu_count()} CPUs ({platform.python_implementation()} "
         f"{platform.python_version()}), gunicorn gthread {args.workers} workers x {args.threads} threads, "
         f"{args.users} concurrent users, {args.seconds:.0f} s each, load average {load:.1f} at the end "
-        "(other work was sharing the machine).",
+        "(the benchmark's own servers and users included).",
         "",
         "| What | Requests/s | p50 ms | p95 ms | Ratio to hello world |",
         "|---|---|---|---|---|",
