@@ -16,26 +16,29 @@ babel = Babel()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 log = logging.getLogger(__name__)
+# The API's blueprint (portal.api.views): the one place whose reads are limited and whose
+# answers carry the rate-limit headers.
+_API = "items"
 
 
 @limiter.request_filter
 def _reading_a_page() -> bool:
     """Reading a page is never limited (only the API's reads are): the limiter's checks are
     skipped for it altogether."""
-    return request.method in ("GET", "HEAD") and request.blueprint != "items"
+    return request.method in ("GET", "HEAD") and request.blueprint != _API
 
 
 def limit_headers(response):
     """X-RateLimit-* on the API's answers (its clients pace themselves by them) and Retry-After
     on every 429; other answers go without, sparing the limit store the round trips."""
-    if response.status_code != 429 and request.blueprint != "items":
+    if response.status_code != 429 and request.blueprint != _API:
         return response
     try:
         limit = limiter.current_limit
         if limit is None:
             return response
         reset_at = limit.reset_at
-        if request.blueprint == "items":
+        if request.blueprint == _API:
             response.headers.update({"X-RateLimit-Limit": str(limit.limit.amount),
                                      "X-RateLimit-Remaining": str(limit.remaining),
                                      "X-RateLimit-Reset": str(reset_at)})
