@@ -48,7 +48,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.jinja_env.lstrip_blocks = True
 
     from portal import commands, db, errors, i18n, mail, security, static_files, templating
-    from portal.extensions import csrf, limit_headers, limiter, login_manager
+    from portal.extensions import csrf, init_limiter, login_manager
 
     templating.init_app(app)
     static_files.init_app(app)
@@ -57,8 +57,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     # or their error pages' scripts carry no nonce and are blocked.
     security.init_app(app)
     csrf.init_app(app)
-    limiter.init_app(app)
-    app.after_request(limit_headers)
+    init_limiter(app)
     login_manager.init_app(app)
     i18n.init_app(app)
     mail.init_app(app)

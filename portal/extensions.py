@@ -2,6 +2,7 @@
 
 import logging
 import time
+from functools import wraps
 
 from flask import current_app, request
 from flask_babel import Babel
@@ -94,11 +95,46 @@ class FixedTalisman(Talisman):
         return self._policies[key].replace(self._NONCE, f"'nonce-{nonce}'") if nonce else self._policies[key]
 
 
+def init_limiter(app) -> None:
+    """Flask-Limiter, its before-request check kept for the API's answers: no limit is set for
+    the whole app or by default, so for every other request that check finds nothing to count,
+    at the cost of a kept page's rendering."""
+    limiter.init_app(app)
+    hooks = app.before_request_funcs.get(None, [])
+    if limiter._check_request_limit in hooks:  # not there with RATELIMIT_ENABLED off
+        hooks[hooks.index(limiter._check_request_limit)] = _check_api_limit
+    app.after_request(limit_headers)
+
+
+def _check_api_limit() -> None:
+    if request.blueprint == _API:
+        limiter._check_request_limit()
+
+
+def on_post(limit):
+    """A Flask-Limiter decorator asked only when the request is a POST: a page read is never
+    limited, and the limiter is not even consulted for it."""
+    def decorate(view):
+        limited = limit(view)
+
+        @wraps(view)
+        def view_or_limited(*args, **kwargs):
+            return (limited if request.method == "POST" else view)(*args, **kwargs)
+        return view_or_limited
+    return decorate
+
+
 def _public_form_limit() -> str:
     return current_app.config["PUBLIC_FORM_LIMIT"]
 
 
+def _public_submit_limit() -> str:
+    return current_app.config["PUBLIC_SUBMIT_LIMIT"]
+
+
 # One count per client across every public journey's question pages (one object, so a view
 # decorated for several journeys is still counted once per request).
-public_form_limit = limiter.shared_limit(_public_form_limit, scope="public-form", methods=["POST"])
+public_form_limit = on_post(limiter.shared_limit(_public_form_limit, scope="public-form", methods=["POST"]))
+# Sending a journey's answers: counted per journey and client.
+public_submit_limit = on_post(limiter.limit(_public_submit_limit, methods=["POST"]))
 talisman = FixedTalisman()

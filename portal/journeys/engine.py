@@ -62,9 +62,11 @@ class Step:
     after: Callable | None = None  # (answers) -> url or None: leave the journey early
     before: Callable | None = None  # (answers) -> url or None: somewhere to go first
     context: Callable[[dict], dict] = field(default=lambda answers: {})
-    # The page shows nothing of the person's answers (no ``prepare``, no ``context``, and a
-    # template that reads no answers): unanswered, it is rendered once and kept.
-    kept: bool = False
+    # Unanswered, the page is rendered once and kept when ``kept`` is True (the page shows
+    # nothing of the person's answers: no ``prepare``, no ``context``, and a template that reads
+    # no answers), or once for each key ``kept(answers)`` returns (the page shows the answers
+    # only through that key, such as whether a professional is answering for a family).
+    kept: bool | Callable[[dict], tuple] = False
 
 
 class SendForm(JourneyForm):
@@ -243,12 +245,16 @@ class Journey:
             return render_template(step.template, form=form, step=step, answers=answers, journey=self,
                                    back_url=back_url, **step.context(answers))
 
+        def prepared(form):
+            if step.prepare:
+                step.prepare(form, answers)
+            return form
+
         if request.method == "GET" and step.kept and step.name not in answers:
-            return kept(lambda: page(step.form()), back_url)
-        form = step.form() if request.method == "POST" else step.form(
-            data=form_data(step.form, answers.get(step.name)))
-        if step.prepare:
-            step.prepare(form, answers)
+            vary = step.kept(answers) if callable(step.kept) else ()
+            return kept(lambda: page(prepared(step.form())), back_url, *vary)
+        form = prepared(step.form() if request.method == "POST" else step.form(
+            data=form_data(step.form, answers.get(step.name))))
         if request.method == "POST" and form.validate():
             answers[step.name] = form_answers(form)
             early_exit = step.after(answers) if step.after else None

@@ -15,7 +15,7 @@ from portal.journeys.complaint.views import journey as complaint
 from portal.journeys.helpline.views import journey as helpline
 from portal.journeys.request_support.views import journey as request_support
 from testkit.answers import PROFESSIONAL, answers
-from tests.journeys import FAMILY, walk_request
+from tests.journeys import FAMILY, post_step, walk_request
 from tests.pages import inline_scripts, page_of
 
 TOKENS = re.compile(r'(nonce|name="csrf_token" type="hidden" value|name="csrf_token" value)="[^"]+"')
@@ -84,12 +84,50 @@ def _page(client, url) -> str:
 
 
 def test_the_kept_steps_are_the_ones_that_show_nothing_of_the_person():
-    assert {"who", "needs", "risk", "consent"} <= set(KEPT)
-    # A page whose template or preparation reads the answers is never kept.
+    assert {"who", "needs", "risk", "consent", "contact", "safety"} <= set(KEPT)
+    # A page whose template or preparation reads the answers is kept only by a key of what it
+    # shows of them (the tests below hold each such key to a fresh render).
     for journey in (request_support, complaint, helpline):
         for step in journey.steps:
-            if step.kept:
+            if step.kept is True:
                 assert step.prepare is None and step.context(FAMILY) == {}, step.name
+            elif step.kept:
+                assert step.name in SHOWN_BY_KEY, step.name
+
+
+# For each page kept by a key of what it shows, answers giving each key it can have.
+SHOWN_BY_KEY = {
+    "contact": [FAMILY, PROFESSIONAL],
+    "safety": [FAMILY, answers(contact={"channels": ["text"], "email": ""}), PROFESSIONAL,
+               answers(PROFESSIONAL, contact={"channels": ["letter"], "phone": "", "email": ""})],
+}
+
+
+@pytest.mark.parametrize("step", sorted(SHOWN_BY_KEY))
+def test_a_page_kept_by_a_key_is_what_a_fresh_render_gives_each_visitor(make_app, step):
+    app, fresh = make_app(), make_app(TEMPLATES_AUTO_RELOAD=True)
+    url = f"/request-support/{step}"
+    for variant in SHOWN_BY_KEY[step] * 2:  # the second time round, each from the kept copy
+        visitor, again = app.test_client(), fresh.test_client()
+        walk_request(visitor, answers(variant), until=url)
+        again.set_cookie("eh_session", visitor.get_cookie("eh_session").value)
+        assert _page(visitor, url) == _page(again, url)
+    assert len([key for key in app.extensions["kept_pages"] if key[1] == url]) == len(SHOWN_BY_KEY[step])
+
+
+def test_a_new_childs_page_is_kept_for_each_number(make_app):
+    app, fresh = make_app(), make_app(TEMPLATES_AUTO_RELOAD=True)
+    for _ in range(2):
+        visitor, again = app.test_client(), fresh.test_client()
+        walk_request(visitor, answers(), until="/request-support/child")
+        again.set_cookie("eh_session", visitor.get_cookie("eh_session").value)
+        assert _page(visitor, "/request-support/child") == _page(again, "/request-support/child")
+        # One child added: the page for a second child (its number, its back link) is kept apart.
+        post_step(visitor, "/request-support/child", FAMILY["child"][0])
+        post_step(visitor, "/request-support/children", {"add_another": "yes"})
+        assert "child 2" in _page(visitor, "/request-support/child")
+        assert _page(visitor, "/request-support/child") == _page(again, "/request-support/child")
+    assert len([key for key in app.extensions["kept_pages"] if key[1] == "/request-support/child"]) == 2
 
 
 @pytest.mark.parametrize("step", KEPT)

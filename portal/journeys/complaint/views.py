@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, session, url_for
+from flask import Blueprint, abort, redirect, render_template, session, url_for
 from flask_babel import lazy_gettext as _l
 
 from portal import answer_words, db
 from portal.clock import now
 from portal.emails import mailing
-from portal.extensions import limiter
+from portal.extensions import public_submit_limit
 from portal.i18n import current_language
 from portal.journeys.complaint import forms
 from portal.journeys.complaint.summary import complaint_summary
@@ -165,7 +165,7 @@ def start():
 
 
 @bp.route("/check-answers", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["PUBLIC_SUBMIT_LIMIT"], methods=["POST"])
+@public_submit_limit
 def check():
     """Check your answers, then send the complaint (one use case stores and routes it)."""
     def submit(answers, send_key):

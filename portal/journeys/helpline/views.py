@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from portal import answer_words, db
 from portal.clock import now
 from portal.emails import mailing
-from portal.extensions import limiter
+from portal.extensions import public_submit_limit
 from portal.i18n import clock_time, current_language, long_date
 from portal.journeys.engine import Journey, Step
 from portal.journeys.helpline import forms
@@ -148,7 +148,7 @@ def start():
 
 
 @bp.route("/check-answers", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["PUBLIC_SUBMIT_LIMIT"], methods=["POST"])
+@public_submit_limit
 def check():
     """Check your answers, then send: one talkzone use case stores, routes and queues the mail."""
     def submit(answers, send_key):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
-    current_app,
     redirect,
     render_template,
     request,
@@ -17,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from portal import answer_words, db
 from portal.clock import now
 from portal.emails import mailing
-from portal.extensions import limiter
+from portal.extensions import public_submit_limit
 from portal.fields import JourneyForm, Required
 from portal.i18n import current_language
 from portal.journeys.engine import Journey, Step, form_answers, form_data
@@ -25,6 +24,7 @@ from portal.journeys.questions.contact_preferences import SafeContactForm, ask_a
 from portal.journeys.request_support import forms
 from portal.journeys.request_support.summary import request_summary
 from portal.profile import current_profile
+from portal.templating import kept
 from talkzone.contact_policy import writes_by_email
 from talkzone.models import Kind
 from talkzone.routing import area_choices, match_postcode
@@ -109,6 +109,10 @@ def _after_contact(answers):
     return None
 
 
+def _calls_chosen(answers):
+    return "call" in (answers.get("contact", {}).get("channels") or ())
+
+
 def _prepare_safety(form, answers):
     channels = answers.get("contact", {}).get("channels")
     if _is_professional(answers):
@@ -171,9 +175,11 @@ STEPS = [
     Step("involved", forms.InvolvedForm, _l("Who is already involved"), kept=True),
     Step("language", forms.LanguageForm, _l("Language and access needs"), kept=True),
     Step("contact", forms.ContactForm, _l("How to contact you"),
-         template="request_support/contact.html", prepare=_prepare_contact, after=_after_contact),
+         template="request_support/contact.html", prepare=_prepare_contact, after=_after_contact,
+         kept=lambda a: (_is_professional(a),)),
     Step("safety", SafeContactForm, _l("When it is safe to contact you"),
-         template="journeys/safe_contact.html", prepare=_prepare_safety, context=_safety_context),
+         template="journeys/safe_contact.html", prepare=_prepare_safety, context=_safety_context,
+         kept=lambda a: (_is_professional(a), _calls_chosen(a))),
     Step("consent", forms.ConsentForm, _l("Sharing your information"),
          template="request_support/consent.html",
          applies=lambda a: not _is_professional(a), after=_after_consent, kept=True),
@@ -216,8 +222,14 @@ def child(index):
         form = forms.ChildForm(data=form_data(forms.ChildForm, saved))
     back = journey.url("children") if children else journey.url(
         "family-consent" if _is_professional(answers) else "about-you")
-    return render_template("request_support/child.html", form=form, index=index,
-                           back_url=back, number=(index if index is not None else len(children)) + 1)
+    number = (index if index is not None else len(children)) + 1
+
+    def page():
+        return render_template("request_support/child.html", form=form, index=index, back_url=back,
+                               number=number)
+
+    # A new child's blank page shows only which child it asks about: kept for each number.
+    return kept(page, back, number) if request.method == "GET" and index is None else page()
 
 
 @bp.route("/child/<int:index>/remove", methods=["GET", "POST"])
@@ -284,7 +296,7 @@ def not_sent():
 
 
 @bp.route("/check-answers", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["PUBLIC_SUBMIT_LIMIT"], methods=["POST"])
+@public_submit_limit
 def check():
     """Check your answers, then send: one talkzone use case stores, routes and queues the mail."""
     def submit(answers, send_key):
