@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from babel import Locale
 from babel.dates import format_time
 from flask import Flask, current_app, has_request_context, render_template, request
-from flask_babel import format_date, get_locale, get_translations
+from flask_babel import Domain, format_date, get_locale, get_translations
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -83,20 +83,34 @@ def init_app(app: Flask) -> None:
         }
 
 
-def _cache_translations(app: Flask) -> None:
-    """Templates look each message up once per language and process, not on every page: the
-    catalogues do not change while the app runs, and a look-up through Flask-Babel costs more
+class KeptDomain(Domain):
+    """Flask-Babel's messages, each looked up once per language and process, not on every page:
+    the catalogues do not change while the app runs, and a look-up through Flask-Babel costs more
     than the rest of rendering the string. Plural and context forms still go through it."""
-    found: dict[tuple[str, str], str] = {}
 
-    def gettext(message: str) -> str:
-        key = (current_language(), message)
-        if key not in found:
-            found[key] = get_translations().ugettext(message)
-        return found[key]
+    LIMIT = 20_000  # far more than the catalogue holds: a message made up at run time is not kept
 
+    def __init__(self):
+        super().__init__()
+        self.found: dict[tuple[object, str], str] = {}
+
+    def gettext(self, string, **variables):
+        key = (get_locale(), string)
+        found = self.found.get(key)
+        if found is None:
+            found = super().gettext(string)
+            if len(self.found) < self.LIMIT:
+                self.found[key] = found
+        return found % variables if variables else found
+
+
+def _cache_translations(app: Flask) -> None:
+    """Python code and templates alike translate through the kept messages."""
+    # Flask-Babel's default domain, a cached property of the one Babel instance, set before any
+    # request asks for it.
+    domain = babel.domain_instance = KeptDomain()
     app.jinja_env.install_gettext_callables(
-        gettext=gettext,
+        gettext=lambda message: domain.gettext(message),
         ngettext=lambda s, p, n: get_translations().ungettext(s, p, n),
         pgettext=lambda c, s: get_translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: get_translations().unpgettext(c, s, p, n),

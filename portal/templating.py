@@ -12,6 +12,7 @@ from flask import Flask, current_app, g, request, session
 from flask_wtf.csrf import generate_csrf
 from govuk_frontend_wtf.gov_form_base import GovFormBase
 from jinja2 import Template
+from markupsafe import Markup, escape
 
 from portal.fields import render_widget
 from portal.i18n import current_language
@@ -59,7 +60,44 @@ def kept(render: Callable[[], str], *vary) -> str:
     return page
 
 
+def summary_list(rows: list[dict]) -> Markup:
+    """``govukSummaryList({"rows": rows})``, in Python: the same markup (as a browser reads it) for
+    rows of a key, a value and their actions, at a fraction of the macro's cost."""
+    with_actions = any(_actions(row) for row in rows if row)
+    parts = ['<dl class="govuk-summary-list">']
+    for row in filter(None, rows):
+        actions = _actions(row)
+        no_actions = " govuk-summary-list__row--no-actions" if with_actions and not actions else ""
+        parts += [f'<div class="govuk-summary-list__row{no_actions}">',
+                  f'<dt class="govuk-summary-list__key">{_content(row["key"])}</dt>',
+                  f'<dd class="govuk-summary-list__value">{_content(row["value"])}</dd>']
+        if len(actions) == 1:
+            parts.append(f'<dd class="govuk-summary-list__actions">{_action(actions[0])}</dd>')
+        elif actions:
+            items = (f'<li class="govuk-summary-list__actions-list-item">{_action(a)}</li>' for a in actions)
+            parts += ['<dd class="govuk-summary-list__actions">',
+                      '<ul class="govuk-summary-list__actions-list">', *items, "</ul>", "</dd>"]
+        parts.append("</div>")
+    parts.append("</dl>")
+    return Markup("\n".join(parts))  # noqa: S704 - every part is escaped or already Markup
+
+
+def _actions(row: dict) -> list[dict]:
+    return (row.get("actions") or {}).get("items") or []
+
+
+def _content(part: dict) -> Markup:
+    return Markup(part["html"]).strip() if part.get("html") else escape(part.get("text", ""))  # noqa: S704
+
+
+def _action(action: dict) -> str:
+    hidden = action.get("visuallyHiddenText")
+    hidden = f'<span class="govuk-visually-hidden"> {escape(hidden)}</span>' if hidden else ""
+    return f'<a class="govuk-link" href="{escape(action["href"])}">{_content(action)}{hidden}</a>'
+
+
 def init_app(app: Flask) -> None:
     """Install the shortcuts, before any template is loaded (so every one is a ``_Template``)."""
     app.jinja_env.template_class = _Template
+    app.add_template_global(summary_list)
     GovFormBase.render = render_widget
