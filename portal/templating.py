@@ -17,8 +17,8 @@ from markupsafe import Markup, escape
 from portal.fields import render_widget
 from portal.i18n import current_language
 
-# Stand for this response's CSP nonce and CSRF token in a kept page.
-_NONCE_MARK, _CSRF_MARK = secrets.token_hex(16), secrets.token_hex(16)
+# Stand for this response's CSP nonce, CSRF token and the person's own words in a kept page.
+_NONCE_MARK, _CSRF_MARK, _SHOWN_MARK = secrets.token_hex(16), secrets.token_hex(16), secrets.token_hex(16)
 
 
 class _Template(Template):
@@ -37,26 +37,32 @@ class _Template(Template):
         return super()._get_default_module()
 
 
-def kept(render: Callable[[], str], *vary) -> str:
+def kept(render: Callable[..., str], *vary, shown: dict[str, str] | None = None) -> str:
     """A page that depends only on the language, its address, whether answers are in progress
-    (the timeout warning) and ``vary``: rendered by ``render`` once per app and kept, with this
-    response's own CSP nonce and CSRF token put in. Pages asked for with any other query (or with
-    auto-reload on) are rendered afresh."""
+    (the timeout warning), ``vary`` and ``shown``: rendered by ``render`` once per app and kept,
+    with this response's own CSP nonce and CSRF token put in. ``shown`` holds, by name, what of
+    the person's own the page shows word for word (the postcode in a hint): ``render`` is given a
+    marker for each, which each response replaces with its own, escaped. Pages asked for with any
+    other query (or with auto-reload on) are rendered afresh."""
+    shown = shown or {}
     args, languages = request.args, current_app.config["LANGUAGES"]
     chosen, change = args.get("lang"), args.get("change")
     if (set(args) - {"lang", "change"} or change not in (None, "1") or (chosen and chosen not in languages)
             or current_app.jinja_env.auto_reload):
-        return render()
+        return render(**shown)
     pages = current_app.extensions.setdefault("kept_pages", {})
     key = (current_language(), request.path, chosen, change, bool(session.get("draft")), *vary)
     nonce = current_app.jinja_env.globals["csp_nonce"]()
-    if key in pages:
-        page = pages[key].replace(_NONCE_MARK, nonce)
-        return page.replace(_CSRF_MARK, generate_csrf()) if _CSRF_MARK in page else page
-    page = render()
-    stored = page.replace(nonce, _NONCE_MARK)
-    token = g.get("csrf_token")  # Flask-WTF keeps the request's token here once a page asks for it
-    pages[key] = stored.replace(token, _CSRF_MARK) if token else stored
+    marks = {name: f"{_SHOWN_MARK}{name}" for name in shown}
+    if key not in pages:
+        stored = render(**marks).replace(nonce, _NONCE_MARK)
+        token = g.get("csrf_token")  # Flask-WTF keeps the request's token here once a page asks for it
+        pages[key] = stored.replace(token, _CSRF_MARK) if token else stored
+    page = pages[key].replace(_NONCE_MARK, nonce)
+    if _CSRF_MARK in page:
+        page = page.replace(_CSRF_MARK, generate_csrf())
+    for name, mark in marks.items():
+        page = page.replace(mark, escape(shown[name]))
     return page
 
 

@@ -67,6 +67,9 @@ class Step:
     # no answers), or once for each key ``kept(answers)`` returns (the page shows the answers
     # only through that key, such as whether a professional is answering for a family).
     kept: bool | Callable[[dict], tuple] = False
+    # What of the answers a kept page shows word for word, by name for its template (such as the
+    # postcode in a hint): the kept copy holds a marker, each response the person's own words.
+    shown: Callable[[dict], dict] = field(default=lambda answers: {})
 
 
 class SendForm(JourneyForm):
@@ -241,9 +244,9 @@ class Journey:
             return redirect(elsewhere)
         back_url = self.back_url(step, answers, changing)
 
-        def page(form):
+        def page(form, **shown):
             return render_template(step.template, form=form, step=step, answers=answers, journey=self,
-                                   back_url=back_url, **step.context(answers))
+                                   back_url=back_url, **step.context(answers), **shown)
 
         def prepared(form):
             if step.prepare:
@@ -252,7 +255,8 @@ class Journey:
 
         if request.method == "GET" and step.kept and step.name not in answers:
             vary = step.kept(answers) if callable(step.kept) else ()
-            return kept(lambda: page(prepared(step.form())), back_url, *vary)
+            return kept(lambda **shown: page(prepared(step.form()), **shown), back_url, *vary,
+                        shown=step.shown(answers))
         form = prepared(step.form() if request.method == "POST" else step.form(
             data=form_data(step.form, answers.get(step.name))))
         if request.method == "POST" and form.validate():
@@ -260,4 +264,4 @@ class Journey:
             early_exit = step.after(answers) if step.after else None
             self.save(answers)
             return redirect(early_exit or self.next_url(step, answers, changing))
-        return page(form)
+        return page(form, **step.shown(answers))
