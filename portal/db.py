@@ -1,7 +1,8 @@
 """The database engine, and one unit of work per request.
 
 The request's unit of work commits once, when the view (its use case) returns and before
-the response leaves; a server error rolls everything back instead.
+the response leaves; a server error rolls everything back instead. Answers in progress are read
+and written outside it, each statement on its own (``drafts``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app, g
-from sqlalchemy import create_engine, event
+from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -77,6 +78,7 @@ def init_app(app: Flask) -> None:
     info = {"public_base_url": app.config["PUBLIC_BASE_URL"],
             "file_drop": bool(app.config.get("FILE_DROP_DIR"))}
     app.extensions["db_sessionmaker"] = sessionmaker(engine, expire_on_commit=False, info=info)
+    app.extensions["db_autocommit"] = engine.execution_options(isolation_level="AUTOCOMMIT")
     _commit_when_the_view_returns(app)
     app.after_request(_commit)
     app.teardown_request(_close_session)
@@ -103,6 +105,19 @@ def uow() -> UnitOfWork:
 def session() -> Session:
     """The request's session: the one its unit of work commits."""
     return uow().session
+
+
+def drafts() -> Connection:
+    """The request's connection for answers in progress, each statement committed on its own.
+
+    A question page reads its draft and writes it back whole, one statement each, and nothing
+    else is stored with them: outside the unit of work they go without its BEGIN and COMMIT, two
+    of a page's three or four round trips. What must be stored together with a draft (its
+    deletion, with the submission it became) goes through the unit of work.
+    """
+    if "db_drafts" not in g:
+        g.db_drafts = current_app.extensions["db_autocommit"].connect()
+    return g.db_drafts
 
 
 def _commit_when_the_view_returns(app: Flask) -> None:
@@ -133,6 +148,12 @@ def _commit(response):
 
 
 def _close_session(_exc) -> None:
+    connection = g.pop("db_drafts", None)
+    if connection is not None:
+        try:
+            connection.close()
+        except DBAPIError:
+            connection.invalidate()
     work = g.pop("db_uow", None)
     if work is not None:
         try:

@@ -2,6 +2,10 @@
 
 A browser session holds one random token; each journey keeps its own draft under it, so
 one journey never overwrites another's answers and quick exit deletes all of them at once.
+
+Each function runs its statements on what it is given: a unit of work's session, or a connection
+whose statements each commit on their own (the portal's question pages read and write drafts on
+one, portal.db.drafts; a draft's deletion with the submission it became goes in the unit of work).
 """
 
 from __future__ import annotations
@@ -9,7 +13,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from talkzone.models import Draft
@@ -20,7 +24,8 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def load(session: Session, token: str | None, journey: str, now: datetime, idle: timedelta) -> dict:
+def load(session: Session | Connection, token: str | None, journey: str, now: datetime,
+         idle: timedelta) -> dict:
     """The answers saved under ``token`` for ``journey``; empty if none or expired."""
     if not token:
         return {}
@@ -40,9 +45,11 @@ _table = Draft.__table__
 _ONE = (_table.c.token == bindparam("t"), _table.c.journey == bindparam("j"))
 _SELECT = select(_table.c.answers, _table.c.updated_at).where(*_ONE)
 _UPDATE = update(_table).where(*_ONE).values(answers=bindparam("new_answers"), updated_at=bindparam("now"))
+_INSERT = insert(_table)  # with the table's own default for the send key
 
 
-def save(session: Session, token: str | None, journey: str, answers: dict, now: datetime) -> str:
+def save(session: Session | Connection, token: str | None, journey: str, answers: dict,
+         now: datetime) -> str:
     """Store the journey's answers, returning the token they are kept under (new if needed)."""
     # One statement a step: an UPDATE of the draft that is there, or an INSERT for a first one.
     if token:
@@ -51,20 +58,24 @@ def save(session: Session, token: str | None, journey: str, answers: dict, now: 
             return token
     else:
         token = new_token()
-    session.add(Draft(token=token, journey=journey, answers=answers, updated_at=now))
+    session.execute(_INSERT, {"token": token, "journey": journey, "answers": answers, "updated_at": now})
     return token
 
 
-def send_key(session: Session, token: str | None, journey: str) -> str | None:
+_KEY = select(_table.c.send_key).where(*_ONE)
+_SET_KEY = update(_table).where(*_ONE, _table.c.send_key.is_(None)).values(send_key=bindparam("key"))
+
+
+def send_key(session: Session | Connection, token: str | None, journey: str) -> str | None:
     """The random key of the journey's draft (given one if it has none); None if no draft."""
     if not token:
         return None
-    draft = session.get(Draft, (token, journey))
-    if draft is None:
-        return None
-    if draft.send_key is None:  # a draft saved before drafts had keys
-        draft.send_key = new_token()
-    return draft.send_key
+    found = session.execute(_KEY, {"t": token, "j": journey}).first()
+    if found is None or found.send_key is not None:
+        return found and found.send_key
+    # A draft saved before drafts had keys: given one, unless another request gave it one first.
+    session.execute(_SET_KEY, {"t": token, "j": journey, "key": new_token()})
+    return session.execute(_KEY, {"t": token, "j": journey}).scalar_one_or_none()
 
 
 def touch(session: Session, token: str, now: datetime) -> bool:
@@ -73,13 +84,14 @@ def touch(session: Session, token: str, now: datetime) -> bool:
     return result.rowcount > 0
 
 
-def discard(session: Session, token: str | None, journey: str | None = None) -> None:
+def discard(session: Session | Connection, token: str | None, journey: str | None = None) -> None:
     """Delete one journey's draft under ``token``, or every draft under it when no journey is named."""
     if token:
         query = delete(Draft).where(Draft.token == token)
         if journey is not None:
             query = query.where(Draft.journey == journey)
-        session.execute(query)
+        # Nothing is loaded to keep in step: drafts are read and written in Core (above).
+        session.execute(query, execution_options={"synchronize_session": False})
 
 
 def purge_expired(session: Session, now: datetime, idle: timedelta) -> int:

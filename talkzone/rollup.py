@@ -309,17 +309,22 @@ def stored(connection) -> Counter:
     return found
 
 
+@cache
+def _add_counts(dialect_name: str):
+    # Built once, and run with a parameter set per row: a statement of many VALUES is compiled
+    # afresh for every number of rows.
+    table = ReportCount.__table__
+    statement = (postgresql if dialect_name == "postgresql" else sqlite).insert(table)
+    return statement.on_conflict_do_update(index_elements=list(KEY),
+                                           set_={"n": table.c.n + statement.excluded.n})
+
+
 def _apply(connection, before: Counter, after: Counter) -> None:
     delta = Counter(after)
     delta.subtract(before)
     rows = [dict(zip(KEY, key, strict=True), n=n) for key, n in sorted(delta.items()) if n]
-    if not rows:
-        return
-    table = ReportCount.__table__
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).values(rows)
-    connection.execute(statement.on_conflict_do_update(index_elements=list(KEY),
-                                                       set_={"n": table.c.n + statement.excluded.n}))
+    if rows:
+        connection.execute(_add_counts(connection.dialect.name), rows)
 
 
 @contextmanager

@@ -119,13 +119,13 @@ class Journey:
 
     def answers(self) -> dict:
         """The answers so far; raises ``AnswersExpired`` (once) if they were deleted for idling."""
-        found = drafts.load(db.session(), session.get(SESSION_KEY), self.name, utcnow(), self._idle())
+        found = drafts.load(db.drafts(), session.get(SESSION_KEY), self.name, utcnow(), self._idle())
         if not found and self._in_progress(False):
             raise AnswersExpired(self.name)
         return found
 
     def save(self, answers: dict) -> None:
-        token = drafts.save(db.session(), session.get(SESSION_KEY), self.name, answers, utcnow())
+        token = drafts.save(db.drafts(), session.get(SESSION_KEY), self.name, answers, utcnow())
         if session.get(SESSION_KEY) != token:  # the cookie is signed and sent again only when it changes
             session[SESSION_KEY] = token
         self._in_progress(True)
@@ -154,7 +154,7 @@ class Journey:
         safe even when the first commit went through unseen.
         """
         work = db.uow()
-        key = drafts.send_key(work.session, session.get(SESSION_KEY), self.name)
+        key = drafts.send_key(db.drafts(), session.get(SESSION_KEY), self.name)
         try:
             return self._store(work, key, answers, submit, confirm)
         except DBAPIError as exc:
@@ -221,7 +221,7 @@ class Journey:
             return redirect(self.url(missing))
         if sending:
             return redirect(self.send_once(answers, submit, confirm))
-        form.send_key.data = drafts.send_key(db.session(), session.get(SESSION_KEY), self.name)
+        form.send_key.data = drafts.send_key(db.drafts(), session.get(SESSION_KEY), self.name)
         return render_template(template, form=form, sections=summary(answers),
                                back_url=self.url(self.applicable(answers)[-1]))
 

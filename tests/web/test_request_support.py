@@ -580,3 +580,37 @@ def test_without_a_reply_address_the_consent_email_says_where_to_write(client, d
     stored = db_session.get(Submission, mail.submission_id)
     assert mail.reply_to is None and "reply to this email" not in mail.body
     assert f"email {stored.destination} quoting the reference" in mail.body
+
+
+def test_a_draft_saved_before_drafts_had_keys_is_given_one_and_sent_once(client, db_session):
+    walk_request(client, copy.deepcopy(FAMILY))
+    db_session.execute(update(Draft).values(send_key=None))
+    db_session.commit()
+    key = send_key_of(client)
+    assert key and db_session.scalar(select(Draft.send_key)) == key
+    assert send_key_of(client) == key  # kept, not made again
+    for _ in range(2):
+        sent = client.post("/request-support/check-answers", data={"send_key": key})
+        assert sent.status_code == 302 and sent.headers["Location"].endswith("/confirmation")
+    assert count(db_session, Submission) == 1
+    assert db_session.scalar(select(Submission.send_key)) == key
+
+
+def test_question_pages_keep_their_draft_outside_a_transaction(app, client, db_session):
+    """A step reads its draft and writes it back, each statement committing on its own: no unit
+    of work (BEGIN ... COMMIT) is opened, and what was written is there for the next request."""
+    from flask import g
+
+    opened = []  # for each request: whether it opened a unit of work, and the drafts' connection
+    app.teardown_request(lambda _exc: opened.append((g.get("db_uow") is not None,
+                                                     g.get("db_drafts") is not None)))
+    walk_request(client, copy.deepcopy(FAMILY), until="/request-support/needs")
+    client.get("/request-support/needs")
+    assert opened and all(not uow for uow, _ in opened)
+    assert any(drafts for _, drafts in opened)
+    assert db_session.scalar(select(Draft.answers))["address"]["town"] == "Preston"
+    # Sending is one transaction: the request, its mail and the draft's deletion together.
+    opened.clear()
+    walk_request(client, copy.deepcopy(FAMILY))
+    assert client.post("/request-support/check-answers").status_code == 302
+    assert opened[-1][0] and count(db_session, Draft) == 0
