@@ -46,6 +46,8 @@ _ONE = (_table.c.token == bindparam("t"), _table.c.journey == bindparam("j"))
 _SELECT = select(_table.c.answers, _table.c.updated_at).where(*_ONE)
 _UPDATE = update(_table).where(*_ONE).values(answers=bindparam("new_answers"), updated_at=bindparam("now"))
 _INSERT = insert(_table)  # with the table's own default for the send key
+_KEY = select(_table.c.send_key).where(*_ONE)
+_SET_KEY = update(_table).where(*_ONE, _table.c.send_key.is_(None)).values(send_key=bindparam("key"))
 
 
 def save(session: Session | Connection, token: str | None, journey: str, answers: dict,
@@ -62,20 +64,19 @@ def save(session: Session | Connection, token: str | None, journey: str, answers
     return token
 
 
-_KEY = select(_table.c.send_key).where(*_ONE)
-_SET_KEY = update(_table).where(*_ONE, _table.c.send_key.is_(None)).values(send_key=bindparam("key"))
-
-
 def send_key(session: Session | Connection, token: str | None, journey: str) -> str | None:
     """The random key of the journey's draft (given one if it has none); None if no draft."""
     if not token:
         return None
-    found = session.execute(_KEY, {"t": token, "j": journey}).first()
-    if found is None or found.send_key is not None:
-        return found and found.send_key
-    # A draft saved before drafts had keys: given one, unless another request gave it one first.
-    session.execute(_SET_KEY, {"t": token, "j": journey, "key": new_token()})
-    return session.execute(_KEY, {"t": token, "j": journey}).scalar_one_or_none()
+    one = {"t": token, "j": journey}
+    found = session.execute(_KEY, one).first()
+    if found is None:
+        return None
+    if found.send_key is None:
+        # A draft saved before drafts had keys: given one, unless another request gave it one first.
+        session.execute(_SET_KEY, {**one, "key": new_token()})
+        return session.execute(_KEY, one).scalar_one_or_none()
+    return found.send_key
 
 
 def touch(session: Session, token: str, now: datetime) -> bool:
