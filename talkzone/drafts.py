@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
@@ -24,18 +25,26 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+class Saved(NamedTuple):
+    """A journey's draft as read: its answers, and the key it is sent with (None when there is no
+    draft, or for one saved before drafts had keys: see ``send_key``)."""
+
+    answers: dict
+    key: str | None = None
+
+
 def load(session: Session | Connection, token: str | None, journey: str, now: datetime,
-         idle: timedelta) -> dict:
-    """The answers saved under ``token`` for ``journey``; empty if none or expired."""
+         idle: timedelta) -> Saved:
+    """The draft saved under ``token`` for ``journey``; empty if none or expired."""
     if not token:
-        return {}
+        return Saved({})
     found = session.execute(_SELECT, {"t": token, "j": journey}).first()
     if found is None:
-        return {}
+        return Saved({})
     if found.updated_at + idle < now:
         discard(session, token, journey)
-        return {}
-    return dict(found.answers)
+        return Saved({})
+    return Saved(dict(found.answers), found.send_key)
 
 
 # Built once, in Core: an ORM load or UPDATE of the entity, built afresh and kept in step with the
@@ -43,7 +52,7 @@ def load(session: Session | Connection, token: str | None, journey: str, now: da
 # and writes them back whole, so nothing needs a loaded Draft.
 _table = Draft.__table__
 _ONE = (_table.c.token == bindparam("t"), _table.c.journey == bindparam("j"))
-_SELECT = select(_table.c.answers, _table.c.updated_at).where(*_ONE)
+_SELECT = select(_table.c.answers, _table.c.updated_at, _table.c.send_key).where(*_ONE)
 _UPDATE = update(_table).where(*_ONE).values(answers=bindparam("new_answers"), updated_at=bindparam("now"))
 _INSERT = insert(_table)  # with the table's own default for the send key
 _KEY = select(_table.c.send_key).where(*_ONE)
@@ -64,19 +73,15 @@ def save(session: Session | Connection, token: str | None, journey: str, answers
     return token
 
 
-def send_key(session: Session | Connection, token: str | None, journey: str) -> str | None:
-    """The random key of the journey's draft (given one if it has none); None if no draft."""
-    if not token:
-        return None
+def send_key(session: Session | Connection, token: str | None, journey: str, saved: Saved) -> str | None:
+    """The random key of the draft ``saved`` was read from, given one if it has none; None if no
+    draft."""
+    if saved.key or not token or not saved.answers:
+        return saved.key
+    # A draft saved before drafts had keys: given one, unless another request gave it one first.
     one = {"t": token, "j": journey}
-    found = session.execute(_KEY, one).first()
-    if found is None:
-        return None
-    if found.send_key is None:
-        # A draft saved before drafts had keys: given one, unless another request gave it one first.
-        session.execute(_SET_KEY, {**one, "key": new_token()})
-        return session.execute(_KEY, one).scalar_one_or_none()
-    return found.send_key
+    session.execute(_SET_KEY, {**one, "key": new_token()})
+    return session.execute(_KEY, one).scalar_one_or_none()
 
 
 def touch(session: Session, token: str, now: datetime) -> bool:
@@ -91,8 +96,9 @@ def discard(session: Session | Connection, token: str | None, journey: str | Non
         query = delete(Draft).where(Draft.token == token)
         if journey is not None:
             query = query.where(Draft.journey == journey)
-        # Nothing is loaded to keep in step: drafts are read and written in Core (above).
-        session.execute(query, execution_options={"synchronize_session": False})
+        # Nothing is loaded to keep in step: drafts are read and written in Core (above). What the
+        # session holds to write waits for its commit: the deletion needs none of it.
+        session.execute(query, execution_options={"synchronize_session": False, "autoflush": False})
 
 
 def purge_expired(session: Session, now: datetime, idle: timedelta) -> int:

@@ -119,8 +119,11 @@ class Journey:
 
     def answers(self) -> dict:
         """The answers so far; raises ``AnswersExpired`` (once) if they were deleted for idling."""
+        return self._draft().answers
+
+    def _draft(self) -> drafts.Saved:
         found = drafts.load(db.drafts(), session.get(SESSION_KEY), self.name, utcnow(), self._idle())
-        if not found and self._in_progress(False):
+        if not found.answers and self._in_progress(False):
             raise AnswersExpired(self.name)
         return found
 
@@ -144,17 +147,16 @@ class Journey:
             session[IN_PROGRESS_KEY] = names
         return was
 
-    def send_once(self, answers: dict, submit: Callable, confirm: Callable) -> str:
+    def send_once(self, answers: dict, key: str | None, submit: Callable, confirm: Callable) -> str:
         """Store what the draft holds once, however often or however fast it is sent.
 
         The submission, its audit, its mail and the deletion of its draft commit together,
-        carrying the draft's key (unique), so a second send of the same draft, one after the
+        carrying ``key``, the draft's (unique), so a second send of the same draft, one after the
         other or at the same moment, finds the first's submission instead of storing and
         mailing another. A database error on the way is tried once more; the key makes that
         safe even when the first commit went through unseen.
         """
         work = db.uow()
-        key = drafts.send_key(db.drafts(), session.get(SESSION_KEY), self.name)
         try:
             return self._store(work, key, answers, submit, confirm)
         except DBAPIError as exc:
@@ -215,13 +217,15 @@ class Journey:
         sending = form.validate_on_submit()
         if sending and (sent := sent_with(db.session(), form.send_key.data)):
             return redirect(confirm(sent))  # pressed again after the first press was stored
-        answers = self.answers()
+        found = self._draft()
+        answers = found.answers
         missing = self.first_missing(answers)
         if missing is not None:
             return redirect(self.url(missing))
+        key = drafts.send_key(db.drafts(), session.get(SESSION_KEY), self.name, found)
         if sending:
-            return redirect(self.send_once(answers, submit, confirm))
-        form.send_key.data = drafts.send_key(db.drafts(), session.get(SESSION_KEY), self.name)
+            return redirect(self.send_once(answers, key, submit, confirm))
+        form.send_key.data = key
         return render_template(template, form=form, sections=summary(answers),
                                back_url=self.url(self.applicable(answers)[-1]))
 

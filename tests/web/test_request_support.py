@@ -614,3 +614,27 @@ def test_question_pages_keep_their_draft_outside_a_transaction(app, client, db_s
     walk_request(client, copy.deepcopy(FAMILY))
     assert client.post("/request-support/check-answers").status_code == 302
     assert opened[-1][0] and count(db_session, Draft) == 0
+
+
+def test_check_answers_reads_its_draft_once_with_its_send_key(app, client, db_session):
+    """The page and its send each read the draft, answers and send key together, in one SELECT."""
+    from sqlalchemy import event
+
+    walk_request(client, copy.deepcopy(FAMILY))
+    reads = []
+
+    def note_draft_read(conn, cursor, statement, *args):
+        words = statement.split()
+        if words[0].upper() == "SELECT" and "drafts" in statement.split("FROM", 1)[-1].split():
+            reads.append(statement)
+
+    event.listen(app.extensions["db_engine"], "before_cursor_execute", note_draft_read)
+    try:
+        key = send_key_of(client)
+        assert len(reads) == 1 and "send_key" in reads[0]
+        reads.clear()
+        sent = client.post("/request-support/check-answers", data={"send_key": key})
+    finally:
+        event.remove(app.extensions["db_engine"], "before_cursor_execute", note_draft_read)
+    assert sent.status_code == 302 and len(reads) == 1
+    assert db_session.scalar(select(Submission.send_key)) == key
