@@ -154,11 +154,13 @@ class Journey:
         carrying ``key``, the draft's (unique), so a second send of the same draft, one after the
         other or at the same moment, finds the first's submission instead of storing and
         mailing another. A database error on the way is tried once more; the key makes that
-        safe even when the first commit went through unseen.
+        safe even when the first commit went through unseen. The first try does not look for an
+        earlier submission: the draft it read is deleted by any send that committed, and a
+        send at the same moment fails on the key and is looked for on the second.
         """
         work = db.uow()
         try:
-            return self._store(work, key, answers, submit, confirm)
+            return self._store(work, None, key, answers, submit, confirm)
         except DBAPIError as exc:
             # IntegrityError: the same draft sent by another request at the same moment, found
             # on the second try. Anything else: the database failed under this one.
@@ -167,10 +169,10 @@ class Journey:
                 work.rollback()
             except DBAPIError:
                 work.session.invalidate()
-            return self._store(work, key, answers, submit, confirm)
+            return self._store(work, sent_with(work.session, key), key, answers, submit, confirm)
 
-    def _store(self, work, key: str | None, answers: dict, submit: Callable, confirm: Callable) -> str:
-        submission = sent_with(work.session, key)
+    def _store(self, work, submission, key: str | None, answers: dict, submit: Callable,
+               confirm: Callable) -> str:
         if submission is None:
             submission = submit(answers, key)
             if isinstance(submission, str):  # the use case sent the person back to a question

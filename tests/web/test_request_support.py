@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from datetime import timedelta
 
 import pytest
@@ -616,25 +617,29 @@ def test_question_pages_keep_their_draft_outside_a_transaction(app, client, db_s
     assert opened[-1][0] and count(db_session, Draft) == 0
 
 
-def test_check_answers_reads_its_draft_once_with_its_send_key(app, client, db_session):
-    """The page and its send each read the draft, answers and send key together, in one SELECT."""
+def test_check_answers_reads_its_draft_once_and_a_send_looks_for_an_earlier_one_once(app, client, db_session):
+    """The page and its send each read the draft, answers and send key together, in one SELECT;
+    the send looks for a submission already stored with that key once (before it reads the
+    draft), and not again before it stores its own."""
     from sqlalchemy import event
 
     walk_request(client, copy.deepcopy(FAMILY))
-    reads = []
+    reads = {"drafts": [], "submissions": []}
 
-    def note_draft_read(conn, cursor, statement, *args):
-        words = statement.split()
-        if words[0].upper() == "SELECT" and "drafts" in statement.split("FROM", 1)[-1].split():
-            reads.append(statement)
+    def note_read(conn, cursor, statement, *args):
+        table = re.search(r"\bFROM\s+(\w+)", statement)
+        if statement.lstrip().upper().startswith("SELECT") and table and table[1] in reads \
+                and "send_key" in statement:
+            reads[table[1]].append(statement)
 
-    event.listen(app.extensions["db_engine"], "before_cursor_execute", note_draft_read)
+    event.listen(app.extensions["db_engine"], "before_cursor_execute", note_read)
     try:
         key = send_key_of(client)
-        assert len(reads) == 1 and "send_key" in reads[0]
-        reads.clear()
+        assert (len(reads["drafts"]), len(reads["submissions"])) == (1, 0)
+        for found in reads.values():
+            found.clear()
         sent = client.post("/request-support/check-answers", data={"send_key": key})
     finally:
-        event.remove(app.extensions["db_engine"], "before_cursor_execute", note_draft_read)
-    assert sent.status_code == 302 and len(reads) == 1
+        event.remove(app.extensions["db_engine"], "before_cursor_execute", note_read)
+    assert sent.status_code == 302 and (len(reads["drafts"]), len(reads["submissions"])) == (1, 1)
     assert db_session.scalar(select(Submission.send_key)) == key
