@@ -32,7 +32,7 @@ from portal.extensions import public_form_limit
 from portal.fields import DateParts, JourneyForm
 from portal.templating import kept
 from talkzone import drafts
-from talkzone.models import utcnow
+from talkzone.models import Submission, utcnow
 from talkzone.submissions import sent_with
 
 log = logging.getLogger(__name__)
@@ -160,7 +160,7 @@ class Journey:
         """
         work = db.uow()
         try:
-            return self._store(work, None, key, answers, submit, confirm)
+            return self._store(work, key, answers, submit, confirm)
         except DBAPIError as exc:
             # IntegrityError: the same draft sent by another request at the same moment, found
             # on the second try. Anything else: the database failed under this one.
@@ -169,10 +169,11 @@ class Journey:
                 work.rollback()
             except DBAPIError:
                 work.session.invalidate()
-            return self._store(work, sent_with(work.session, key), key, answers, submit, confirm)
+            return self._store(work, key, answers, submit, confirm, submission=sent_with(work.session, key))
 
-    def _store(self, work, submission, key: str | None, answers: dict, submit: Callable,
-               confirm: Callable) -> str:
+    def _store(self, work, key: str | None, answers: dict, submit: Callable, confirm: Callable,
+               submission: Submission | None = None) -> str:
+        """Store the draft's submission, unless ``submission`` was stored from it already."""
         if submission is None:
             submission = submit(answers, key)
             if isinstance(submission, str):  # the use case sent the person back to a question
