@@ -127,12 +127,9 @@ def publish(session: Session, item: Submission, event: str, **extra) -> list[Web
     if event not in EVENTS:
         raise ValueError(f"unknown webhook event {event!r}")
     now = utcnow()
-    if item.id is None:  # a new item: its defaults (received at) are set when it is written
-        session.flush()
-    with session.no_autoflush:  # what else waits to be written waits for the commit
-        live = subscriptions(session)
+    session.flush()
     queued = []
-    for subscription in live:
+    for subscription in subscriptions(session):
         if event not in subscription.events:
             continue
         body = json.dumps(payload(session, item, event, now, subscription.include_item, **extra),
