@@ -76,7 +76,7 @@ def save(session: Session | Connection, token: str | None, journey: str, answers
 def send_key(session: Session | Connection, token: str | None, journey: str, saved: Saved) -> str | None:
     """The random key of the draft ``saved`` was read from, given one if it has none; None if no
     draft."""
-    if saved.key or not token or not saved.answers:
+    if saved.key or not saved.answers:  # a key already, or no draft (none without a token)
         return saved.key
     # A draft saved before drafts had keys: given one, unless another request gave it one first.
     one = {"t": token, "j": journey}
